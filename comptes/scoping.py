@@ -1,0 +1,60 @@
+"""Ce qu'un utilisateur peut voir : rôle et région, décidés ici seulement.
+
+Les sélecteurs des autres applications (`..._visibles_par(user)`) s'appuient
+sur ces fonctions ; aucun autre code ne filtre par région pour l'accès.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from comptes.models import ROLES_REGIONAUX, Role
+
+
+@dataclass(frozen=True)
+class Portee:
+    role: str | None
+    region_code: str | None = None
+    departement_code: str | None = None
+
+    @property
+    def nationale(self) -> bool:
+        return self.role in (Role.MINISTERE, Role.ADMIN_NATIONAL)
+
+    @property
+    def regionale(self) -> bool:
+        return self.role in ROLES_REGIONAUX
+
+    @property
+    def aucune(self) -> bool:
+        return self.role is None
+
+
+AUCUNE = Portee(role=None)
+
+
+def portee_de(user) -> Portee:
+    """La portée d'un utilisateur ; un superutilisateur est traité en équipe nationale."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return AUCUNE
+    try:
+        profil = user.profil
+    except ObjectDoesNotExist:
+        profil = None
+    if profil is None:
+        if user.is_superuser:
+            return Portee(role=Role.ADMIN_NATIONAL)
+        return AUCUNE
+    return Portee(
+        role=profil.role,
+        region_code=profil.region_id,
+        departement_code=profil.departement_id,
+    )
+
+
+def est_national(user) -> bool:
+    return portee_de(user).nationale
+
+
+def est_admin_national(user) -> bool:
+    return portee_de(user).role == Role.ADMIN_NATIONAL

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views as portail_views
+
+admin.site.site_header = "Administration du portail Territoires d'industrie"
+admin.site.site_title = "Portail Territoires d'industrie"
+admin.site.index_title = "Administration"
+
+urlpatterns = [
+    path("", portail_views.accueil, name="accueil"),
+    path("healthz", portail_views.healthz, name="healthz"),
+    path("comptes/", include("comptes.urls")),
+    path("", include("territoires.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "config.views.page_introuvable"
+handler500 = "config.views.erreur_serveur"

@@ -1,0 +1,44 @@
+"""Pages transverses : accueil, santé du service, erreurs."""
+
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from territoires.models import Intercommunalite, TerritoireIndustrie
+
+
+def accueil(request):
+    return render(
+        request,
+        "accueil.html",
+        {
+            "nb_territoires": TerritoireIndustrie.objects.count(),
+            "nb_intercommunalites": Intercommunalite.objects.filter(territoires__isnull=False)
+            .distinct()
+            .count(),
+        },
+    )
+
+
+@never_cache
+def healthz(request):
+    """200 si la base répond, 503 sinon (pour la supervision)."""
+    try:
+        with connection.cursor() as curseur:
+            curseur.execute("SELECT 1")
+            curseur.fetchone()
+    except DatabaseError:
+        return JsonResponse({"statut": "erreur", "base_de_donnees": "injoignable"}, status=503)
+    return JsonResponse({"statut": "ok", "base_de_donnees": "ok"})
+
+
+def page_introuvable(request, exception=None):
+    message = ""
+    if exception is not None and exception.args and isinstance(exception.args[0], str):
+        message = exception.args[0]
+    return render(request, "404.html", {"message": message}, status=404)
+
+
+def erreur_serveur(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,84 @@
+"""Lectures du référentiel pour les pages et, plus tard, l'API."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from territoires.models import (
+    Commune,
+    Intercommunalite,
+    Perimetre,
+    TerritoireIndustrie,
+)
+from territoires.validators import normaliser
+
+
+def territoires_liste() -> QuerySet[TerritoireIndustrie]:
+    return TerritoireIndustrie.objects.select_related("region")
+
+
+def filtrer_par_region(qs, code):
+    return qs.filter(region_id=code)
+
+
+def filtrer_par_departement(qs, code):
+    """Territoires dont au moins une commune est dans le département."""
+    communes = TerritoireIndustrie.communes.through.objects.filter(
+        territoireindustrie_id=OuterRef("pk"), commune__departement_id=code
+    )
+    return qs.filter(Exists(communes))
+
+
+def filtrer_par_type_epci(qs, type_epci):
+    """Territoires comptant au moins un EPCI de ce type parmi leurs adhésions en vigueur."""
+    adhesions = Perimetre.objects.en_vigueur().filter(
+        territoire_id=OuterRef("pk"), epci__type=type_epci
+    )
+    return qs.filter(Exists(adhesions))
+
+
+def rechercher_territoires(qs, texte):
+    """Recherche par nom ou code du territoire, SIREN ou nom d'un EPCI, nom ou code d'une commune.
+
+    La recherche ignore les accents et la casse (« vallee de l arve »).
+    """
+    forme = normaliser(texte)
+    if not forme:
+        return qs
+    adhesions = Perimetre.objects.en_vigueur().filter(territoire_id=OuterRef("pk"))
+    communes = TerritoireIndustrie.communes.through.objects.filter(
+        territoireindustrie_id=OuterRef("pk")
+    )
+    condition = Q(recherche__contains=forme) | Exists(
+        adhesions.filter(epci__recherche__contains=forme)
+    )
+    if texte.strip().isdigit():
+        code = texte.strip()
+        condition |= Q(code=code) | Exists(communes.filter(commune_id=code))
+    else:
+        condition |= Exists(communes.filter(commune__recherche__contains=forme))
+    return qs.filter(condition)
+
+
+def territoire_detail(code: str) -> TerritoireIndustrie:
+    adhesions = Perimetre.objects.en_vigueur().select_related("epci").order_by("epci__nom")
+    return (
+        TerritoireIndustrie.objects.select_related("region")
+        .prefetch_related(Prefetch("perimetres", queryset=adhesions, to_attr="adhesions"))
+        .get(code=code)
+    )
+
+
+def communes_du_territoire(territoire: TerritoireIndustrie) -> QuerySet[Commune]:
+    return territoire.communes.select_related("departement", "epci").order_by("nom")
+
+
+def intercommunalite_detail(siren: str) -> Intercommunalite:
+    adhesions = Perimetre.objects.select_related("territoire").order_by("-valide_du")
+    return Intercommunalite.objects.prefetch_related(
+        "departements",
+        "regions",
+        Prefetch("perimetres", queryset=adhesions, to_attr="adhesions"),
+    ).get(siren=siren)
+
+
+def communes_de_l_epci(epci: Intercommunalite) -> QuerySet[Commune]:
+    return epci.communes.select_related("departement").order_by("nom")

@@ -1,0 +1,69 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from territoires import selectors
+from territoires.filters import TerritoireFilter
+from territoires.models import Intercommunalite, TerritoireIndustrie
+
+TERRITOIRES_PAR_PAGE = 25
+
+
+def _messages_filtres(request, filtre):
+    """Signale les filtres invalides, ignorés plutôt qu'une erreur."""
+    for nom, erreurs in filtre.form.errors.items():
+        libelle = filtre.form.fields[nom].label if nom in filtre.form.fields else nom
+        messages.warning(
+            request, f"Filtre « {libelle} » ignoré : valeur invalide ({' '.join(erreurs)})"
+        )
+
+
+def territoires_liste(request):
+    filtre = TerritoireFilter(request.GET or None, queryset=selectors.territoires_liste())
+    qs = filtre.qs
+    if not filtre.form.is_bound or not filtre.form.cleaned_data.get("tri"):
+        qs = qs.order_by("nom")
+    _messages_filtres(request, filtre)
+    page = Paginator(qs, TERRITOIRES_PAR_PAGE).get_page(request.GET.get("page"))
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return render(
+        request,
+        "territoires/liste.html",
+        {
+            "filtre": filtre,
+            "page_obj": page,
+            "parametres": parametres.urlencode(),
+            "filtre_actif": any(
+                v for k, v in request.GET.items() if k not in ("page", "tri") and v
+            ),
+        },
+    )
+
+
+def territoire_detail(request, code):
+    try:
+        territoire = selectors.territoire_detail(code)
+    except TerritoireIndustrie.DoesNotExist as exc:
+        raise Http404(f"Aucun Territoire d'industrie n'a le code « {code} ».") from exc
+    return render(
+        request,
+        "territoires/detail.html",
+        {
+            "territoire": territoire,
+            "communes": selectors.communes_du_territoire(territoire),
+        },
+    )
+
+
+def intercommunalite_detail(request, siren):
+    try:
+        epci = selectors.intercommunalite_detail(siren)
+    except Intercommunalite.DoesNotExist as exc:
+        raise Http404(f"Aucune intercommunalité n'a le SIREN « {siren} ».") from exc
+    return render(
+        request,
+        "territoires/intercommunalite.html",
+        {"epci": epci, "communes": selectors.communes_de_l_epci(epci)},
+    )
