@@ -1,0 +1,41 @@
+# Portail Territoires d'industrie — commandes de travail.
+# `make run` et `make test` suffisent sur une machine neuve qui n'a que Python 3.11.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLE := $(VENV)/.installe
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format migrations-check
+
+help: ## Affiche cette aide
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(INSTALLE): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(INSTALLE)
+
+install: $(INSTALLE) ## Crée l'environnement virtuel et installe les dépendances épinglées
+
+run: export DEBUG ?= true
+run: $(INSTALLE) ## Installe, migre, charge le référentiel et sert le portail sur http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py importer_referentiel
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(INSTALLE) ## Installe puis lance toute la suite de tests (PostgreSQL si DATABASE_URL est défini)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLE) ## Vérifie le style (ruff check et ruff format --check)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(INSTALLE) ## Reformate le code avec ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: $(INSTALLE) ## Vérifie que les migrations sont à jour
+	SECRET_KEY=$${SECRET_KEY:-verification-migrations} $(PY) manage.py makemigrations --check --dry-run

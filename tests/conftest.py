@@ -1,0 +1,34 @@
+import pytest
+from django.core.management import call_command
+
+from territoires.models import Region
+
+
+def _charger_referentiel():
+    if not Region.objects.filter(code="84").exists():
+        call_command("importer_referentiel", sans_progression=True, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Le référentiel réel est chargé une fois dans la base de test."""
+    with django_db_blocker.unblock():
+        _charger_referentiel()
+
+
+@pytest.fixture
+def referentiel(db):
+    """Garantit le référentiel réel (rechargé si un test transactionnel l'a vidé)."""
+    _charger_referentiel()
+
+
+@pytest.fixture(autouse=True)
+def _celery_immediat(settings):
+    """Les tâches s'exécutent dans le processus, sauf dans les tests du vrai worker."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture(autouse=True)
+def _hachage_rapide(settings):
+    """Un hachage de mot de passe rapide : les tests n'éprouvent pas PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
