@@ -102,14 +102,18 @@ def test_code_de_territoire_en_double_est_rejete(referentiel, copie_referentiel)
     lignes = chemin.read_text(encoding="utf-8").splitlines()
     chemin.write_text("\n".join([*lignes, lignes[1]]) + "\n", encoding="utf-8")
 
-    with pytest.raises(CommandError, match=r"territoires_industrie_liste.csv, ligne 150 .*en double"):
+    with pytest.raises(
+        CommandError, match=r"territoires_industrie_liste.csv, ligne 150 .*en double"
+    ):
         _importer(copie_referentiel)
 
 
 def test_colonne_manquante_est_rejetee(referentiel, copie_referentiel):
     _remplacer_ligne(copie_referentiel / "communes.csv", "code_insee,", "code,")
 
-    with pytest.raises(CommandError, match=r"communes.csv, ligne 1 : colonne\(s\) manquante\(s\) : code_insee"):
+    with pytest.raises(
+        CommandError, match=r"communes.csv, ligne 1 : colonne\(s\) manquante\(s\) : code_insee"
+    ):
         _importer(copie_referentiel)
 
 
@@ -144,6 +148,9 @@ def test_changement_de_perimetre_garde_l_historique(referentiel, copie_referenti
     assert close.valide_au == datetime.date(2025, 12, 31)
     en_vigueur = Perimetre.objects.en_vigueur(le=datetime.date(2026, 6, 1))
     assert en_vigueur.filter(territoire_id="8414").count() == 1
-    assert Perimetre.objects.en_vigueur(le=datetime.date(2025, 6, 1)).filter(
-        territoire_id="8414"
-    ).count() == 2
+    assert (
+        Perimetre.objects.en_vigueur(le=datetime.date(2025, 6, 1))
+        .filter(territoire_id="8414")
+        .count()
+        == 2
+    )

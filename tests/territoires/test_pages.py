@@ -73,7 +73,8 @@ def test_tri_par_population_decroissante(client, referentiel):
 
 def test_filtres_invalides_ignores_avec_message(client, referentiel):
     reponse = client.get(
-        "/territoires/", {"region": "zz", "departement": "<script>", "type_epci": "X", "page": "abc"}
+        "/territoires/",
+        {"region": "zz", "departement": "<script>", "type_epci": "X", "page": "abc"},
     )
     assert reponse.status_code == 200
     texte = reponse.content.decode()
