@@ -1,0 +1,142 @@
+"""Ce qu'un utilisateur peut faire d'un projet, avec la raison d'un refus.
+
+Pages, exports, API et administration posent leurs questions ici ; la
+visibilité (quels projets existent pour quelqu'un) est dans `selectors.py`.
+"""
+
+from dataclasses import dataclass
+
+from comptes.models import Role
+from comptes.scoping import Portee, portee_de
+from projets import workflow
+from projets.models import Cote, Projet, Statut
+
+
+@dataclass(frozen=True)
+class Decision:
+    ok: bool
+    raison: str = ""
+
+    def __bool__(self):
+        return self.ok
+
+
+OUI = Decision(True)
+
+
+def _non(raison: str) -> Decision:
+    return Decision(False, raison)
+
+
+def dans_le_perimetre(portee: Portee, *, region_code: str, departement_code: str) -> bool:
+    if portee.nationale:
+        return True
+    if not portee.regionale or portee.region_code != region_code:
+        return False
+    if portee.role == Role.PREFECTURE and portee.departement_code:
+        return portee.departement_code == departement_code
+    return True
+
+
+def peut_voir(user, projet: Projet) -> Decision:
+    portee = portee_de(user)
+    if portee.aucune:
+        return _non("Vous n'avez pas de profil sur le portail.")
+    if not dans_le_perimetre(
+        portee, region_code=projet.region_id, departement_code=projet.departement_id
+    ):
+        return _non("Ce projet n'est pas dans votre périmètre.")
+    if projet.statut == Statut.BROUILLON and portee.role in (Role.REGION, Role.MINISTERE):
+        return _non("Un brouillon n'est visible que de la préfecture qui le prépare.")
+    return OUI
+
+
+def peut_creer(user, *, region_code: str | None = None, departement_code: str | None = None):
+    portee = portee_de(user)
+    if portee.role not in (Role.PREFECTURE, Role.ADMIN_NATIONAL):
+        return _non("Seules les préfectures et l'équipe nationale saisissent des projets.")
+    if region_code is not None and not dans_le_perimetre(
+        portee, region_code=region_code, departement_code=departement_code or ""
+    ):
+        return _non("Vous ne pouvez saisir un projet que dans votre région.")
+    return OUI
+
+
+def peut_modifier(user, projet: Projet) -> Decision:
+    decision = peut_creer(
+        user, region_code=projet.region_id, departement_code=projet.departement_id
+    )
+    if not decision:
+        return decision
+    if projet.statut not in workflow.STATUTS_MODIFIABLES:
+        return _non(
+            f"Un projet « {projet.get_statut_display().lower()} » ne se modifie plus ; "
+            "seuls les brouillons, projets déposés ou en instruction le peuvent."
+        )
+    return OUI
+
+
+def peut_transitionner(user, projet: Projet, vers: str) -> Decision:
+    if not peut_voir(user, projet):
+        return _non("Ce projet n'est pas dans votre périmètre.")
+    roles = workflow.TRANSITIONS_MANUELLES.get((projet.statut, vers))
+    if roles is None:
+        if (projet.statut, vers) in workflow.TRANSITIONS_AUTOMATIQUES:
+            return _non(
+                "Ce changement de statut résulte des avis ou d'un engagement de crédits ; "
+                "il ne se demande pas directement."
+            )
+        return _non(
+            f"Un projet « {projet.get_statut_display().lower()} » ne peut pas passer "
+            f"à « {Statut(vers).label.lower() if vers in Statut.values else vers} »."
+        )
+    portee = portee_de(user)
+    if portee.role not in roles:
+        return _non("Votre rôle ne permet pas ce changement de statut.")
+    return OUI
+
+
+def cote_de(user) -> str | None:
+    role = portee_de(user).role
+    return {Role.PREFECTURE: Cote.ETAT, Role.REGION: Cote.REGION}.get(role)
+
+
+def peut_donner_avis(user, projet: Projet) -> Decision:
+    if not peut_voir(user, projet):
+        return _non("Ce projet n'est pas dans votre périmètre.")
+    if cote_de(user) is None:
+        return _non(
+            "Seules la préfecture (avis de l'État) et le conseil régional (avis de la Région) "
+            "donnent un avis."
+        )
+    if projet.statut != workflow.STATUT_AVIS:
+        return _non(
+            "Les avis se donnent sur un projet en instruction "
+            f"(ce projet est « {projet.get_statut_display().lower()} »)."
+        )
+    return OUI
+
+
+def peut_lister(user) -> Decision:
+    if portee_de(user).aucune:
+        return _non("Vous n'avez pas de profil sur le portail : contactez l'équipe nationale.")
+    return OUI
+
+
+def peut_importer(user) -> Decision:
+    return peut_creer(user)
+
+
+def actions_possibles(user, projet: Projet) -> dict:
+    """Les actions qu'une page de projet propose à cet utilisateur."""
+    transitions = [
+        (vers, workflow.LIBELLES_ACTIONS.get(vers, Statut(vers).label))
+        for vers in workflow.transitions_manuelles_depuis(projet.statut)
+        if peut_transitionner(user, projet, vers)
+    ]
+    return {
+        "modifier": bool(peut_modifier(user, projet)),
+        "transitions": transitions,
+        "avis": bool(peut_donner_avis(user, projet)),
+        "cote": cote_de(user),
+    }

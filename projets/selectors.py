@@ -1,0 +1,95 @@
+"""Lectures des projets. `projets_visibles_par` est la seule porte d'accès."""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from comptes.models import Role
+from comptes.scoping import portee_de
+from projets.models import Evenement, Projet, Statut
+from territoires.validators import normaliser
+
+
+def projets_visibles_par(user) -> QuerySet[Projet]:
+    """Les projets qu'un utilisateur peut voir : sa région (son département), ou tout.
+
+    Les brouillons restent entre la préfecture qui les prépare et l'équipe nationale.
+    """
+    portee = portee_de(user)
+    qs = Projet.objects.all()
+    if portee.aucune:
+        return qs.none()
+    if portee.regionale:
+        qs = qs.filter(region_id=portee.region_code)
+        if portee.role == Role.PREFECTURE and portee.departement_code:
+            qs = qs.filter(departement_id=portee.departement_code)
+    if portee.role in (Role.REGION, Role.MINISTERE):
+        qs = qs.exclude(statut=Statut.BROUILLON)
+    return qs
+
+
+def pour_liste(qs: QuerySet[Projet]) -> QuerySet[Projet]:
+    return qs.select_related("territoire", "region", "porteur", "commune")
+
+
+def rechercher(qs: QuerySet[Projet], texte: str) -> QuerySet[Projet]:
+    """Recherche dans l'intitulé, le porteur (nom ou SIREN) et le territoire."""
+    texte = (texte or "").strip()
+    if not texte:
+        return qs
+    condition = (
+        Q(intitule__icontains=texte)
+        | Q(porteur__raison_sociale__icontains=texte)
+        | Q(territoire__recherche__contains=normaliser(texte))
+    )
+    if texte.isdigit():
+        condition |= Q(porteur__siren=texte) | Q(siret=texte)
+        if len(texte) <= 9:
+            condition |= Q(pk=int(texte))
+    return qs.filter(condition)
+
+
+def totaux_selection(qs: QuerySet[Projet]) -> dict:
+    """Nombre de projets et sommes d'investissement, d'emplois et d'aide d'une sélection."""
+    zero = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
+    return qs.order_by().aggregate(
+        nombre=Count("id"),
+        investissement=Coalesce(Sum("montant_investissement"), zero),
+        aide_sollicitee=Coalesce(Sum("aide_sollicitee"), zero),
+        emplois_crees=Coalesce(Sum("emplois_crees"), Value(0, output_field=IntegerField())),
+        emplois_maintenus=Coalesce(Sum("emplois_maintenus"), Value(0, output_field=IntegerField())),
+    )
+
+
+def preselection(user) -> QuerySet[Projet]:
+    """La présélection : les projets en instruction du périmètre, en attente d'avis."""
+    return pour_liste(projets_visibles_par(user).filter(statut=Statut.EN_INSTRUCTION)).order_by(
+        "territoire__nom", "intitule"
+    )
+
+
+def decisions_recentes(user, limite=20) -> QuerySet[Projet]:
+    """Les derniers projets décidés (présélectionnés ou non retenus) du périmètre."""
+    return pour_liste(
+        projets_visibles_par(user).filter(statut__in=[Statut.PRESELECTIONNE, Statut.NON_RETENU])
+    ).order_by("-updated_at")[:limite]
+
+
+def projet_detail(user, pk: int) -> Projet:
+    """Un projet visible par l'utilisateur ; `Projet.DoesNotExist` sinon (404)."""
+    return (
+        projets_visibles_par(user)
+        .select_related(
+            "territoire", "region", "departement", "epci", "commune", "porteur", "cree_par"
+        )
+        .get(pk=pk)
+    )
+
+
+def historique(projet: Projet) -> QuerySet[Evenement]:
+    return projet.evenements.select_related("auteur").order_by("-created_at", "-id")
+
+
+def avis_du_projet(projet: Projet):
+    return projet.avis.select_related("auteur").order_by("-created_at", "-id")

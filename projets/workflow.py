@@ -1,0 +1,86 @@
+"""Le cycle de vie d'un projet, en un seul endroit.
+
+```
+brouillon -> depose -> en_instruction -> preselectionne -> engage -> en_cours -> realise
+                                  \\-> non_retenu      tout statut avant realise -> abandonne
+```
+
+Deux transitions ne se demandent pas : elles résultent des avis.
+`preselectionne` n'est atteint que lorsque l'avis de l'État (préfecture) ET celui
+de la Région (conseil régional) sont favorables, donnés dans un ordre quelconque :
+le fonds est copiloté par le préfet de région et le président du conseil
+régional, aucun des deux ne présélectionne seul. Un seul avis défavorable suffit
+à rendre le projet `non_retenu`. `engage` résulte d'un engagement de crédits sur
+l'enveloppe de la région (application `fonds`).
+"""
+
+from dataclasses import dataclass
+
+from comptes.models import Role
+from projets.models import Statut
+
+# Transitions demandées par un agent : (depuis, vers) -> rôles autorisés.
+TRANSITIONS_MANUELLES: dict[tuple[str, str], tuple[str, ...]] = {
+    (Statut.BROUILLON, Statut.DEPOSE): (Role.PREFECTURE, Role.ADMIN_NATIONAL),
+    (Statut.DEPOSE, Statut.BROUILLON): (Role.PREFECTURE, Role.ADMIN_NATIONAL),
+    (Statut.DEPOSE, Statut.EN_INSTRUCTION): (Role.PREFECTURE, Role.ADMIN_NATIONAL),
+    (Statut.ENGAGE, Statut.EN_COURS): (Role.PREFECTURE, Role.ADMIN_NATIONAL),
+    (Statut.EN_COURS, Statut.REALISE): (Role.PREFECTURE, Role.ADMIN_NATIONAL),
+}
+
+# Tout statut avant la réalisation peut être abandonné.
+STATUTS_ABANDONNABLES = (
+    Statut.BROUILLON,
+    Statut.DEPOSE,
+    Statut.EN_INSTRUCTION,
+    Statut.PRESELECTIONNE,
+    Statut.NON_RETENU,
+    Statut.ENGAGE,
+    Statut.EN_COURS,
+)
+for _statut in STATUTS_ABANDONNABLES:
+    TRANSITIONS_MANUELLES[(_statut, Statut.ABANDONNE)] = (Role.PREFECTURE, Role.ADMIN_NATIONAL)
+
+# Transitions produites par le système (avis, engagement) : jamais demandées directement.
+TRANSITIONS_AUTOMATIQUES: set[tuple[str, str]] = {
+    (Statut.EN_INSTRUCTION, Statut.PRESELECTIONNE),
+    (Statut.EN_INSTRUCTION, Statut.NON_RETENU),
+    (Statut.PRESELECTIONNE, Statut.ENGAGE),
+}
+
+STATUTS_MODIFIABLES = (Statut.BROUILLON, Statut.DEPOSE, Statut.EN_INSTRUCTION)
+STATUT_AVIS = Statut.EN_INSTRUCTION
+STATUTS_ENGAGES = (Statut.ENGAGE, Statut.EN_COURS, Statut.REALISE)
+
+LIBELLES_ACTIONS = {
+    Statut.DEPOSE: "Déposer le projet",
+    Statut.BROUILLON: "Renvoyer en brouillon",
+    Statut.EN_INSTRUCTION: "Mettre en instruction",
+    Statut.EN_COURS: "Déclarer les travaux en cours",
+    Statut.REALISE: "Déclarer le projet réalisé",
+    Statut.ABANDONNE: "Abandonner le projet",
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Statut qui résulte des avis en cours (None : pas encore de décision)."""
+
+    statut: str | None
+    motif: str = ""
+
+
+def issue_des_avis(avis_etat: str, avis_region: str, motif_defavorable: str = "") -> Issue:
+    if "defavorable" in (avis_etat, avis_region):
+        return Issue(Statut.NON_RETENU, motif_defavorable)
+    if avis_etat == "favorable" and avis_region == "favorable":
+        return Issue(Statut.PRESELECTIONNE)
+    return Issue(None)
+
+
+def transition_existe(depuis: str, vers: str) -> bool:
+    return (depuis, vers) in TRANSITIONS_MANUELLES or (depuis, vers) in TRANSITIONS_AUTOMATIQUES
+
+
+def transitions_manuelles_depuis(statut: str) -> list[str]:
+    return [vers for (depuis, vers) in TRANSITIONS_MANUELLES if depuis == statut]
