@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "comptes.context_processors.portail",
             ],
+            "builtins": ["config.format_fr"],
         },
     },
 ]

@@ -12,8 +12,10 @@ urlpatterns = [
     path("healthz", portail_views.healthz, name="healthz"),
     path("comptes/", include("comptes.urls")),
     path("", include("territoires.urls")),
+    path("projets/", include("projets.urls")),
     path("admin/", admin.site.urls),
 ]
 
 handler404 = "config.views.page_introuvable"
+handler403 = "config.views.acces_refuse"
 handler500 = "config.views.erreur_serveur"

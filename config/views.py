@@ -40,5 +40,12 @@ def page_introuvable(request, exception=None):
     return render(request, "404.html", {"message": message}, status=404)
 
 
+def acces_refuse(request, exception=None):
+    message = ""
+    if exception is not None and exception.args and isinstance(exception.args[0], str):
+        message = exception.args[0]
+    return render(request, "403.html", {"message": message}, status=403)
+
+
 def erreur_serveur(request):
     return render(request, "500.html", status=500)

@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from projets.models import Avis, Entreprise, Evenement, Projet
+from projets.selectors import projets_visibles_par
+
+
+class LectureSeuleMixin:
+    """Les écritures passent par les services (permissions, historique) : pas par l'admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AvisInline(LectureSeuleMixin, admin.TabularInline):
+    model = Avis
+    extra = 0
+    fields = ["created_at", "cote", "sens", "commentaire", "auteur", "en_cours"]
+    readonly_fields = fields
+
+
+class EvenementInline(LectureSeuleMixin, admin.TabularInline):
+    model = Evenement
+    extra = 0
+    fields = ["created_at", "type", "auteur", "statut_avant", "statut_apres", "commentaire"]
+    readonly_fields = fields
+
+
+@admin.register(Projet)
+class ProjetAdmin(LectureSeuleMixin, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "intitule",
+        "statut",
+        "region",
+        "territoire",
+        "porteur",
+        "montant_investissement",
+        "aide_sollicitee",
+        "emplois_crees",
+        "avis_etat",
+        "avis_region",
+    ]
+    list_filter = [
+        "statut",
+        "region",
+        "enjeu",
+        "annee",
+        "porteur__taille",
+        "avis_etat",
+        "avis_region",
+    ]
+    search_fields = ["intitule", "porteur__raison_sociale", "porteur__siren", "territoire__nom"]
+    list_select_related = ["region", "territoire", "porteur"]
+    inlines = [AvisInline, EvenementInline]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def get_queryset(self, request):
+        # Même périmètre que les pages et l'API.
+        return projets_visibles_par(request.user)
+
+
+@admin.register(Entreprise)
+class EntrepriseAdmin(admin.ModelAdmin):
+    list_display = ["raison_sociale", "siren", "taille", "fictive"]
+    list_filter = ["taille", "fictive"]
+    search_fields = ["raison_sociale", "siren"]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from projets import views
+
+app_name = "projets"
+
+urlpatterns = [
+    path("", views.liste, name="liste"),
+    path("nouveau/", views.nouveau, name="nouveau"),
+    path("preselection/", views.preselection, name="preselection"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/modifier/", views.modifier, name="modifier"),
+    path("<int:pk>/transition/", views.transition, name="transition"),
+    path("<int:pk>/avis/", views.avis, name="avis"),
+]

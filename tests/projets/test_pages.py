@@ -1,0 +1,349 @@
+import re
+
+import pytest
+from django.utils.html import escape
+
+from projets.models import Avis, Projet, Statut
+from tests.projets.outils import creer_comptes, donnees_projet, projet_au_statut
+
+pytestmark = pytest.mark.django_db
+
+AUTRES = ["prefecture-32", "region-32"]
+
+
+@pytest.fixture
+def comptes(referentiel):
+    return creer_comptes()
+
+
+def _connecte(client, comptes, nom):
+    client.force_login(comptes[nom])
+    return client
+
+
+# --- Matrice des permissions : 4 rôles × même région / autre région ---------------------------
+
+VOIR = {
+    "prefecture-84": 200,
+    "region-84": 200,
+    "ministere": 200,
+    "admin-national": 200,
+    "prefecture-32": 404,
+    "region-32": 404,
+}
+
+
+@pytest.mark.parametrize(("nom", "attendu"), VOIR.items())
+def test_voir_un_projet_depose(client, comptes, nom, attendu):
+    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    reponse = _connecte(client, comptes, nom).get(f"/projets/{projet.pk}/")
+    assert reponse.status_code == attendu
+    if attendu == 200:
+        assert escape(projet.intitule) in reponse.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("nom", "attendu"),
+    {**VOIR, "region-84": 404, "ministere": 404}.items(),
+)
+def test_un_brouillon_reste_a_la_prefecture(client, comptes, nom, attendu):
+    projet = projet_au_statut(Statut.BROUILLON, comptes)
+    assert _connecte(client, comptes, nom).get(f"/projets/{projet.pk}/").status_code == attendu
+
+
+def test_anonyme_renvoye_vers_la_connexion(client, comptes):
+    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    for url in [
+        "/projets/",
+        f"/projets/{projet.pk}/",
+        "/projets/nouveau/",
+        "/projets/preselection/",
+    ]:
+        reponse = client.get(url)
+        assert reponse.status_code == 302
+        assert reponse["Location"].startswith("/comptes/connexion/")
+
+
+@pytest.mark.parametrize(
+    ("nom", "attendu"),
+    {
+        "prefecture-84": 200,
+        "admin-national": 200,
+        "region-84": 403,
+        "ministere": 403,
+        "prefecture-32": 404,
+        "region-32": 404,
+    }.items(),
+)
+def test_ouvrir_le_formulaire_de_modification(client, comptes, nom, attendu):
+    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    assert (
+        _connecte(client, comptes, nom).get(f"/projets/{projet.pk}/modifier/").status_code
+        == attendu
+    )
+
+
+@pytest.mark.parametrize(
+    ("nom", "attendu"),
+    {
+        "prefecture-84": 200,
+        "prefecture-32": 200,
+        "admin-national": 200,
+        "region-84": 403,
+        "region-32": 403,
+        "ministere": 403,
+    }.items(),
+)
+def test_ouvrir_le_formulaire_de_creation(client, comptes, nom, attendu):
+    assert _connecte(client, comptes, nom).get("/projets/nouveau/").status_code == attendu
+
+
+@pytest.mark.parametrize(
+    ("nom", "change"),
+    {
+        "prefecture-84": True,
+        "admin-national": True,
+        "region-84": False,
+        "ministere": False,
+    }.items(),
+)
+def test_mettre_en_instruction(client, comptes, nom, change):
+    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    reponse = _connecte(client, comptes, nom).post(
+        f"/projets/{projet.pk}/transition/", {"vers": "en_instruction"}, follow=True
+    )
+    projet.refresh_from_db()
+    assert (projet.statut == Statut.EN_INSTRUCTION) is change
+    texte = reponse.content.decode()
+    if not change:
+        assert "Votre rôle ne permet pas ce changement de statut." in texte
+
+
+@pytest.mark.parametrize("nom", AUTRES)
+@pytest.mark.parametrize("action", ["transition", "avis", "modifier"])
+def test_une_autre_region_recoit_404_sur_les_actions(client, comptes, nom, action):
+    projet = projet_au_statut(Statut.EN_INSTRUCTION, comptes)
+    donnees = {"vers": "abandonne", "commentaire": "x", "sens": "favorable"}
+    reponse = _connecte(client, comptes, nom).post(f"/projets/{projet.pk}/{action}/", donnees)
+    assert reponse.status_code == 404
+    projet.refresh_from_db()
+    assert projet.statut == Statut.EN_INSTRUCTION
+    assert not Avis.objects.filter(projet=projet).exists()
+
+
+@pytest.mark.parametrize(
+    ("nom", "champ"),
+    {
+        "prefecture-84": "avis_etat",
+        "region-84": "avis_region",
+        "ministere": None,
+        "admin-national": None,
+    }.items(),
+)
+def test_donner_un_avis_selon_le_role(client, comptes, nom, champ):
+    projet = projet_au_statut(Statut.EN_INSTRUCTION, comptes)
+    reponse = _connecte(client, comptes, nom).post(
+        f"/projets/{projet.pk}/avis/", {"sens": "favorable", "commentaire": ""}, follow=True
+    )
+    projet.refresh_from_db()
+    if champ:
+        assert getattr(projet, champ) == "favorable"
+        assert "Avis enregistré" in reponse.content.decode()
+    else:
+        assert (projet.avis_etat, projet.avis_region) == ("", "")
+
+
+def test_parcours_complet_prefecture_puis_region(client, comptes):
+    """Le parcours de l'issue : créer, déposer, instruire, deux avis, présélection."""
+    prefecture = _connecte(client, comptes, "prefecture-84")
+    donnees = donnees_projet()
+    formulaire = {
+        **{k: v for k, v in donnees.items() if k not in ("territoire", "commune")},
+        "territoire": donnees["territoire"].code,
+        "commune": donnees["commune"].code_insee,
+        "montant_investissement": "2 500 000,00",
+        "aide_sollicitee": "400000",
+        "action": "deposer",
+    }
+    reponse = prefecture.post("/projets/nouveau/", formulaire)
+    assert reponse.status_code == 302
+    projet = Projet.objects.get(intitule=donnees["intitule"])
+    assert projet.statut == Statut.DEPOSE
+    assert str(projet.montant_investissement) == "2500000.00"
+
+    prefecture.post(f"/projets/{projet.pk}/transition/", {"vers": "en_instruction"})
+    prefecture.post(f"/projets/{projet.pk}/avis/", {"sens": "favorable"})
+
+    conseil = _connecte(client, comptes, "region-84")
+    page = conseil.get("/projets/preselection/").content.decode()
+    assert donnees["intitule"].replace("'", "&#x27;") in page
+    conseil.post(f"/projets/{projet.pk}/avis/", {"sens": "favorable"})
+    projet.refresh_from_db()
+    assert projet.statut == Statut.PRESELECTIONNE
+
+    for autre in AUTRES:
+        assert _connecte(client, comptes, autre).get(f"/projets/{projet.pk}/").status_code == 404
+    ministere = _connecte(client, comptes, "ministere")
+    page = ministere.get(f"/projets/{projet.pk}/").content.decode()
+    assert "Présélectionné" in page
+    assert "Modifier" not in page and "Enregistrer l&#x27;avis" not in page
+
+    historique = client.get(f"/projets/{projet.pk}/").content.decode()
+    assert historique.count("Changement de statut") >= 3
+
+
+# --- Formulaire : validation et saisie conservée ---------------------------------------------
+
+
+def _formulaire(**surcharges):
+    donnees = donnees_projet()
+    formulaire = {
+        **{k: v for k, v in donnees.items() if k not in ("territoire", "commune")},
+        "territoire": donnees["territoire"].code,
+        "commune": donnees["commune"].code_insee,
+        "action": "brouillon",
+    }
+    formulaire.update(surcharges)
+    return formulaire
+
+
+@pytest.mark.parametrize(
+    ("surcharges", "message"),
+    [
+        ({"porteur_siren": "732829321"}, "clé de contrôle de Luhn incorrecte"),
+        ({"siret": "73282932000075"}, "n&#x27;est pas valide"),
+        ({"siret": "99000000000002"}, "doit commencer par le SIREN"),
+        ({"montant_investissement": "-5"}, "ne peut pas être négatif"),
+        ({"montant_investissement": "99999999999"}, "dépasse 10 milliards"),
+        ({"aide_sollicitee": "3000000"}, "ne peut pas dépasser l&#x27;investissement"),
+        ({"commune": "59350"}, "n&#x27;appartient pas au territoire"),
+        ({"commune": "00000"}, "Aucune commune n&#x27;a le code INSEE"),
+        ({"date_fin": "2019-01-01"}, "doit être postérieure"),
+        ({"territoire": "9999"}, "n&#x27;existe pas ou n&#x27;est pas de votre région"),
+        ({"annee": "1999"}, "comprise entre 2018 et 2030"),
+    ],
+)
+def test_erreurs_de_saisie_en_francais_et_saisie_conservee(client, comptes, surcharges, message):
+    prefecture = _connecte(client, comptes, "prefecture-84")
+    formulaire = _formulaire(intitule="Projet à corriger", **surcharges)
+    reponse = prefecture.post("/projets/nouveau/", formulaire)
+    assert reponse.status_code == 200
+    texte = reponse.content.decode()
+    assert message in texte
+    assert 'value="Projet à corriger"' in texte
+    assert "fr-error-text" in texte
+    assert not Projet.objects.filter(intitule="Projet à corriger").exists()
+
+
+def test_une_prefecture_ne_cree_pas_dans_une_autre_region(client, comptes):
+    prefecture = _connecte(client, comptes, "prefecture-32")
+    reponse = prefecture.post("/projets/nouveau/", _formulaire(intitule="Hors région"))
+    assert reponse.status_code == 200
+    assert "n&#x27;est pas de votre région" in reponse.content.decode()
+    assert not Projet.objects.filter(intitule="Hors région").exists()
+
+
+def test_formulaire_perime_refuse_sans_ecraser(client, comptes):
+    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    prefecture = _connecte(client, comptes, "prefecture-84")
+    version = projet.version
+    prefecture.post(
+        f"/projets/{projet.pk}/modifier/", _formulaire(emplois_crees="40", version=str(version))
+    )
+    reponse = prefecture.post(
+        f"/projets/{projet.pk}/modifier/", _formulaire(emplois_crees="99", version=str(version))
+    )
+    assert "modifié par quelqu&#x27;un d&#x27;autre" in reponse.content.decode()
+    projet.refresh_from_db()
+    assert projet.emplois_crees == 40
+
+
+# --- Liste, filtres et présélection ------------------------------------------------------------
+
+
+def _compte(reponse):
+    trouve = re.search(r"<strong>([\d\u202f]+) projets?</strong>", reponse.content.decode())
+    assert trouve
+    return int(re.sub(r"\D", "", trouve.group(1)))
+
+
+def _multiplier(projet, nombre, **champs):
+    """Copies en masse d'un projet (pour mesurer les requêtes à deux tailles)."""
+    copies = []
+    for i in range(nombre):
+        copie = Projet.objects.get(pk=projet.pk)
+        copie.pk = None
+        copie.intitule = f"{projet.intitule} {i}"
+        for cle, valeur in champs.items():
+            setattr(copie, cle, valeur)
+        copies.append(copie)
+    Projet.objects.bulk_create(copies)
+
+
+def test_liste_filtree_et_perimetre(client, comptes):
+    projet_au_statut(Statut.DEPOSE, comptes)
+    projet_au_statut(Statut.EN_INSTRUCTION, comptes, enjeu="recruter")
+    projet_au_statut(Statut.DEPOSE, comptes, code_territoire="3201")
+    assert _compte(_connecte(client, comptes, "prefecture-84").get("/projets/")) == 2
+    assert _compte(_connecte(client, comptes, "prefecture-32").get("/projets/")) == 1
+    ministere = _connecte(client, comptes, "ministere")
+    assert _compte(ministere.get("/projets/")) == 3
+    assert _compte(ministere.get("/projets/", {"region": "84", "enjeu": "recruter"})) == 1
+    assert _compte(ministere.get("/projets/", {"statut": "depose"})) == 2
+    assert _compte(ministere.get("/projets/", {"territoire": "3201"})) == 1
+    assert _compte(ministere.get("/projets/", {"q": "Décolletage"})) == 3
+    reponse = ministere.get("/projets/", {"statut": "inconnu", "annee": "abc"})
+    assert _compte(reponse) == 3
+    assert "Filtre « Statut » ignoré" in reponse.content.decode()
+
+
+@pytest.mark.parametrize("copies", [0, 80])
+def test_requetes_de_la_liste_constantes(client, comptes, django_assert_num_queries, copies):
+    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    _multiplier(projet, copies)
+    client = _connecte(client, comptes, "prefecture-84")
+    # 1. session  2. utilisateur  3. profil (portée)
+    # 4. validation du filtre « Territoire »  5. nombre de résultats  6. page de projets
+    # 7-9. options des filtres Région, Département, Territoire
+    with django_assert_num_queries(9):
+        reponse = client.get("/projets/", {"territoire": "8414", "enjeu": "innover"})
+    assert _compte(reponse) == copies + 1
+
+
+@pytest.mark.parametrize("copies", [0, 60])
+def test_requetes_de_la_preselection_constantes(client, comptes, django_assert_num_queries, copies):
+    projet = projet_au_statut(Statut.EN_INSTRUCTION, comptes)
+    _multiplier(projet, copies)
+    client = _connecte(client, comptes, "region-84")
+    # 1. session  2. utilisateur  3. profil  4. projets en instruction
+    # 5. totaux de la sélection  6. dernières décisions  7. région du profil (titre)
+    with django_assert_num_queries(7):
+        reponse = client.get("/projets/preselection/")
+    assert reponse.content.decode().count('name="projets"') == copies + 1
+
+
+def test_preselection_totaux_et_avis_en_lot(client, comptes):
+    a = projet_au_statut(Statut.EN_INSTRUCTION, comptes)
+    b = projet_au_statut(Statut.EN_INSTRUCTION, comptes, emplois_crees=5)
+    projet_au_statut(Statut.EN_INSTRUCTION, comptes, code_territoire="3201")
+    conseil = _connecte(client, comptes, "region-84")
+    texte = conseil.get("/projets/preselection/").content.decode()
+    assert "5\u00a0000\u00a0000\u00a0€".replace("\u00a0", "\u202f", 2) in texte  # 2 × 2,5 M€
+    assert ">30 · 220<" in texte  # emplois créés · maintenus
+    reponse = conseil.post(
+        "/projets/preselection/", {"projets": [a.pk, b.pk], "sens": "favorable"}, follow=True
+    )
+    assert "2 avis enregistrés" in reponse.content.decode()
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.avis_region == b.avis_region == "favorable"
+    assert a.statut == Statut.EN_INSTRUCTION  # l'État ne s'est pas encore prononcé
+
+
+def test_avis_en_lot_defavorable_sans_motif_refuse(client, comptes):
+    a = projet_au_statut(Statut.EN_INSTRUCTION, comptes)
+    conseil = _connecte(client, comptes, "region-84")
+    reponse = conseil.post("/projets/preselection/", {"projets": [a.pk], "sens": "defavorable"})
+    assert "Un avis défavorable doit être motivé." in reponse.content.decode()
+    a.refresh_from_db()
+    assert a.avis_region == ""
