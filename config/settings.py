@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "dsfr",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "comptes",
     "territoires",
     "projets",
@@ -110,6 +113,51 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# API v1 (Django REST framework) et son schéma OpenAPI.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api_permissions.AccesPortail"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.gestionnaire_erreurs",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_LIMITE_ANONYME", default="30/minute"),
+        "user": env.str("API_LIMITE_UTILISATEUR", default="1200/minute"),
+    },
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API du portail Territoires d'industrie",
+    "DESCRIPTION": (
+        "Référentiel, projets, avis, enveloppes, engagements et totaux du programme "
+        "Territoires d'industrie. Montants en euros sous forme de chaînes décimales."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StatutProjetEnum": "projets.models.Statut",
+        "SensAvisEnum": "projets.models.SensAvis",
+    },
+}
 
 # Celery : sans courtier, les tâches s'exécutent immédiatement dans le processus.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or None

@@ -1,0 +1,60 @@
+from django.db.models import Prefetch
+from rest_framework import viewsets
+
+from territoires.api import filters, serializers
+from territoires.models import (
+    Departement,
+    Intercommunalite,
+    Perimetre,
+    Region,
+    TerritoireIndustrie,
+)
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Régions (code INSEE)."""
+
+    queryset = Region.objects.order_by("code")
+    serializer_class = serializers.RegionSerializer
+    lookup_field = "code"
+    ordering_fields = ["code", "nom"]
+
+
+class DepartementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Départements (code INSEE) et leur région."""
+
+    queryset = Departement.objects.order_by("code")
+    serializer_class = serializers.DepartementSerializer
+    lookup_field = "code"
+    filterset_fields = ["region"]
+    ordering_fields = ["code", "nom"]
+
+
+class IntercommunaliteViewSet(viewsets.ReadOnlyModelViewSet):
+    """EPCI à fiscalité propre (périmètres au 1er janvier 2025)."""
+
+    queryset = Intercommunalite.objects.prefetch_related("departements", "regions").order_by(
+        "siren"
+    )
+    serializer_class = serializers.IntercommunaliteSerializer
+    filterset_class = filters.IntercommunaliteApiFilter
+    lookup_field = "siren"
+    ordering_fields = ["siren", "nom", "population"]
+
+    def get_queryset(self):
+        return super().get_queryset().distinct()
+
+
+class TerritoireViewSet(viewsets.ReadOnlyModelViewSet):
+    """Les 148 Territoires d'industrie et leurs intercommunalités."""
+
+    serializer_class = serializers.TerritoireSerializer
+    filterset_class = filters.TerritoireApiFilter
+    lookup_field = "code"
+    ordering_fields = ["code", "nom", "population"]
+
+    def get_queryset(self):
+        adhesions = Perimetre.objects.en_vigueur().order_by("epci_id")
+        return TerritoireIndustrie.objects.prefetch_related(
+            Prefetch("perimetres", queryset=adhesions, to_attr="adhesions")
+        ).order_by("code")
