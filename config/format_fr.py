@@ -19,20 +19,35 @@ def _grouper(entier: str) -> str:
     return signe + ESPACE_FINE.join(groupes or ["0"])
 
 
-@register.filter
-def euros(valeur, decimales=0):
-    """1500000 -> « 1 500 000 € » ; `|euros:2` garde les centimes (« 1 500 000,00 € »)."""
-    if valeur is None or valeur == "":
+CENTIME = Decimal("0.01")
+
+
+def format_euros(montant, *, centimes: bool | None = None) -> str:
+    """« 1 500 000 € » ; les centimes ne s'affichent que s'ils ne sont pas nuls
+    (`centimes=True` les force, `centimes=False` arrondit à l'euro)."""
+    if montant is None or montant == "":
         return "—"
     try:
-        montant = Decimal(valeur)
-        decimales = int(decimales)
+        valeur = Decimal(str(montant))
     except (InvalidOperation, TypeError, ValueError):
-        return valeur
-    quantum = Decimal(1).scaleb(-decimales)
-    texte = str(montant.quantize(quantum, rounding=ROUND_HALF_UP))
-    entier, _, fraction = texte.partition(".")
-    return f"{_grouper(entier)}{',' + fraction if fraction else ''}\u00a0€"
+        return str(montant)
+    if centimes is False:
+        valeur = valeur.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    valeur = valeur.quantize(CENTIME, rounding=ROUND_HALF_UP)
+    entier, _, fraction = f"{valeur:.2f}".partition(".")
+    texte = _grouper(entier)
+    if centimes or (centimes is None and fraction != "00"):
+        texte += f",{fraction}"
+    return f"{texte}\u00a0€"
+
+
+@register.filter
+def euros(valeur, decimales=None):
+    """`|euros` : « 1 500 000 € » (centimes si non nuls) ; `|euros:2` les force ; `|euros:0`
+    arrondit à l'euro."""
+    if decimales in (None, ""):
+        return format_euros(valeur)
+    return format_euros(valeur, centimes=int(decimales) > 0)
 
 
 @register.filter

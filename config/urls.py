@@ -14,6 +14,7 @@ urlpatterns = [
     path("comptes/", include("comptes.urls")),
     path("", include("territoires.urls")),
     path("projets/", include("projets.urls")),
+    path("fonds/", include("fonds.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

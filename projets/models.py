@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -10,6 +11,8 @@ from django.db.models import F, Q
 from territoires.validators import valider_siren, valider_siret
 
 MONTANT_MAX = Decimal("10000000000.00")  # 10 Md€ : au-delà, une erreur de saisie
+MESSAGE_AIDE = "L'aide sollicitée ne peut pas dépasser l'investissement productif."
+MESSAGE_DATES = "La fin prévue doit être postérieure au début des travaux."
 
 
 def champ_montant(verbose_name, **kwargs):
@@ -218,6 +221,19 @@ class Projet(models.Model):
 
     def __str__(self):
         return self.intitule
+
+    def clean(self):
+        """Les règles entre champs, vérifiées en Python (la base les garantit aussi)."""
+        erreurs = {}
+        investissement, aide = self.montant_investissement, self.aide_sollicitee
+        if investissement is not None and aide is not None and aide > investissement:
+            erreurs["aide_sollicitee"] = MESSAGE_AIDE
+        if self.date_debut and self.date_fin and self.date_fin < self.date_debut:
+            erreurs["date_fin"] = MESSAGE_DATES
+        if self.siret and self.porteur_id and not self.siret.startswith(self.porteur.siren):
+            erreurs["siret"] = "Le SIRET doit commencer par le SIREN du porteur."
+        if erreurs:
+            raise ValidationError(erreurs)
 
 
 class Avis(models.Model):

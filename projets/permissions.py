@@ -58,6 +58,8 @@ def peut_creer(user, *, region_code: str | None = None, departement_code: str | 
     if region_code is not None and not dans_le_perimetre(
         portee, region_code=region_code, departement_code=departement_code or ""
     ):
+        if portee.departement_code:
+            return _non("Vous ne pouvez saisir un projet que dans votre département.")
         return _non("Vous ne pouvez saisir un projet que dans votre région.")
     return OUI
 

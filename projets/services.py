@@ -153,7 +153,8 @@ def creer_projet(*, auteur, donnees: dict, deposer: bool = False, source=TypeEve
     )
     if not decision:
         raise PermissionRefusee(decision.raison)
-    projet.full_clean()
+    # Les contraintes de la base sont reprises par Projet.clean() : pas de requête par règle.
+    projet.full_clean(validate_constraints=False)
     projet.save()
     _evenement(
         projet,
@@ -211,7 +212,8 @@ def modifier_projet(*, projet_id: int, auteur, donnees: dict, version_attendue: 
     )
     if not decision:
         raise PermissionRefusee(decision.raison)
-    projet.full_clean()
+    # Les contraintes de la base sont reprises par Projet.clean() : pas de requête par règle.
+    projet.full_clean(validate_constraints=False)
     projet.version += 1
     projet.save()
     _evenement(projet, type=TypeEvenement.MODIFICATION, auteur=auteur, changements=changements)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projets import views
+from projets import views, views_importation
 
 app_name = "projets"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.liste, name="liste"),
     path("nouveau/", views.nouveau, name="nouveau"),
     path("preselection/", views.preselection, name="preselection"),
+    path("importer/", views_importation.importer, name="importer"),
+    path("importer/modele.xlsx", views_importation.modele, name="modele_import"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/modifier/", views.modifier, name="modifier"),
     path("<int:pk>/transition/", views.transition, name="transition"),

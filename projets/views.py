@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from comptes.scoping import portee_de
 from projets import permissions, selectors, services
+from projets.exports import exporter_projets
 from projets.filters import ProjetFilter
 from projets.forms import AvisEnLotForm, AvisForm, ProjetForm, TransitionForm
 from projets.models import Projet
@@ -60,8 +61,6 @@ def liste(request):
     if not filtre.form.is_bound or not filtre.form.cleaned_data.get("tri"):
         qs = qs.order_by("-updated_at", "-id")
     if format_export in FORMATS_EXPORT:
-        from projets.exports import exporter_projets
-
         return exporter_projets(qs, format_export)
     _messages_filtres(request, filtre)
     page = Paginator(selectors.pour_liste(qs), PROJETS_PAR_PAGE).get_page(request.GET.get("page"))

@@ -1,0 +1,212 @@
+"""Lectures des crédits. Les fonctions `..._visibles_par(user)` sont les seules portes d'accès.
+
+Les enveloppes sont des chiffres publics du programme : tout utilisateur doté
+d'un profil les lit. Les engagements et versements, eux, disent quel projet
+reçoit quoi : comme les projets, une préfecture ou un conseil régional ne voit
+que ceux de sa région (de son département pour une préfecture départementale).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from comptes.models import Role
+from comptes.scoping import portee_de
+from fonds.models import ZERO, Dispositif, Engagement, Enveloppe, Mouvement, Versement
+from projets.models import Projet
+
+
+def engagements_visibles_par(user) -> QuerySet[Engagement]:
+    portee = portee_de(user)
+    qs = Engagement.objects.all()
+    if portee.aucune:
+        return qs.none()
+    if portee.regionale:
+        qs = qs.filter(projet__region_id=portee.region_code)
+        if portee.role == Role.PREFECTURE and portee.departement_code:
+            qs = qs.filter(projet__departement_id=portee.departement_code)
+    return qs
+
+
+def versements_visibles_par(user) -> QuerySet[Versement]:
+    portee = portee_de(user)
+    qs = Versement.objects.all()
+    if portee.aucune:
+        return qs.none()
+    if portee.regionale:
+        qs = qs.filter(engagement__projet__region_id=portee.region_code)
+        if portee.role == Role.PREFECTURE and portee.departement_code:
+            qs = qs.filter(engagement__projet__departement_id=portee.departement_code)
+    return qs
+
+
+def enveloppes_visibles_par(user) -> QuerySet[Enveloppe]:
+    """Toutes les enveloppes pour quiconque a un profil (chiffres publics), aucune sinon."""
+    if portee_de(user).aucune:
+        return Enveloppe.objects.none()
+    return Enveloppe.objects.all()
+
+
+# --- Tableau des fonds (/fonds/) ---------------------------------------------
+
+
+@dataclass
+class LigneNationale:
+    """Une année d'un dispositif : l'enveloppe nationale et ce que les régions en ont fait."""
+
+    annee: int
+    enveloppe: Enveloppe | None = None
+    montant: Decimal = ZERO
+    reparti: Decimal = ZERO
+    engage: Decimal = ZERO
+    verse: Decimal = ZERO
+
+    @property
+    def reste_a_repartir(self) -> Decimal:
+        return self.montant - self.reparti
+
+    @property
+    def disponible(self) -> Decimal:
+        return self.montant - self.engage
+
+
+@dataclass
+class TableauDispositif:
+    dispositif: Dispositif
+    nationales: list[LigneNationale] = field(default_factory=list)
+    regionales: list[Enveloppe] = field(default_factory=list)
+
+    @property
+    def total(self) -> LigneNationale:
+        """Le total du dispositif, toutes années : la somme des enveloppes nationales."""
+        total = LigneNationale(annee=0)
+        for ligne in self.nationales:
+            total.montant += ligne.montant
+            total.reparti += ligne.reparti
+            total.engage += ligne.engage
+            total.verse += ligne.verse
+        return total
+
+
+def tableau_des_fonds(user, *, annee: int | None = None, region_code: str | None = None):
+    """Les dispositifs, leurs enveloppes nationales par année et leurs enveloppes régionales.
+
+    Deux requêtes quel que soit le nombre d'enveloppes (dispositifs, enveloppes) ;
+    les sommes par année sont faites ici, sur quelques centaines de lignes au plus.
+    """
+    enveloppes = enveloppes_visibles_par(user).select_related("region")
+    if annee:
+        enveloppes = enveloppes.filter(annee=annee)
+    if region_code:
+        enveloppes = enveloppes.filter(region_id=region_code)
+    tableaux = {d.pk: TableauDispositif(dispositif=d) for d in Dispositif.objects.all()}
+    lignes: dict[tuple[int, int], LigneNationale] = {}
+    for enveloppe in enveloppes.order_by("annee", "region__nom"):
+        tableau = tableaux.get(enveloppe.dispositif_id)
+        if tableau is None:
+            continue
+        cle = (enveloppe.dispositif_id, enveloppe.annee)
+        ligne = lignes.get(cle)
+        if ligne is None:
+            ligne = lignes[cle] = LigneNationale(annee=enveloppe.annee)
+            tableau.nationales.append(ligne)
+        if enveloppe.est_nationale:
+            ligne.enveloppe, ligne.montant = enveloppe, enveloppe.montant
+        else:
+            tableau.regionales.append(enveloppe)
+            ligne.reparti += enveloppe.montant
+            ligne.engage += enveloppe.montant_engage
+            ligne.verse += enveloppe.montant_verse
+    return list(tableaux.values())
+
+
+def annees_des_enveloppes() -> list[int]:
+    return list(Enveloppe.objects.order_by("annee").values_list("annee", flat=True).distinct())
+
+
+# --- Une enveloppe -----------------------------------------------------------
+
+
+def enveloppe_detail(user, pk: int) -> Enveloppe:
+    """Une enveloppe lisible par l'utilisateur ; `Enveloppe.DoesNotExist` sinon (404)."""
+    return enveloppes_visibles_par(user).select_related("dispositif", "region").get(pk=pk)
+
+
+def mouvements_de(enveloppe: Enveloppe) -> QuerySet[Mouvement]:
+    return enveloppe.mouvements.select_related("auteur").order_by("date_effet", "created_at", "id")
+
+
+def enveloppes_regionales_de(nationale: Enveloppe) -> QuerySet[Enveloppe]:
+    return (
+        Enveloppe.objects.filter(dispositif_id=nationale.dispositif_id, annee=nationale.annee)
+        .exclude(region__isnull=True)
+        .select_related("region")
+        .order_by("region__nom")
+    )
+
+
+def engagements_de_l_enveloppe(user, enveloppe: Enveloppe) -> QuerySet[Engagement]:
+    return (
+        engagements_visibles_par(user)
+        .filter(enveloppe=enveloppe)
+        .select_related("projet", "projet__territoire")
+        .order_by("-date_engagement", "-id")
+    )
+
+
+# --- Engagements d'un projet -------------------------------------------------
+
+
+def enveloppes_eligibles(projet: Projet) -> QuerySet[Enveloppe]:
+    """Les enveloppes sur lesquelles ce projet peut recevoir des crédits.
+
+    Régionales, de la région et de l'année du projet, d'un dispositif qui
+    finance des projets.
+    """
+    return (
+        Enveloppe.objects.filter(
+            region_id=projet.region_id,
+            annee=projet.annee,
+            dispositif__finance_projets=True,
+        )
+        .select_related("dispositif", "region")
+        .order_by("dispositif__ordre", "dispositif__nom")
+    )
+
+
+def engagements_du_projet(user, projet: Projet) -> QuerySet[Engagement]:
+    return (
+        engagements_visibles_par(user)
+        .filter(projet=projet)
+        .select_related("enveloppe__dispositif", "enveloppe__region")
+        .prefetch_related(
+            Prefetch(
+                "versements",
+                queryset=Versement.objects.order_by("date_versement", "id"),
+            )
+        )
+        .order_by("date_engagement", "id")
+    )
+
+
+def engagement_detail(user, pk: int) -> Engagement:
+    """Un engagement visible par l'utilisateur ; `Engagement.DoesNotExist` sinon (404)."""
+    return (
+        engagements_visibles_par(user)
+        .select_related(
+            "projet", "projet__territoire", "enveloppe__dispositif", "enveloppe__region"
+        )
+        .get(pk=pk)
+    )
+
+
+def totaux_engagements(engagements) -> dict:
+    """Sommes d'une liste d'engagements déjà chargée (sans requête)."""
+    totaux: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for engagement in engagements:
+        totaux["montant"] += engagement.montant_net
+        totaux["verse"] += engagement.montant_verse
+    totaux["reste"] = totaux["montant"] - totaux["verse"]
+    return dict(totaux)

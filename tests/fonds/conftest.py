@@ -1,0 +1,84 @@
+from decimal import Decimal
+
+import pytest
+
+from comptes.models import Role
+from tests.fonds.factories import (
+    TERRITOIRE_32,
+    DispositifFactory,
+    agent,
+    fonds_reparti,
+    projet_preselectionne,
+    territoire_reel,
+)
+
+M = Decimal("1000000")
+
+
+@pytest.fixture
+def admin_national(referentiel):
+    return agent("admin-national-fonds", Role.ADMIN_NATIONAL)
+
+
+@pytest.fixture
+def prefecture_84(referentiel):
+    return agent("prefecture-84-fonds")
+
+
+@pytest.fixture
+def region_84(referentiel):
+    return agent("region-84-fonds", Role.REGION)
+
+
+@pytest.fixture
+def prefecture_32(referentiel):
+    return agent("prefecture-32-fonds", region="32")
+
+
+@pytest.fixture
+def region_32(referentiel):
+    return agent("region-32-fonds", Role.REGION, region="32")
+
+
+@pytest.fixture
+def ministere(referentiel):
+    return agent("ministere-fonds", Role.MINISTERE)
+
+
+@pytest.fixture
+def fonds_acceleration(db):
+    return DispositifFactory(
+        code="fonds-acceleration",
+        nom="Fonds d'accélération des investissements industriels dans les territoires",
+        montant_annonce=400 * M,
+        finance_projets=True,
+        ordre=1,
+    )
+
+
+@pytest.fixture
+def enveloppes_2020(admin_national, fonds_acceleration):
+    """150 M€ en 2020, dont 10 M€ pour la région 84 et 5 M€ pour la région 32."""
+    return fonds_reparti(
+        auteur=admin_national,
+        dispositif=fonds_acceleration,
+        annee=2020,
+        national=150 * M,
+        regions={"84": 10 * M, "32": 5 * M},
+    )
+
+
+@pytest.fixture
+def projet_84(prefecture_84, region_84):
+    territoire, commune = territoire_reel()
+    return projet_preselectionne(
+        prefecture=prefecture_84, conseil_regional=region_84, territoire=territoire, commune=commune
+    )
+
+
+@pytest.fixture
+def projet_32(prefecture_32, region_32):
+    territoire, commune = territoire_reel(TERRITOIRE_32)
+    return projet_preselectionne(
+        prefecture=prefecture_32, conseil_regional=region_32, territoire=territoire, commune=commune
+    )

@@ -1,0 +1,41 @@
+"""Un engagement ne dépasse jamais l'aide que le porteur a sollicitée."""
+
+from decimal import Decimal
+
+import pytest
+
+from fonds import services
+from fonds.models import Engagement
+from tests.fonds.factories import projet_preselectionne, territoire_reel
+
+pytestmark = pytest.mark.django_db
+
+
+def test_engagement_plafonne_a_l_aide_sollicitee(prefecture_84, region_84, enveloppes_2020):
+    territoire, commune = territoire_reel()
+    projet = projet_preselectionne(
+        prefecture=prefecture_84,
+        conseil_regional=region_84,
+        territoire=territoire,
+        commune=commune,
+        aide_sollicitee=Decimal("300000"),
+    )
+    _, regionales = enveloppes_2020
+    enveloppe = regionales["84"]
+
+    services.engager(
+        projet_id=projet.pk,
+        enveloppe_id=enveloppe.pk,
+        montant=Decimal("200000"),
+        auteur=prefecture_84,
+    )
+    with pytest.raises(services.ErreurFonds) as erreur:
+        services.engager(
+            projet_id=projet.pk,
+            enveloppe_id=enveloppe.pk,
+            montant=Decimal("150000"),
+            auteur=prefecture_84,
+        )
+    assert "ne peuvent pas dépasser l'aide sollicitée" in erreur.value.message
+    assert "reste sollicité : 100\u202f000,00\u00a0€" in erreur.value.message
+    assert Engagement.objects.filter(projet=projet).count() == 1

@@ -1,0 +1,590 @@
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from projets import importation
+from projets.importation import (
+    NOMS_COLONNES,
+    SIREN_EXEMPLE,
+    SIRET_EXEMPLE,
+    ValeurInvalide,
+    importer_projets,
+    modele_xlsx,
+)
+from projets.models import Entreprise, Evenement, Projet, Statut, TypeEvenement
+from territoires.validators import cle_luhn_valide
+from tests.projets.factories_import import (
+    BONNEVILLE,
+    CAUFFRY,
+    HORS_TERRITOIRE,
+    TERRITOIRE_32,
+    agent,
+    fichier_csv,
+    fichier_xlsx,
+    ligne_import,
+    lignes_valides,
+    siren_invalide,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def prefecture(referentiel):
+    return agent("prefecture-84")
+
+
+def _erreurs(rapport):
+    """{(ligne, colonne): message}."""
+    return {(e.ligne, e.colonne): e.message for e in rapport.erreurs}
+
+
+def _rien_n_est_ecrit():
+    assert Projet.objects.count() == 0
+    assert Entreprise.objects.count() == 0
+    assert Evenement.objects.count() == 0
+
+
+# --- Vérification : toutes les erreurs, en français, rien d'écrit ------------------------------
+
+
+def test_verification_signale_chaque_ligne_en_erreur(prefecture):
+    lignes = lignes_valides(7)
+    lignes[1]["porteur_siren"] = siren_invalide(7)  # ligne 3
+    lignes[2]["territoire"] = "9999"  # ligne 4
+    lignes[3]["commune"] = HORS_TERRITOIRE  # ligne 5
+    lignes[4].update(montant_investissement="100 000", aide_sollicitee="150 000,00")  # ligne 6
+    lignes[5].update(date_debut="01/06/2022", date_fin="31/12/2021")  # ligne 7
+    lignes[6].update(enjeu="produire", filiere="spatial", annee="", emplois_crees="-3")  # ligne 8
+
+    rapport = importer_projets(
+        auteur=prefecture, fichier=fichier_csv(lignes), nom_fichier="projets.csv", verifier=True
+    )
+
+    erreurs = _erreurs(rapport)
+    assert rapport.verification and not rapport.valide
+    assert rapport.nb_lignes == 7
+    assert rapport.nb_lignes_valides == 1
+    assert [ligne for ligne, _, _ in rapport.erreurs_par_ligne()] == [3, 4, 5, 6, 7, 8]
+    assert "clé de contrôle de Luhn incorrecte" in erreurs[(3, "porteur_siren")]
+    assert "Territoire d'industrie inconnu : code « 9999 »" in erreurs[(4, "territoire")]
+    assert erreurs[(5, "commune")] == (
+        "La commune L'Abergement-Clémenciat (01001) n'appartient pas au territoire "
+        "« Vallée de l'Arve » (8414)."
+    )
+    assert erreurs[(6, "aide_sollicitee")].startswith("L'aide sollicitée (150\u202f000,00 €)")
+    assert (
+        "dépasse l'investissement productif (100\u202f000,00 €)" in erreurs[(6, "aide_sollicitee")]
+    )
+    assert erreurs[(7, "date_fin")] == (
+        "La fin prévue (31/12/2021) précède le début des travaux (01/06/2022)."
+    )
+    assert erreurs[(8, "enjeu")].startswith("Enjeu inconnu « produire » : valeurs acceptées")
+    assert "recruter, innover, attirer, simplifier" in erreurs[(8, "enjeu")]
+    assert erreurs[(8, "filiere")].startswith("Filière inconnue « spatial »")
+    assert erreurs[(8, "annee")] == "Valeur obligatoire manquante (année de programmation)."
+    assert erreurs[(8, "emplois_crees")] == "Le nombre ne peut pas être négatif (-3)."
+    assert rapport.intitules[3] == "Projet importé n° 2"
+    assert str(rapport.erreurs[0]).startswith("Ligne 3, colonne « porteur_siren » : ")
+    _rien_n_est_ecrit()
+
+
+def test_verification_d_un_bon_fichier_n_ecrit_rien(prefecture):
+    rapport = importer_projets(
+        auteur=prefecture, fichier=fichier_csv(lignes_valides(3)), verifier=True
+    )
+    assert rapport.valide
+    assert rapport.nb_lignes == rapport.nb_lignes_valides == 3
+    assert rapport.projets == []
+    _rien_n_est_ecrit()
+
+
+def test_colonnes_absentes_ou_inconnues(prefecture):
+    colonnes = [c for c in NOMS_COLONNES if c not in ("porteur_siren", "aide_sollicitee")]
+    rapport = importer_projets(
+        auteur=prefecture,
+        fichier=fichier_csv(lignes_valides(2), colonnes=[*colonnes, "remarques"]),
+        verifier=True,
+    )
+    erreurs = _erreurs(rapport)
+    assert erreurs[(1, "porteur_siren")] == (
+        "Colonne obligatoire absente : « porteur_siren » (siren de l'entreprise porteuse)."
+    )
+    assert (1, "aide_sollicitee") in erreurs
+    assert erreurs[(1, "remarques")].startswith("Colonne inconnue « remarques »")
+    assert rapport.nb_lignes == 0
+    _rien_n_est_ecrit()
+
+
+def test_en_tetes_en_clair_acceptes(prefecture):
+    """« Intitulé », « Porteur SIREN », « Année » : accents, majuscules et espaces tolérés."""
+    en_clair = {nom: nom.replace("_", " ").title() for nom in NOMS_COLONNES}
+    en_clair.update(intitule="Intitulé", annee="Année", filiere="Filière")
+    lignes = [{en_clair[c]: v for c, v in ligne.items()} for ligne in lignes_valides(1)]
+    fichier = fichier_csv(lignes, colonnes=list(en_clair.values()))
+    rapport = importer_projets(auteur=prefecture, fichier=fichier, verifier=True)
+    assert rapport.valide, rapport.erreurs
+
+
+# --- Import réel : tout ou rien --------------------------------------------------------------
+
+
+def test_import_reel_tout_ou_rien(prefecture):
+    lignes = lignes_valides(4)
+    lignes[3]["porteur_siren"] = siren_invalide(4)
+
+    rapport = importer_projets(auteur=prefecture, fichier=fichier_csv(lignes), verifier=False)
+
+    assert not rapport.valide
+    assert not rapport.verification
+    assert list(_erreurs(rapport)) == [(5, "porteur_siren")]
+    assert rapport.projets == []
+    _rien_n_est_ecrit()
+
+
+def test_import_reel_cree_les_projets_avec_un_evenement_import(prefecture):
+    lignes = lignes_valides(3)
+    lignes[0].update(deposer="oui", commune=BONNEVILLE, description="")
+    # Cellules typées d'un vrai classeur : nombres, dates, codes numériques.
+    lignes[1].update(
+        territoire=8414,
+        commune=74081,
+        montant_investissement=2500000.5,
+        aide_sollicitee=400000,
+        emplois_crees=25,
+        annee=2020,
+    )
+
+    rapport = importer_projets(
+        auteur=prefecture, fichier=fichier_xlsx(lignes), nom_fichier="projets.xlsx"
+    )
+
+    assert rapport.valide, rapport.erreurs
+    assert len(rapport.projets) == 3
+    assert rapport.nb_deposes == 1
+    projets = list(Projet.objects.order_by("id"))
+    assert [p.pk for p in projets] == rapport.projets
+    depose, type_excel, brouillon = projets
+    assert depose.statut == Statut.DEPOSE
+    assert brouillon.statut == Statut.BROUILLON
+    assert depose.commune_id == BONNEVILLE
+    assert (depose.region_id, depose.departement_id, depose.epci_id) == ("84", "74", "200000172")
+    assert depose.montant_investissement == Decimal("1500000.50")
+    assert depose.aide_sollicitee == Decimal("300000.25")
+    assert depose.date_debut.isoformat() == "2021-03-01"
+    assert depose.date_fin.isoformat() == "2022-06-30"
+    assert depose.cree_par == prefecture
+    assert type_excel.montant_investissement == Decimal("2500000.50")
+    assert type_excel.aide_sollicitee == Decimal("400000.00")
+    assert (type_excel.annee, type_excel.emplois_crees) == (2020, 25)
+    assert type_excel.porteur.raison_sociale == "Entreprise 2 (test)"
+    for projet in projets:
+        evenement = projet.evenements.get(type=TypeEvenement.IMPORT)
+        assert evenement.auteur == prefecture
+        assert evenement.commentaire == "Projet importé."
+    assert depose.evenements.filter(type=TypeEvenement.TRANSITION, statut_apres="depose").exists()
+
+
+def test_reimporter_le_meme_fichier_est_refuse(prefecture):
+    fichier = fichier_csv(lignes_valides(2))
+    assert importer_projets(auteur=prefecture, fichier=fichier).valide
+    rapport = importer_projets(auteur=prefecture, fichier=fichier, verifier=True)
+    assert not rapport.valide
+    assert "Ce projet existe déjà" in _erreurs(rapport)[(2, "intitule")]
+    assert Projet.objects.count() == 2
+
+
+def test_doublon_et_porteur_incoherent_dans_le_fichier(prefecture):
+    lignes = lignes_valides(1) * 2 + [
+        ligne_import(
+            intitule="Autre projet",
+            porteur_siren=lignes_valides(1)[0]["porteur_siren"],
+            porteur_raison_sociale="Autre nom",
+            siret="",
+        )
+    ]
+    rapport = importer_projets(auteur=prefecture, fichier=fichier_csv(lignes), verifier=True)
+    erreurs = _erreurs(rapport)
+    assert erreurs[(3, "intitule")].startswith("Même projet que ligne 2")
+    assert "figure ligne 2 avec une autre raison sociale" in erreurs[(4, "porteur_raison_sociale")]
+
+
+# --- Périmètre ------------------------------------------------------------------------------
+
+
+def test_prefecture_d_une_autre_region_refusee(referentiel):
+    prefecture_32 = agent("prefecture-32", region="32")
+    lignes = [
+        ligne_import(intitule="En région 84"),
+        ligne_import(
+            intitule="En région 32", territoire=TERRITOIRE_32, commune=CAUFFRY, porteur_siren=""
+        ),
+    ]
+    lignes[1]["porteur_siren"] = lignes[0]["porteur_siren"]
+
+    rapport = importer_projets(auteur=prefecture_32, fichier=fichier_csv(lignes))
+
+    erreurs = _erreurs(rapport)
+    assert list(erreurs) == [(2, "commune")]
+    assert erreurs[(2, "commune")].startswith(
+        "Vous ne pouvez saisir un projet que dans votre région."
+    )
+    assert "Auvergne-Rhône-Alpes" in erreurs[(2, "commune")]
+    _rien_n_est_ecrit()
+
+
+@pytest.mark.parametrize("role", ["ministere", "region"])
+def test_seules_prefectures_et_equipe_nationale_importent(referentiel, role):
+    user = agent(f"import-{role}", role=role, region="84" if role == "region" else None)
+    rapport = importer_projets(auteur=user, fichier=fichier_csv(lignes_valides(1)))
+    assert [str(e) for e in rapport.erreurs] == [
+        "Fichier : Seules les préfectures et l'équipe nationale saisissent des projets."
+    ]
+    _rien_n_est_ecrit()
+
+
+def test_equipe_nationale_importe_partout(referentiel):
+    admin = agent("admin-import", role="admin_national", region=None)
+    lignes = [
+        ligne_import(),
+        ligne_import(
+            intitule="En région 32",
+            territoire=TERRITOIRE_32,
+            commune=CAUFFRY,
+            porteur_siren=lignes_valides(1)[0]["porteur_siren"],
+            siret="",
+        ),
+    ]
+    rapport = importer_projets(auteur=admin, fichier=fichier_csv(lignes))
+    assert rapport.valide, rapport.erreurs
+    assert set(Projet.objects.values_list("region_id", flat=True)) == {"84", "32"}
+
+
+# --- Lecture des fichiers et des valeurs -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("separateur", "bom", "encodage"),
+    [(";", True, "utf-8"), (";", False, "utf-8"), (",", False, "utf-8"), (";", False, "cp1252")],
+)
+def test_csv_separateur_et_encodage_detectes(prefecture, separateur, bom, encodage):
+    lignes = lignes_valides(2)
+    lignes[1].update(montant_investissement="1500000.50", porteur_raison_sociale="Forges d'Évian")
+    fichier = fichier_csv(lignes, separateur=separateur, bom=bom and encodage == "utf-8")
+    if encodage != "utf-8":
+        fichier = fichier.decode("utf-8").encode(encodage)
+    rapport = importer_projets(auteur=prefecture, fichier=fichier)
+    assert rapport.valide, rapport.erreurs
+    assert Entreprise.objects.filter(raison_sociale="Forges d'Évian").exists()
+    assert set(Projet.objects.values_list("montant_investissement", flat=True)) == {
+        Decimal("1500000.50")
+    }
+
+
+@pytest.mark.parametrize(
+    ("ecrit", "attendu"),
+    [
+        ("1 500 000,50", "1500000.50"),
+        ("1500000.50", "1500000.50"),
+        ("1\u202f500\u202f000,50 €", "1500000.50"),
+        ("1.500.000,50", "1500000.50"),
+        ("1,500,000.50", "1500000.50"),
+        ("12,5", "12.50"),
+        (1500000.5, "1500000.50"),
+        (300000, "300000.00"),
+    ],
+)
+def test_montants_acceptes(ecrit, attendu):
+    assert importation._montant(ecrit) == Decimal(attendu)
+
+
+@pytest.mark.parametrize(
+    ("ecrit", "message"),
+    [
+        ("-10", "ne peut pas être négatif"),
+        ("abc", "n'est pas un montant en euros"),
+        ("1.500", "au plus deux décimales"),
+        ("12,345,6", "n'est pas un montant en euros"),
+        ("20000000000", "Montant invraisemblable"),
+    ],
+)
+def test_montants_refuses(ecrit, message):
+    with pytest.raises(ValeurInvalide, match=message):
+        importation._montant(ecrit)
+
+
+def test_fichier_trop_gros(prefecture, monkeypatch):
+    monkeypatch.setattr(importation, "TAILLE_MAX", 1024)
+    lignes = lignes_valides(20)
+    rapport = importer_projets(auteur=prefecture, fichier=fichier_csv(lignes))
+    assert len(rapport.erreurs) == 1
+    assert rapport.erreurs[0].ligne is None
+    assert rapport.erreurs[0].message.startswith("Le fichier dépasse la taille maximale")
+    _rien_n_est_ecrit()
+
+
+def test_trop_de_lignes(prefecture, monkeypatch):
+    monkeypatch.setattr(importation, "LIGNES_MAX", 3)
+    rapport = importer_projets(auteur=prefecture, fichier=fichier_csv(lignes_valides(4)))
+    assert [str(e) for e in rapport.erreurs] == [
+        "Fichier : Le fichier compte plus de 3 lignes de projets : "
+        "découpez-le en plusieurs fichiers."
+    ]
+    _rien_n_est_ecrit()
+
+
+@pytest.mark.parametrize(
+    ("contenu", "nom", "message"),
+    [
+        (b"", "vide.csv", "Le fichier est vide."),
+        (b"PK\x03\x04pas un classeur", "faux.xlsx", "Le classeur n'a pas pu être lu"),
+        (b"\xd0\xcf\x11\xe0ancien", "ancien.xls", "Format « .xls » non pris en charge"),
+        (b"intitule;territoire\n", "entete.csv", "Colonne obligatoire absente"),
+        (fichier_csv([]), "sans-lignes.csv", "aucune ligne de projet"),
+    ],
+)
+def test_fichiers_illisibles(prefecture, contenu, nom, message):
+    rapport = importer_projets(auteur=prefecture, fichier=contenu, nom_fichier=nom)
+    assert not rapport.valide
+    assert message in rapport.erreurs[0].message
+
+
+# --- Modèle de fichier -------------------------------------------------------------------------
+
+
+def test_modele_documente_et_se_reimporte(prefecture):
+    contenu = modele_xlsx()
+
+    classeur = load_workbook(io.BytesIO(contenu))
+    assert classeur.sheetnames == ["Projets", "Mode d'emploi"]
+    projets = classeur["Projets"]
+    assert [c.value for c in projets[1]] == NOMS_COLONNES
+    assert projets.max_row == 2
+    exemple = dict(zip(NOMS_COLONNES, [c.value for c in projets[2]], strict=True))
+    assert exemple["territoire"] == "8414"
+    assert "(exemple)" in exemple["intitule"]
+    assert "(exemple)" in exemple["porteur_raison_sociale"]
+    assert exemple["porteur_siren"] == SIREN_EXEMPLE
+    assert cle_luhn_valide(SIREN_EXEMPLE) and cle_luhn_valide(SIRET_EXEMPLE)
+    assert SIRET_EXEMPLE.startswith(SIREN_EXEMPLE)
+    mode_d_emploi = classeur["Mode d'emploi"]
+    documentees = {ligne[0] for ligne in mode_d_emploi.iter_rows(values_only=True)}
+    assert set(NOMS_COLONNES) <= documentees
+    textes = " ".join(
+        str(v) for ligne in mode_d_emploi.iter_rows(values_only=True) for v in ligne if v
+    )
+    assert "recruter (Recruter) ; innover (Innover)" in textes
+    assert "industrie_du_futur (Solutions industrie du futur)" in textes
+
+    rapport = importer_projets(
+        auteur=prefecture, fichier=contenu, nom_fichier="modele.xlsx", verifier=True
+    )
+    assert rapport.valide, rapport.erreurs
+    assert rapport.nb_lignes == 1
+
+
+# --- Commande ---------------------------------------------------------------------------------
+
+
+def _fichier(tmp_path, lignes, nom="projets.csv"):
+    chemin = tmp_path / nom
+    chemin.write_bytes(fichier_xlsx(lignes) if nom.endswith(".xlsx") else fichier_csv(lignes))
+    return chemin
+
+
+def test_commande_en_erreur_sort_en_echec_avec_les_numeros_de_ligne(prefecture, tmp_path):
+    lignes = lignes_valides(3)
+    lignes[0]["porteur_siren"] = siren_invalide(1)
+    lignes[2]["territoire"] = "0000"
+    sortie, erreurs = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError, match="aucun projet n'a été importé") as exc:
+        call_command(
+            "importer_projets",
+            str(_fichier(tmp_path, lignes)),
+            utilisateur="prefecture-84",
+            sans_progression=True,
+            stdout=sortie,
+            stderr=erreurs,
+        )
+
+    assert exc.value.returncode != 0
+    texte = erreurs.getvalue()
+    assert re.search(r"^Ligne 2, colonne « porteur_siren » : Le SIREN", texte, re.M)
+    assert re.search(
+        r"^Ligne 4, colonne « territoire » : Territoire d'industrie inconnu", texte, re.M
+    )
+    assert "2 erreurs sur 2 lignes" in str(exc.value)
+    _rien_n_est_ecrit()
+
+
+def test_commande_importe_et_resume(prefecture, tmp_path):
+    lignes = lignes_valides(3)
+    lignes[2]["deposer"] = "oui"
+    chemin = _fichier(tmp_path, lignes, "projets.xlsx")
+    sortie = io.StringIO()
+
+    call_command(
+        "importer_projets",
+        str(chemin),
+        "--verifier",
+        utilisateur="prefecture-84",
+        verbosity=0,
+        stdout=sortie,
+    )
+    assert "3 projets prêts à être importés" in sortie.getvalue()
+    assert Projet.objects.count() == 0
+
+    call_command(
+        "importer_projets", str(chemin), utilisateur="prefecture-84", verbosity=0, stdout=sortie
+    )
+    assert "3 projets importés par prefecture-84, dont 1 déposé." in sortie.getvalue()
+    assert Projet.objects.filter(evenements__type=TypeEvenement.IMPORT).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("utilisateur", "message"),
+    [("inconnu", "Utilisateur « inconnu » introuvable."), ("region-84", "ne peut pas importer")],
+)
+def test_commande_refuse_un_auteur_sans_droit(referentiel, tmp_path, utilisateur, message):
+    agent("region-84", role="region")
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "importer_projets",
+            str(_fichier(tmp_path, lignes_valides(1))),
+            utilisateur=utilisateur,
+            verbosity=0,
+        )
+    _rien_n_est_ecrit()
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+def _televerser(nom, contenu):
+    fichier = io.BytesIO(contenu)
+    fichier.name = nom
+    return fichier
+
+
+def test_page_d_import_pour_une_prefecture(client, prefecture):
+    client.force_login(prefecture)
+    reponse = client.get("/projets/importer/")
+    assert reponse.status_code == 200
+    page = reponse.content.decode()
+    assert "fr-upload-group" in page
+    assert 'value="verifier"' in page and "Vérifier le fichier" in page
+    assert 'value="importer"' in page
+    assert 'href="/projets/importer/modele.xlsx"' in page
+    assert 'href="/projets/"' in page  # fil d'Ariane
+
+
+def test_page_verification_affiche_les_erreurs(client, prefecture):
+    lignes = lignes_valides(3)
+    lignes[1]["commune"] = HORS_TERRITOIRE
+    client.force_login(prefecture)
+
+    reponse = client.post(
+        "/projets/importer/",
+        {"action": "verifier", "fichier": _televerser("projets.csv", fichier_csv(lignes))},
+    )
+
+    assert reponse.status_code == 200
+    page = reponse.content.decode()
+    assert "Le fichier contient des erreurs" in page
+    assert "fr-table" in page
+    assert "n&#x27;appartient pas au territoire" in page
+    assert re.search(r'<th scope="row"[^>]*>3</th>', page)
+    assert "Projet importé n° 2" in page
+    assert Projet.objects.count() == 0
+
+
+def test_page_verification_d_un_bon_fichier(client, prefecture):
+    client.force_login(prefecture)
+    reponse = client.post(
+        "/projets/importer/",
+        {"action": "verifier", "fichier": _televerser("p.xlsx", fichier_xlsx(lignes_valides(2)))},
+    )
+    assert "2 projets prêts à être importés" in reponse.content.decode()
+    assert Projet.objects.count() == 0
+
+
+def test_page_import_reel(client, prefecture):
+    client.force_login(prefecture)
+    reponse = client.post(
+        "/projets/importer/",
+        {"action": "importer", "fichier": _televerser("p.csv", fichier_csv(lignes_valides(2)))},
+        follow=True,
+    )
+    assert reponse.redirect_chain == [("/projets/importer/", 302)]
+    page = reponse.content.decode()
+    assert "2 projets importés depuis « p.csv »" in page
+    assert '<a href="/projets/">Voir la liste des projets</a>' in page
+    assert Projet.objects.filter(cree_par=prefecture).count() == 2
+
+
+def test_page_import_reel_refuse_ne_cree_rien(client, prefecture):
+    lignes = lignes_valides(2)
+    lignes[1]["date_fin"] = "01/01/2020"
+    client.force_login(prefecture)
+    reponse = client.post(
+        "/projets/importer/",
+        {"action": "importer", "fichier": _televerser("p.csv", fichier_csv(lignes))},
+    )
+    assert reponse.status_code == 200
+    assert "Import refusé : aucun projet n'a été enregistré" in reponse.content.decode()
+    _rien_n_est_ecrit()
+
+
+def test_page_sans_fichier(client, prefecture):
+    client.force_login(prefecture)
+    reponse = client.post("/projets/importer/", {"action": "verifier"})
+    assert "Choisissez le fichier à importer." in reponse.content.decode()
+    assert "fr-upload-group--error" in reponse.content.decode()
+
+
+def test_ministere_refuse(client, referentiel):
+    ministere = agent("ministere", role="ministere", region=None)
+    client.force_login(ministere)
+    assert client.get("/projets/importer/").status_code == 403
+    reponse = client.post(
+        "/projets/importer/",
+        {"action": "importer", "fichier": _televerser("p.csv", fichier_csv(lignes_valides(1)))},
+    )
+    assert reponse.status_code == 403
+    assert "Seules les préfectures et l&#x27;équipe nationale" in reponse.content.decode()
+    _rien_n_est_ecrit()
+
+
+def test_anonyme_renvoye_a_la_connexion(client, referentiel):
+    reponse = client.get("/projets/importer/")
+    assert reponse.status_code == 302
+    assert reponse["Location"].startswith("/comptes/")
+
+
+def test_telecharger_le_modele_puis_le_reimporter(client, prefecture):
+    client.force_login(prefecture)
+    reponse = client.get("/projets/importer/modele.xlsx")
+    assert reponse.status_code == 200
+    assert reponse["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in reponse["Content-Disposition"]
+
+    verification = client.post(
+        "/projets/importer/",
+        {"action": "verifier", "fichier": _televerser("modele.xlsx", reponse.content)},
+    )
+    assert "1 projet prêt à être importé" in verification.content.decode()
+
+
+def test_classeur_demesure_une_fois_decompresse(prefecture, monkeypatch):
+    monkeypatch.setattr(importation, "TAILLE_DECOMPRESSEE_MAX", 1000)
+    rapport = importer_projets(
+        auteur=prefecture, fichier=fichier_xlsx(lignes_valides(1)), nom_fichier="p.xlsx"
+    )
+    assert [e.message for e in rapport.erreurs] == [
+        "Le classeur est trop volumineux une fois décompressé : découpez-le en plusieurs fichiers."
+    ]
