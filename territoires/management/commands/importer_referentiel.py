@@ -54,6 +54,8 @@ class Command(BaseCommand):
         finally:
             barre.close()
 
+        if options["verbosity"] == 0:
+            return
         if not rapport.change:
             self.stdout.write("Aucun changement : le référentiel est déjà à jour.")
             return

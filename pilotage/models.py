@@ -1,0 +1,166 @@
+"""Totaux précalculés : une ligne par périmètre, lue par les tableaux de bord.
+
+Les tableaux de bord, l'API `totaux` et l'administration ne comptent jamais les
+projets à la demande : ils lisent ces lignes, recalculées par
+`pilotage.services` (chaque nuit, à la demande et après chaque changement).
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from projets.models import Statut
+
+# Valeurs de la clé qui désignent « tous les dispositifs » et « toutes les années ».
+TOUS_DISPOSITIFS = ""
+TOUTES_ANNEES = 0
+
+
+class Niveau(models.TextChoices):
+    NATIONAL = "national", "National"
+    REGION = "region", "Région"
+    TERRITOIRE = "territoire", "Territoire d'industrie"
+
+
+def _somme(verbose_name, **kwargs):
+    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, **kwargs)
+
+
+class Totaux(models.Model):
+    """Les chiffres d'un périmètre (national, une région, un territoire) × dispositif × année.
+
+    Règles de calcul (voir `pilotage.services`) :
+
+    - sans dispositif ni année, les chiffres des projets portent sur tous les
+      projets du périmètre ; avec un dispositif et/ou une année, sur les projets
+      qui ont un engagement non annulé sur une enveloppe de ce dispositif et/ou
+      de cette année (l'année de l'enveloppe) ;
+    - `nb_projets_par_statut` compte tous les statuts, brouillons compris ;
+      `nb_projets` compte les projets déposés (tous sauf les brouillons) ;
+    - l'investissement, les emplois et l'aide sollicitée ne retiennent que les
+      projets vivants : ni brouillon, ni non retenu, ni abandonné ;
+    - `effet_levier` = investissement / aide sollicitée (vide si l'aide est nulle) ;
+    - enveloppes : au niveau national, le montant des enveloppes nationales (à
+      défaut, la somme des enveloppes régionales) et les montants engagés et
+      versés de toutes les enveloppes ; au niveau régional, les enveloppes de la
+      région ; un territoire n'a pas d'enveloppe (`montant_enveloppe` et
+      `montant_disponible` vides) : ses montants engagés et versés sont ceux des
+      engagements de ses projets ;
+    - `nb_territoires` et `nb_intercommunalites` décrivent le référentiel du
+      périmètre (territoires pilotés par la région, EPCI de leurs périmètres en
+      vigueur), identiques pour tous les dispositifs et toutes les années.
+    """
+
+    niveau = models.CharField("niveau", max_length=10, choices=Niveau.choices)
+    code = models.CharField(
+        "code",
+        max_length=4,
+        blank=True,
+        help_text="Vide au niveau national ; code de la région ou du territoire sinon.",
+    )
+    dispositif = models.CharField(
+        "dispositif", max_length=40, blank=True, help_text="Code du dispositif ; vide : tous."
+    )
+    annee = models.PositiveSmallIntegerField(
+        "année", default=TOUTES_ANNEES, help_text="0 : toutes les années."
+    )
+    libelle = models.CharField("périmètre", max_length=200)
+    dispositif_nom = models.CharField("nom du dispositif", max_length=200)
+    code_region = models.CharField(
+        "région de rattachement",
+        max_length=3,
+        blank=True,
+        help_text="La région elle-même, ou la région de pilotage d'un territoire.",
+    )
+
+    nb_territoires = models.PositiveIntegerField("Territoires d'industrie", default=0)
+    nb_intercommunalites = models.PositiveIntegerField("intercommunalités", default=0)
+    nb_projets = models.PositiveIntegerField("projets déposés", default=0)
+    nb_projets_par_statut = models.JSONField(
+        "projets par statut", default=dict, blank=True, help_text="{statut: nombre}"
+    )
+    nb_engagements = models.PositiveIntegerField("engagements", default=0)
+    investissement = _somme("investissement productif (€)", default=0)
+    emplois_crees = models.PositiveBigIntegerField("emplois créés", default=0)
+    emplois_maintenus = models.PositiveBigIntegerField("emplois maintenus", default=0)
+    aide_sollicitee = _somme("aide sollicitée (€)", default=0)
+    montant_enveloppe = _somme("enveloppe (€)", null=True, blank=True)
+    montant_engage = _somme("engagé (€)", default=0)
+    montant_verse = _somme("versé (€)", default=0)
+    montant_disponible = _somme("disponible (€)", null=True, blank=True)
+    effet_levier = _somme("effet de levier", null=True, blank=True)
+    calcule_le = models.DateTimeField("calculé le")
+
+    class Meta:
+        verbose_name = "totaux d'un périmètre"
+        verbose_name_plural = "totaux des périmètres"
+        ordering = ["niveau", "code", "dispositif", "annee"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["niveau", "code", "dispositif", "annee"], name="totaux_perimetre_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(niveau__in=Niveau.values), name="totaux_niveau_connu"
+            ),
+            models.CheckConstraint(
+                condition=Q(niveau=Niveau.NATIONAL, code="")
+                | (~Q(niveau=Niveau.NATIONAL) & ~Q(code="")),
+                name="totaux_code_selon_niveau",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["niveau", "dispositif", "annee"]),
+            models.Index(fields=["code_region", "niveau"]),
+        ]
+
+    def __str__(self):
+        annee = self.annee or "toutes années"
+        return f"{self.libelle} – {self.dispositif_nom} – {annee}"
+
+    @property
+    def toutes_annees(self) -> bool:
+        return self.annee == TOUTES_ANNEES
+
+    def projets_par_statut(self) -> list[tuple[str, str, int]]:
+        """(statut, libellé, nombre) dans l'ordre du cycle de vie, zéros compris."""
+        comptes = self.nb_projets_par_statut or {}
+        return [(statut, libelle, comptes.get(statut, 0)) for statut, libelle in Statut.choices]
+
+
+class TotauxPartiels(models.Model):
+    """Les chiffres des projets d'un territoire situés dans une région (× dispositif × année).
+
+    Table de travail du recalcul : chaque projet appartient à un seul couple
+    (territoire, région du site), si bien que la ligne d'un territoire est la somme
+    de ses couples, celle d'une région la somme des couples de la région. Après un
+    changement, le recalcul incrémental ne relit que les projets des territoires
+    touchés (colonne indexée) et reprend ces sommes, au lieu de relire tous les
+    projets d'une région. Jamais lue par les tableaux de bord.
+    """
+
+    territoire = models.CharField("territoire", max_length=4)
+    region = models.CharField("région du site", max_length=3)
+    dispositif = models.CharField("dispositif", max_length=40, blank=True)
+    annee = models.PositiveSmallIntegerField("année", default=TOUTES_ANNEES)
+    nb_projets_par_statut = models.JSONField("projets par statut", default=dict, blank=True)
+    investissement = _somme("investissement productif (€)", default=0)
+    emplois_crees = models.PositiveBigIntegerField("emplois créés", default=0)
+    emplois_maintenus = models.PositiveBigIntegerField("emplois maintenus", default=0)
+    aide_sollicitee = _somme("aide sollicitée (€)", default=0)
+    nb_engagements = models.PositiveIntegerField("engagements", default=0)
+    montant_engage = _somme("engagé (€)", default=0)
+    montant_verse = _somme("versé (€)", default=0)
+
+    class Meta:
+        verbose_name = "totaux partiels (territoire × région)"
+        verbose_name_plural = "totaux partiels (territoire × région)"
+        ordering = ["territoire", "region", "dispositif", "annee"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territoire", "region", "dispositif", "annee"],
+                name="totaux_partiels_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["region"])]
+
+    def __str__(self):
+        return f"{self.territoire} × {self.region} – {self.dispositif or 'tous'} – {self.annee}"

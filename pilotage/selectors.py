@@ -1,0 +1,149 @@
+"""Lectures des totaux : la table des totaux seulement, jamais les projets.
+
+Chaque lecture fait un nombre fixe de requêtes, quel que soit le nombre de
+projets. `totaux_visibles_par(user)` est la seule porte d'accès selon le rôle ;
+les autres fonctions l'appliquent quand on leur passe `user`.
+"""
+
+from typing import NamedTuple
+
+from django.db.models import Max, Min, Q, QuerySet
+
+from comptes.scoping import portee_de
+from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Niveau, Totaux
+
+_NON_FOURNI = object()
+
+
+class DonneesAu(NamedTuple):
+    """Quand les chiffres ont été calculés : la ligne la plus ancienne et la plus récente."""
+
+    plus_ancien: object  # datetime | None
+    plus_recent: object  # datetime | None
+
+
+def totaux_visibles_par(user) -> QuerySet[Totaux]:
+    """Un ministère et l'équipe nationale voient tout ; une préfecture ou un conseil
+    régional, sa région et les territoires qu'elle pilote."""
+    portee = portee_de(user)
+    qs = Totaux.objects.all()
+    if portee.nationale:
+        return qs
+    if portee.regionale:
+        return qs.filter(
+            Q(niveau=Niveau.REGION) | Q(niveau=Niveau.TERRITOIRE), code_region=portee.region_code
+        )
+    return qs.none()
+
+
+def _base(user) -> QuerySet[Totaux]:
+    return Totaux.objects.all() if user is _NON_FOURNI else totaux_visibles_par(user)
+
+
+def totaux(
+    niveau: str, code: str = "", dispositif: str = "", annee: int | None = None, *, user=_NON_FOURNI
+) -> Totaux | None:
+    """La ligne d'un périmètre ; `annee=None` : toutes les années. `None` si absente."""
+    return (
+        _base(user)
+        .filter(
+            niveau=niveau,
+            code=code or "",
+            dispositif=dispositif or TOUS_DISPOSITIFS,
+            annee=annee or TOUTES_ANNEES,
+        )
+        .first()
+    )
+
+
+def totaux_nationaux(dispositif: str = "", annee: int | None = None, *, user=_NON_FOURNI):
+    return totaux(Niveau.NATIONAL, "", dispositif, annee, user=user)
+
+
+def totaux_par_region(
+    dispositif: str = "", annee: int | None = None, *, user=_NON_FOURNI
+) -> QuerySet[Totaux]:
+    """Une ligne par région (qui a des territoires, des projets ou des enveloppes)."""
+    return (
+        _base(user)
+        .filter(
+            niveau=Niveau.REGION,
+            dispositif=dispositif or TOUS_DISPOSITIFS,
+            annee=annee or TOUTES_ANNEES,
+        )
+        .order_by("libelle")
+    )
+
+
+def totaux_par_territoire(
+    region: str | None = None,
+    dispositif: str = "",
+    annee: int | None = None,
+    *,
+    user=_NON_FOURNI,
+) -> QuerySet[Totaux]:
+    """Une ligne par territoire (d'une région de pilotage si `region` est donné)."""
+    qs = _base(user).filter(
+        niveau=Niveau.TERRITOIRE,
+        dispositif=dispositif or TOUS_DISPOSITIFS,
+        annee=annee or TOUTES_ANNEES,
+    )
+    if region:
+        qs = qs.filter(code_region=region)
+    return qs.order_by("libelle")
+
+
+def totaux_d_un_perimetre(niveau: str, code: str = "", *, user=_NON_FOURNI) -> QuerySet[Totaux]:
+    """Toutes les lignes d'un périmètre : tous dispositifs et toutes années d'abord."""
+    return _base(user).filter(niveau=niveau, code=code or "").order_by("dispositif", "annee")
+
+
+def donnees_au(*, user=_NON_FOURNI) -> DonneesAu:
+    """Le plus ancien et le plus récent `calcule_le` : « données au … »."""
+    return _bornes(_base(user))
+
+
+def _bornes(qs: QuerySet[Totaux]) -> DonneesAu:
+    bornes = qs.aggregate(plus_ancien=Min("calcule_le"), plus_recent=Max("calcule_le"))
+    return DonneesAu(bornes["plus_ancien"], bornes["plus_recent"])
+
+
+class TableauDeBord(NamedTuple):
+    """Ce que montre le tableau de bord des totaux (administration) : quatre requêtes."""
+
+    national: list  # lignes nationales, toutes combinaisons (dispositif, année)
+    regions: list  # lignes des régions pour la combinaison choisie
+    combinaisons: list  # (dispositif, nom du dispositif, année) disponibles
+    dispositif: str
+    annee: int
+    donnees_au: DonneesAu
+
+    @property
+    def national_tout(self):
+        """La ligne nationale tous dispositifs, toutes années."""
+        return next(
+            (t for t in self.national if (t.dispositif, t.annee) == ("", TOUTES_ANNEES)), None
+        )
+
+
+def tableau_de_bord(user, *, dispositif: str = "", annee: int | None = None) -> TableauDeBord:
+    visibles = totaux_visibles_par(user)
+    dispositif, annee = dispositif or TOUS_DISPOSITIFS, annee or TOUTES_ANNEES
+    combinaisons = list(
+        visibles.filter(niveau__in=[Niveau.NATIONAL, Niveau.REGION])
+        .order_by("dispositif", "annee")
+        .values_list("dispositif", "dispositif_nom", "annee")
+        .distinct()
+    )
+    return TableauDeBord(
+        national=list(visibles.filter(niveau=Niveau.NATIONAL).order_by("dispositif", "annee")),
+        regions=list(
+            visibles.filter(niveau=Niveau.REGION, dispositif=dispositif, annee=annee).order_by(
+                "libelle"
+            )
+        ),
+        combinaisons=combinaisons,
+        dispositif=dispositif,
+        annee=annee,
+        donnees_au=_bornes(visibles),
+    )

@@ -1,0 +1,84 @@
+"""La commande `recalculer_totaux`, les tâches Celery et leur planification."""
+
+from io import StringIO
+
+import pytest
+from celery.schedules import crontab
+from django.core.management import call_command
+
+from config.celery import TACHE_RECALCUL_PERIMETRES, app
+from pilotage import selectors, services, tasks
+from pilotage.models import Niveau, Totaux
+from tests.factories import ProfilFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_la_commande_recalcule_et_resume_en_francais(jeu):
+    sortie, erreurs = StringIO(), StringIO()
+
+    call_command("recalculer_totaux", stdout=sortie, stderr=erreurs)
+
+    texte = sortie.getvalue()
+    nb_territoires = Totaux.objects.filter(niveau=Niveau.TERRITOIRE).count()
+    nb_regions = Totaux.objects.filter(niveau=Niveau.REGION).count()
+    assert "National : 8 ligne(s)" in texte
+    assert f"Région : {nb_regions} ligne(s)" in texte
+    assert f"Territoire d'industrie : {nb_territoires} ligne(s)" in texte
+    total = 8 + nb_regions + nb_territoires
+    assert f"Lignes nouvelles ou modifiées : {total} ; " in texte
+    assert "lignes de périmètres disparus supprimées : 0" in texte
+    assert "Totaux recalculés en " in texte and f" s ({total} lignes)." in texte
+    # La barre de progression va sur la sortie d'erreur, étape par étape.
+    assert "Totaux" in erreurs.getvalue()
+    assert f"{services.NB_ETAPES}/{services.NB_ETAPES}" in erreurs.getvalue()
+    assert selectors.totaux_nationaux().nb_projets == 7
+
+
+def test_la_commande_sans_progression(jeu):
+    erreurs = StringIO()
+    call_command("recalculer_totaux", "--sans-progression", stdout=StringIO(), stderr=erreurs)
+    assert erreurs.getvalue() == ""
+    assert Totaux.objects.filter(niveau=Niveau.NATIONAL).count() == 8
+
+
+def test_les_taches_portent_les_noms_attendus_et_appellent_les_services(jeu):
+    assert TACHE_RECALCUL_PERIMETRES in app.tasks
+    assert tasks.recalculer_perimetres.name == TACHE_RECALCUL_PERIMETRES
+
+    resume = tasks.recalculer_tout.delay().get()
+    assert resume["lignes"]["national"] == 8
+
+    resume = tasks.recalculer_perimetres.delay(territoires=["3201"], regions=["32"]).get()
+    # 3201 : tous dispositifs × toutes années et 2020, fonds × toutes années et 2020.
+    assert resume["lignes"]["territoire"] == 4
+    assert resume["lignes"]["region"] > 0
+
+
+def test_le_recalcul_complet_est_planifie_chaque_nuit_a_2_h_30():
+    entree = app.conf.beat_schedule["recalculer-totaux-chaque-nuit"]
+    assert entree["task"] == "pilotage.recalculer_tout"
+    assert entree["task"] in app.tasks
+    assert entree["schedule"] == crontab(hour=2, minute=30)
+    assert app.conf.timezone == "Europe/Paris"
+
+
+def test_portee_des_totaux_selon_le_role(jeu):
+    tasks.recalculer_tout.delay()
+    prefecture = ProfilFactory(user=UserFactory(username="prefecture-84"), region_id="84").user
+    ministere = ProfilFactory(
+        user=UserFactory(username="ministere"), role="ministere", region_id=None
+    ).user
+    sans_profil = UserFactory(username="inconnu")
+
+    visibles = selectors.totaux_visibles_par(prefecture)
+    assert set(visibles.values_list("niveau", flat=True)) == {Niveau.REGION, Niveau.TERRITOIRE}
+    assert set(visibles.values_list("code_region", flat=True)) == {"84"}
+    assert selectors.totaux_nationaux(user=prefecture) is None
+    assert selectors.totaux(Niveau.TERRITOIRE, "8414", user=prefecture).nb_projets == 3
+    assert selectors.totaux(Niveau.TERRITOIRE, "3201", user=prefecture) is None
+    assert selectors.totaux_visibles_par(ministere).count() == Totaux.objects.count()
+    assert not selectors.totaux_visibles_par(sans_profil).exists()
+    assert selectors.donnees_au(user=sans_profil) == (None, None)
+    bornes = selectors.donnees_au()
+    assert bornes.plus_ancien == bornes.plus_recent == Totaux.objects.first().calcule_le
