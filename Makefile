@@ -21,9 +21,11 @@ $(INSTALLE): requirements.txt
 install: $(INSTALLE) ## Crée l'environnement virtuel et installe les dépendances épinglées
 
 run: export DEBUG ?= true
-run: $(INSTALLE) ## Installe, migre, charge le référentiel et sert le portail sur http://127.0.0.1:8000
+run: $(INSTALLE) ## Installe, migre, charge le référentiel et la démo, sert le portail sur http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py importer_referentiel
+	$(PY) manage.py generer_demo --si-vide
+	$(PY) manage.py recalculer_totaux
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(INSTALLE) ## Installe puis lance toute la suite de tests (PostgreSQL si DATABASE_URL est défini)

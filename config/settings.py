@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "comptes.context_processors.portail",
+                "pilotage.context_processors.donnees_demo",
             ],
             "builtins": ["config.format_fr"],
         },
@@ -160,9 +161,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery : sans courtier, les tâches s'exécutent immédiatement dans le processus.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or None
+_COURTIER = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not _COURTIER
+# En mode immédiat, un transport en mémoire : aucune connexion n'est tentée.
+CELERY_BROKER_URL = _COURTIER or "memory://"
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"

@@ -34,8 +34,8 @@ class Totaux(models.Model):
       projets du périmètre ; avec un dispositif et/ou une année, sur les projets
       qui ont un engagement non annulé sur une enveloppe de ce dispositif et/ou
       de cette année (l'année de l'enveloppe) ;
-    - `nb_projets_par_statut` compte tous les statuts, brouillons compris ;
-      `nb_projets` compte les projets déposés (tous sauf les brouillons) ;
+    - `nb_projets_par_statut` compte tous les statuts, et `nb_projets` tous les projets,
+      brouillons compris ;
     - l'investissement, les emplois et l'aide sollicitée ne retiennent que les
       projets vivants : ni brouillon, ni non retenu, ni abandonné ;
     - `effet_levier` = investissement / aide sollicitée (vide si l'aide est nulle) ;

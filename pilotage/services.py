@@ -45,8 +45,9 @@ from territoires.models import Perimetre, Region, TerritoireIndustrie
 ZERO = Decimal("0.00")
 CENTIME = Decimal("0.01")
 
-# Les brouillons ne sont pas des projets déposés : ils ne comptent que par statut.
-STATUTS_NON_DEPOSES = frozenset({Statut.BROUILLON})
+# Tous les projets comptent, brouillons compris : le programme annonce « 1 600 projets »
+# à tous les stades de maturité.
+STATUTS_NON_DEPOSES: frozenset[str] = frozenset()
 # Un projet en brouillon, non retenu ou abandonné n'apporte ni investissement ni emplois.
 STATUTS_HORS_SOMMES = frozenset({Statut.BROUILLON, Statut.NON_RETENU, Statut.ABANDONNE})
 

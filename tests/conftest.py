@@ -32,3 +32,15 @@ def _celery_immediat(settings):
 def _hachage_rapide(settings):
     """Un hachage de mot de passe rapide : les tests n'éprouvent pas PBKDF2."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _sans_donnees_de_demo():
+    """La bannière de démonstration lit un cache : fixé ici pour des comptes de requêtes stables."""
+    from django.core.cache import cache
+
+    from pilotage.context_processors import CLE_DEMO
+
+    cache.set(CLE_DEMO, False)
+    yield
+    cache.delete(CLE_DEMO)

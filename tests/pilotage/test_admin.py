@@ -78,7 +78,7 @@ def test_le_bouton_recalcule_les_totaux(
     assert [str(m) for m in get_messages(reponse.wsgi_request)] == [
         "Les totaux ont été recalculés."
     ]
-    assert Totaux.objects.get(niveau=Niveau.NATIONAL, dispositif="", annee=0).nb_projets == 7
+    assert Totaux.objects.get(niveau=Niveau.NATIONAL, dispositif="", annee=0).nb_projets == 8
 
 
 def test_le_bouton_avec_un_courtier_met_la_tache_en_file(

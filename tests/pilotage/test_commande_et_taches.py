@@ -32,7 +32,7 @@ def test_la_commande_recalcule_et_resume_en_francais(jeu):
     # La barre de progression va sur la sortie d'erreur, étape par étape.
     assert "Totaux" in erreurs.getvalue()
     assert f"{services.NB_ETAPES}/{services.NB_ETAPES}" in erreurs.getvalue()
-    assert selectors.totaux_nationaux().nb_projets == 7
+    assert selectors.totaux_nationaux().nb_projets == 8
 
 
 def test_la_commande_sans_progression(jeu):
@@ -75,7 +75,7 @@ def test_portee_des_totaux_selon_le_role(jeu):
     assert set(visibles.values_list("niveau", flat=True)) == {Niveau.REGION, Niveau.TERRITOIRE}
     assert set(visibles.values_list("code_region", flat=True)) == {"84"}
     assert selectors.totaux_nationaux(user=prefecture) is None
-    assert selectors.totaux(Niveau.TERRITOIRE, "8414", user=prefecture).nb_projets == 3
+    assert selectors.totaux(Niveau.TERRITOIRE, "8414", user=prefecture).nb_projets == 4
     assert selectors.totaux(Niveau.TERRITOIRE, "3201", user=prefecture) is None
     assert selectors.totaux_visibles_par(ministere).count() == Totaux.objects.count()
     assert not selectors.totaux_visibles_par(sans_profil).exists()

@@ -51,8 +51,8 @@ def test_totaux_nationaux_calcules_a_la_main(jeu):
         "non_retenu": 1,
         "preselectionne": 1,
     }
-    # Les brouillons ne sont pas des projets déposés.
-    assert france.nb_projets == 7
+    # Tous les projets comptent, brouillons compris.
+    assert france.nb_projets == 8
     # Ni brouillon (p3), ni non retenu (p4), ni abandonné (p6) : p1 p2 p5 p7 p8.
     assert france.investissement == 20 * M
     assert (france.emplois_crees, france.emplois_maintenus) == (88, 109)
@@ -129,7 +129,7 @@ def test_totaux_des_regions(jeu):
         "engage": 1,
         "non_retenu": 1,
     }
-    assert ara.nb_projets == 4
+    assert ara.nb_projets == 5
     assert ara.investissement == 16 * M  # p1 + p2 + p5
     assert (ara.emplois_crees, ara.emplois_maintenus) == (80, 105)
     assert ara.effet_levier == Decimal("6.96")  # 16 / 2,3

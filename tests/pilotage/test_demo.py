@@ -1,0 +1,137 @@
+"""La démonstration raconte le communiqué de novembre 2020, chiffres calculés par les totaux."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from fonds.models import Engagement, Enveloppe, Mouvement
+from pilotage import selectors
+from projets.models import Avis, Evenement, Projet
+from territoires.models import TerritoireIndustrie
+
+pytestmark = pytest.mark.django_db
+
+M = Decimal("1000000")
+
+
+def _empreinte():
+    """Ce qui doit être identique d'une génération à l'autre avec la même graine."""
+    projets = list(
+        Projet.objects.order_by(
+            "territoire_id", "commune_id", "intitule", "montant_investissement"
+        ).values_list(
+            "intitule",
+            "territoire_id",
+            "commune_id",
+            "porteur__siren",
+            "porteur__raison_sociale",
+            "statut",
+            "annee",
+            "montant_investissement",
+            "aide_sollicitee",
+            "emplois_crees",
+            "avis_etat",
+            "avis_region",
+        )
+    )
+    engagements = sorted(
+        Engagement.objects.values_list(
+            "projet__porteur__siren", "montant", "statut", "montant_verse"
+        )
+    )
+    return projets, engagements
+
+
+@pytest.fixture
+def demo(referentiel, settings):
+    settings.DEBUG = True
+    sortie = StringIO()
+    call_command("generer_demo", "--seed", "2020", "--sans-progression", stdout=sortie)
+    return sortie.getvalue()
+
+
+def test_les_chiffres_du_communique(demo, client):
+    national = selectors.totaux_nationaux()
+    assert national.nb_territoires == 148
+    assert national.nb_intercommunalites > 500
+    assert national.nb_projets == 1600 == Projet.objects.count()
+
+    fonds_2020 = selectors.totaux_nationaux("fonds-acceleration", 2020)
+    assert fonds_2020.nb_projets == 179
+    assert fonds_2020.nb_engagements == 179
+    assert fonds_2020.montant_engage == 150 * M
+    assert fonds_2020.montant_enveloppe == 250 * M  # 150 M€ + 100 M€ anticipés
+    assert fonds_2020.montant_disponible == 100 * M
+    assert fonds_2020.investissement >= 1500 * M
+    assert fonds_2020.effet_levier >= 10
+    assert 7000 <= fonds_2020.emplois_crees <= 7099
+
+    fonds_2021 = selectors.totaux_nationaux("fonds-acceleration", 2021)
+    assert fonds_2021.montant_enveloppe == 150 * M
+    fonds = selectors.totaux_nationaux("fonds-acceleration")
+    assert fonds.montant_enveloppe == 400 * M
+    assert "179 projets financés en 2020 pour 150" in demo
+
+    # L'anticipation est une paire de mouvements qui garde le total du fonds.
+    anticipation = Mouvement.objects.filter(type="anticipation")
+    assert anticipation.count() == 2
+    assert sorted(m.montant for m in anticipation) == [-100 * M, 100 * M]
+    assert len({m.operation for m in anticipation}) == 1
+    nationales = Enveloppe.objects.filter(dispositif__code="fonds-acceleration", region=None)
+    assert {e.annee: e.montant for e in nationales} == {2020: 250 * M, 2021: 150 * M}
+    for enveloppe in nationales:
+        regionales = Enveloppe.objects.filter(
+            dispositif__code="fonds-acceleration", annee=enveloppe.annee, region__isnull=False
+        )
+        assert sum(e.montant for e in regionales) == enveloppe.montant
+
+    # Chaque territoire a des projets, tous les statuts existent, avec leur historique.
+    assert not TerritoireIndustrie.objects.filter(projets__isnull=True).exists()
+    statuts = set(Projet.objects.values_list("statut", flat=True))
+    assert statuts == {
+        "brouillon",
+        "depose",
+        "en_instruction",
+        "preselectionne",
+        "non_retenu",
+        "engage",
+        "en_cours",
+        "realise",
+        "abandonne",
+    }
+    # Des désaccords État / Région, et un historique pour chaque projet.
+    assert Projet.objects.filter(avis_etat="favorable", avis_region="defavorable").exists()
+    assert Avis.objects.exists()
+    assert Evenement.objects.values("projet").distinct().count() == 1600
+    assert not Projet.objects.filter(porteur__fictive=False).exists()
+
+    # Les comptes de démonstration et la bannière.
+    from django.core.cache import cache
+
+    from pilotage.context_processors import CLE_DEMO
+
+    cache.delete(CLE_DEMO)
+    assert client.login(username="ministere", password="territoires2020")
+    page = client.get("/projets/").content.decode()
+    assert "Données de démonstration fictives" in page
+    assert "1\u202f500 projets" in page  # un ministère ne voit pas les 100 brouillons
+
+
+def test_la_demo_est_deterministe_et_refuse_de_s_empiler(demo, settings):
+    premiere = _empreinte()
+    with pytest.raises(CommandError, match="existent déjà"):
+        call_command("generer_demo", "--sans-progression", stdout=StringIO())
+    call_command(
+        "generer_demo", "--seed", "2020", "--reinitialiser", "--sans-progression", stdout=StringIO()
+    )
+    assert _empreinte() == premiere
+    assert Projet.objects.count() == 1600
+
+
+def test_refuse_sans_debug(referentiel, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG désactivé"):
+        call_command("generer_demo", "--sans-progression", stdout=StringIO())
+    assert not Projet.objects.exists()
