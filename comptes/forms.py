@@ -1,5 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+
+from comptes import securite
 
 
 class ConnexionForm(AuthenticationForm):
@@ -8,6 +11,10 @@ class ConnexionForm(AuthenticationForm):
             "Identifiant ou mot de passe incorrect. Les deux champs sont sensibles à la casse."
         ),
         "inactive": "Ce compte est désactivé. Contactez l'équipe nationale du programme.",
+        "verrouille": (
+            "Trop de tentatives de connexion échouées : réessayez dans %(minutes)s minutes, "
+            "ou contactez l'équipe nationale du programme."
+        ),
     }
 
     username = forms.CharField(
@@ -19,3 +26,20 @@ class ConnexionForm(AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def clean(self):
+        identifiant = self.data.get("username", "")
+        ip = securite.adresse_ip(self.request) if self.request else ""
+        if securite.est_verrouille(identifiant, ip):
+            raise forms.ValidationError(
+                self.error_messages["verrouille"],
+                code="verrouille",
+                params={"minutes": settings.CONNEXION_VERROU_MINUTES},
+            )
+        try:
+            donnees = super().clean()
+        except forms.ValidationError:
+            securite.noter_echec(identifiant, ip)
+            raise
+        securite.effacer_echecs(identifiant, ip)
+        return donnees

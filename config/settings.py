@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.securite.PolitiqueDeContenuMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +116,46 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Fichiers statiques servis par whitenoise (gunicorn seul suffit) après `collectstatic`.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Cache partagé (compteurs de connexion, bannière) : Redis en production.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# --- Sécurité -------------------------------------------------------------------------------
+# Derrière un proxy TLS, HTTPS=true active la redirection, HSTS et les cookies sécurisés.
+HTTPS = env.bool("HTTPS", default=False)
+if env.bool("DERRIERE_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+# Lu par la documentation de l'API (Swagger UI) pour ses appels en session.
+CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Une session d'agent dure une journée de travail et se ferme avec le navigateur.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Corps de requête et fichiers envoyés : au-delà, refus (les imports de tableurs font < 5 Mo).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Verrouillage après des échecs de connexion répétés (comptes/securite.py).
+CONNEXION_ECHECS_MAX = env.int("CONNEXION_ECHECS_MAX", default=5)
+CONNEXION_VERROU_MINUTES = env.int("CONNEXION_VERROU_MINUTES", default=15)
 
 # API v1 (Django REST framework) et son schéma OpenAPI.
 REST_FRAMEWORK = {
