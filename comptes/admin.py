@@ -2,7 +2,27 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
-from comptes.models import Profil
+from comptes import audit
+from comptes.models import Action, Profil, Trace
+
+CHAMPS_PROFIL = ["role", "region_id", "departement_id", "organisme"]
+
+
+def _tracer_profil(request, profil, action, avant=None):
+    apres = audit.instantane(profil, CHAMPS_PROFIL)
+    changements = (
+        audit.differences(avant, apres)
+        if avant is not None
+        else {champ: [None, valeur] for champ, valeur in apres.items()}
+    )
+    if changements or action != Action.MODIFICATION:
+        audit.tracer(
+            objet=profil,
+            action=action,
+            auteur=request.user,
+            changements=changements,
+            region=profil.region_id or "",
+        )
 
 
 class ProfilInline(admin.StackedInline):
@@ -28,6 +48,19 @@ class UtilisateurAdmin(UserAdmin):
         profil = getattr(obj, "profil", None)
         return profil.region if profil and profil.region_id else "—"
 
+    def save_formset(self, request, form, formset, change):
+        avants = {
+            f.instance.pk: audit.instantane(Profil.objects.get(pk=f.instance.pk), CHAMPS_PROFIL)
+            for f in formset.forms
+            if f.instance.pk and f.has_changed()
+        }
+        super().save_formset(request, form, formset, change)
+        for f in formset.forms:
+            if isinstance(f.instance, Profil) and f.instance.pk and f.has_changed():
+                avant = avants.get(f.instance.pk)
+                action = Action.CREATION if avant is None else Action.MODIFICATION
+                _tracer_profil(request, f.instance, action, avant)
+
 
 admin.site.unregister(User)
 admin.site.register(User, UtilisateurAdmin)
@@ -40,3 +73,41 @@ class ProfilAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "user__last_name", "organisme"]
     list_select_related = ["user", "region", "departement"]
     autocomplete_fields = ["user", "region", "departement"]
+
+    def save_model(self, request, obj, form, change):
+        avant = audit.instantane(Profil.objects.get(pk=obj.pk), CHAMPS_PROFIL) if change else None
+        super().save_model(request, obj, form, change)
+        _tracer_profil(request, obj, Action.MODIFICATION if change else Action.CREATION, avant)
+
+    def delete_model(self, request, obj):
+        audit.tracer(
+            objet=obj,
+            action=Action.SUPPRESSION,
+            auteur=request.user,
+            changements={c: [v, None] for c, v in audit.instantane(obj, CHAMPS_PROFIL).items()},
+            region=obj.region_id or "",
+        )
+        super().delete_model(request, obj)
+
+
+@admin.register(Trace)
+class TraceAdmin(admin.ModelAdmin):
+    """Le journal se lit ; il ne s'écrit que par les services."""
+
+    list_display = ["created_at", "auteur", "action", "modele", "objet_id", "libelle", "region"]
+    list_filter = ["action", "modele", "region"]
+    search_fields = ["objet_id", "libelle", "auteur__username", "requete"]
+    list_select_related = ["auteur"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return audit.traces_visibles_par(request.user)

@@ -81,3 +81,49 @@ class Profil(models.Model):
                 erreurs["departement"] = "Ce département n'appartient pas à la région choisie."
         if erreurs:
             raise ValidationError(erreurs)
+
+
+class Action(models.TextChoices):
+    CREATION = "creation", "Création"
+    MODIFICATION = "modification", "Modification"
+    SUPPRESSION = "suppression", "Suppression"
+
+
+class Trace(models.Model):
+    """Le journal d'audit : qui a créé, modifié ou supprimé quoi, quand et d'où.
+
+    Écrit par les services (jamais par des signaux), dans la transaction de
+    l'écriture : une écriture annulée n'a pas de trace, une trace n'existe pas sans
+    son écriture. `region` permet aux agents régionaux de lire le journal de leur
+    région.
+    """
+
+    created_at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    action = models.CharField("action", max_length=12, choices=Action.choices)
+    modele = models.CharField("objet", max_length=60, help_text="app.Modèle, ex. projets.Projet")
+    objet_id = models.CharField("identifiant", max_length=40)
+    libelle = models.CharField("libellé", max_length=250, blank=True)
+    changements = models.JSONField(
+        "changements", default=dict, blank=True, help_text="{champ: [avant, après]}"
+    )
+    region = models.CharField("région", max_length=3, blank=True, db_index=True)
+    requete = models.CharField("requête", max_length=64, blank=True, help_text="X-Request-ID")
+    adresse_ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "trace d'audit"
+        verbose_name_plural = "journal d'audit"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["modele", "objet_id", "-created_at"])]
+
+    def __str__(self):
+        quand = f"{self.created_at:%d/%m/%Y %H:%M}"
+        return f"{self.get_action_display()} {self.modele} {self.objet_id} – {quand}"

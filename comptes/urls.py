@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from comptes import views
 from comptes.forms import ConnexionForm
 
 app_name = "comptes"
@@ -20,4 +21,5 @@ urlpatterns = [
         auth_views.LogoutView.as_view(),
         name="deconnexion",
     ),
+    path("journal/", views.journal, name="journal"),
 ]

@@ -28,6 +28,8 @@ from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from comptes import audit
+from comptes.models import Action
 from config.celery import programmer_recalcul_totaux
 from config.format_fr import format_euros
 from fonds import permissions
@@ -197,8 +199,24 @@ def _ecrire_mouvement(
         operation=operation,
         auteur=auteur,
     )
+    avant = enveloppe.montant
     enveloppe.montant = enveloppe.mouvements.aggregate(total=Sum("montant"))["total"]
     enveloppe.save(update_fields=["montant", "updated_at"])
+    region = enveloppe.region_id or ""
+    audit.tracer(
+        objet=mouvement,
+        action=Action.CREATION,
+        auteur=auteur,
+        changements={"type": [None, type], "montant": [None, variation], "motif": [None, motif]},
+        region=region,
+    )
+    audit.tracer(
+        objet=enveloppe,
+        action=Action.MODIFICATION,
+        auteur=auteur,
+        changements={"montant": [avant, enveloppe.montant]},
+        region=region,
+    )
     return mouvement
 
 
@@ -268,7 +286,15 @@ def creer_enveloppe(
         raise ErreurFonds(
             f"L'enveloppe {niveau} {annee} du dispositif « {dispositif.nom} » existe déjà."
         )
-    return Enveloppe.objects.create(dispositif=dispositif, annee=annee, region_id=code)
+    enveloppe = Enveloppe.objects.create(dispositif=dispositif, annee=annee, region_id=code)
+    audit.tracer(
+        objet=enveloppe,
+        action=Action.CREATION,
+        auteur=auteur,
+        changements={"dispositif": [None, dispositif.code], "annee": [None, annee]},
+        region=code or "",
+    )
+    return enveloppe
 
 
 @transaction.atomic
@@ -570,6 +596,22 @@ def engager(
         commentaire=commentaire,
         auteur=auteur,
     )
+    audit.tracer(
+        objet=engagement,
+        action=Action.CREATION,
+        auteur=auteur,
+        changements={"projet": [None, projet.pk], "montant": [None, montant]},
+        region=projet.region_id,
+    )
+    audit.tracer(
+        objet=enveloppe,
+        action=Action.MODIFICATION,
+        auteur=auteur,
+        changements={
+            "montant_engage": [enveloppe.montant_engage, enveloppe.montant_engage + montant]
+        },
+        region=enveloppe.region_id or "",
+    )
     enveloppe.montant_engage += montant
     enveloppe.save(update_fields=["montant_engage", "updated_at"])
     libelle = f"{format_euros(montant)} sur {_nom(enveloppe)}"
@@ -637,6 +679,7 @@ def verser(
         reference=(reference or "").strip(),
         auteur=auteur,
     )
+    avant = audit.instantane(engagement, ["montant_verse", "statut"])
     engagement.montant_verse += montant
     if engagement.montant_verse == engagement.montant_net:
         engagement.statut = StatutEngagement.SOLDE
@@ -644,6 +687,23 @@ def verser(
     enveloppe.montant_verse += montant
     enveloppe.save(update_fields=["montant_verse", "updated_at"])
     projet = engagement.projet
+    region = projet.region_id
+    audit.tracer(
+        objet=versement,
+        action=Action.CREATION,
+        auteur=auteur,
+        changements={"engagement": [None, engagement.pk], "montant": [None, montant]},
+        region=region,
+    )
+    audit.tracer(
+        objet=engagement,
+        action=Action.MODIFICATION,
+        auteur=auteur,
+        changements=audit.differences(
+            avant, audit.instantane(engagement, ["montant_verse", "statut"])
+        ),
+        region=region,
+    )
     programmer_recalcul_totaux(territoires=[projet.territoire_id], regions=[projet.region_id])
     return versement
 
@@ -665,11 +725,21 @@ def liberer_engagements_du_projet(*, projet: Projet, auteur) -> Decimal:
     total = ZERO
     for engagement in actifs.select_for_update().order_by("pk"):
         libere = engagement.montant - engagement.montant_libere - engagement.montant_verse
+        avant = audit.instantane(engagement, ["montant_libere", "statut"])
         engagement.montant_libere += libere
         engagement.statut = (
             StatutEngagement.ANNULE if engagement.montant_verse == 0 else StatutEngagement.SOLDE
         )
         engagement.save(update_fields=["montant_libere", "statut", "updated_at"])
+        audit.tracer(
+            objet=engagement,
+            action=Action.MODIFICATION,
+            auteur=auteur,
+            changements=audit.differences(
+                avant, audit.instantane(engagement, ["montant_libere", "statut"])
+            ),
+            region=projet.region_id,
+        )
         enveloppes[engagement.enveloppe_id].montant_engage -= libere
         total += libere
     for enveloppe in enveloppes.values():

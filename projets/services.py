@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from comptes import audit
+from comptes.models import Action
 from config.celery import programmer_recalcul_totaux
 from projets import permissions, workflow
 from projets.models import (
@@ -65,6 +67,7 @@ CHAMPS_SAISIS = [
     "date_fin",
 ]
 CHAMPS_PORTEUR = ["porteur_siren", "porteur_raison_sociale", "porteur_taille"]
+CHAMPS_SUIVIS = [*CHAMPS_SAISIS, "porteur", "statut", "region", "departement", "epci"]
 
 # Actions exécutées, dans la même transaction, avant l'abandon d'un projet engagé.
 # L'application `fonds` y inscrit la libération des crédits non versés.
@@ -156,6 +159,16 @@ def creer_projet(*, auteur, donnees: dict, deposer: bool = False, source=TypeEve
     # Les contraintes de la base sont reprises par Projet.clean() : pas de requête par règle.
     projet.full_clean(validate_constraints=False)
     projet.save()
+    audit.tracer(
+        objet=projet,
+        action=Action.CREATION,
+        auteur=auteur,
+        changements={
+            champ: [None, valeur]
+            for champ, valeur in audit.instantane(projet, CHAMPS_SUIVIS).items()
+        },
+        region=projet.region_id,
+    )
     _evenement(
         projet,
         type=source,
@@ -217,6 +230,13 @@ def modifier_projet(*, projet_id: int, auteur, donnees: dict, version_attendue: 
     projet.version += 1
     projet.save()
     _evenement(projet, type=TypeEvenement.MODIFICATION, auteur=auteur, changements=changements)
+    audit.tracer(
+        objet=projet,
+        action=Action.MODIFICATION,
+        auteur=auteur,
+        changements=changements,
+        region=projet.region_id,
+    )
     _programmer_totaux(projet)
     if anciennes_regions != (projet.territoire_id, projet.region_id):
         programmer_recalcul_totaux(
@@ -257,6 +277,13 @@ def changer_statut(
         projet.motif_non_retenu = commentaire
     projet.version += 1
     projet.save(update_fields=["statut", "motif_non_retenu", "version", "updated_at"])
+    audit.tracer(
+        objet=projet,
+        action=Action.MODIFICATION,
+        auteur=auteur,
+        changements={"statut": [depuis, vers]},
+        region=projet.region_id,
+    )
     _evenement(
         projet,
         type=TypeEvenement.TRANSITION,
@@ -287,9 +314,30 @@ def donner_avis(*, projet_id: int, auteur, sens: str, commentaire: str = "") -> 
     if sens == SensAvis.DEFAVORABLE and not commentaire:
         raise ErreurProjet("Un avis défavorable doit être motivé : indiquez la raison.")
     cote = permissions.cote_de(auteur)
-    projet.avis.filter(cote=cote, en_cours=True).update(en_cours=False)
+    for ancien in projet.avis.filter(cote=cote, en_cours=True):
+        ancien.en_cours = False
+        ancien.save(update_fields=["en_cours"])
+        audit.tracer(
+            objet=ancien,
+            action=Action.MODIFICATION,
+            auteur=auteur,
+            changements={"en_cours": [True, False]},
+            region=projet.region_id,
+        )
     avis = Avis.objects.create(
         projet=projet, cote=cote, sens=sens, commentaire=commentaire, auteur=auteur
+    )
+    audit.tracer(
+        objet=avis,
+        action=Action.CREATION,
+        auteur=auteur,
+        changements={
+            "projet": [None, projet.pk],
+            "cote": [None, cote],
+            "sens": [None, sens],
+            "commentaire": [None, commentaire],
+        },
+        region=projet.region_id,
     )
     if cote == Cote.ETAT:
         projet.avis_etat = sens

@@ -1,0 +1,88 @@
+"""Écrire et lire le journal d'audit (`Trace`), avec l'identifiant de la requête.
+
+Les services appellent `tracer(...)` pour chaque création, modification ou
+suppression d'un objet suivi ; le middleware `IdentifiantDeRequete` fournit
+l'identifiant de la requête et l'adresse IP.
+"""
+
+import contextvars
+import datetime
+import re
+import uuid
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from comptes.models import Trace
+from comptes.scoping import portee_de
+
+_requete = contextvars.ContextVar("requete_courante", default=("", None))
+_FORMAT_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class IdentifiantDeRequete:
+    """Donne à chaque requête un identifiant (repris de X-Request-ID s'il est sûr)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        entrant = request.headers.get("X-Request-ID", "")
+        identifiant = entrant if _FORMAT_ID.match(entrant) else uuid.uuid4().hex
+        jeton = _requete.set((identifiant, request.META.get("REMOTE_ADDR") or None))
+        try:
+            reponse = self.get_response(request)
+        finally:
+            _requete.reset(jeton)
+        reponse["X-Request-ID"] = identifiant
+        return reponse
+
+
+def _json(valeur):
+    if isinstance(valeur, Decimal):
+        return str(valeur)
+    if isinstance(valeur, datetime.date | datetime.datetime):
+        return valeur.isoformat()
+    if hasattr(valeur, "pk"):
+        return str(valeur.pk)
+    return valeur
+
+
+def instantane(objet, champs) -> dict:
+    """Valeurs des champs d'un objet, prêtes à comparer et à écrire en JSON."""
+    return {champ: _json(getattr(objet, champ)) for champ in champs}
+
+
+def differences(avant: dict, apres: dict) -> dict:
+    return {
+        champ: [avant.get(champ), valeur]
+        for champ, valeur in apres.items()
+        if avant.get(champ) != valeur
+    }
+
+
+def tracer(*, objet, action: str, auteur, changements: dict | None = None, region: str = ""):
+    """Ajoute une ligne au journal pour `objet` (dans la transaction en cours)."""
+    identifiant, ip = _requete.get()
+    return Trace.objects.create(
+        auteur=auteur if getattr(auteur, "pk", None) else None,
+        action=action,
+        modele=f"{objet._meta.app_label}.{objet.__class__.__name__}",
+        objet_id=str(objet.pk),
+        libelle=str(objet)[:250],
+        changements={k: [_json(a), _json(b)] for k, (a, b) in (changements or {}).items()},
+        region=region or "",
+        requete=identifiant,
+        adresse_ip=ip,
+    )
+
+
+def traces_visibles_par(user) -> QuerySet[Trace]:
+    """L'équipe nationale lit tout ; une préfecture ou une région, sa région ; les autres rien."""
+    portee = portee_de(user)
+    qs = Trace.objects.select_related("auteur")
+    if portee.role == "admin_national":
+        return qs
+    if portee.regionale:
+        return qs.filter(region=portee.region_code)
+    return qs.none()
