@@ -34,6 +34,11 @@ def healthz(request):
 
 
 def page_introuvable(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Ressource introuvable ou hors de votre périmètre.", "code": "not_found"},
+            status=404,
+        )
     message = ""
     if exception is not None and exception.args and isinstance(exception.args[0], str):
         message = exception.args[0]

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from territoires.api import filters, serializers
@@ -10,7 +11,27 @@ from territoires.models import (
     TerritoireIndustrie,
 )
 
+ERREURS_LISTE = {
+    400: OpenApiResponse(description="Filtre ou page invalide."),
+    401: OpenApiResponse(description="Authentification requise."),
+    403: OpenApiResponse(description="Compte sans profil sur le portail."),
+    404: OpenApiResponse(description="Page inexistante."),
+}
+ERREURS_DETAIL = {
+    401: OpenApiResponse(description="Authentification requise."),
+    403: OpenApiResponse(description="Compte sans profil sur le portail."),
+    404: OpenApiResponse(description="Code inconnu."),
+}
 
+
+def _documenter(serializer):
+    return extend_schema_view(
+        list=extend_schema(responses={200: serializer(many=True), **ERREURS_LISTE}),
+        retrieve=extend_schema(responses={200: serializer, **ERREURS_DETAIL}),
+    )
+
+
+@_documenter(serializers.RegionSerializer)
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     """Régions (code INSEE)."""
 
@@ -20,6 +41,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["code", "nom"]
 
 
+@_documenter(serializers.DepartementSerializer)
 class DepartementViewSet(viewsets.ReadOnlyModelViewSet):
     """Départements (code INSEE) et leur région."""
 
@@ -30,6 +52,7 @@ class DepartementViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["code", "nom"]
 
 
+@_documenter(serializers.IntercommunaliteSerializer)
 class IntercommunaliteViewSet(viewsets.ReadOnlyModelViewSet):
     """EPCI à fiscalité propre (périmètres au 1er janvier 2025)."""
 
@@ -45,6 +68,7 @@ class IntercommunaliteViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_queryset().distinct()
 
 
+@_documenter(serializers.TerritoireSerializer)
 class TerritoireViewSet(viewsets.ReadOnlyModelViewSet):
     """Les 148 Territoires d'industrie et leurs intercommunalités."""
 

@@ -1,0 +1,57 @@
+from rest_framework import serializers
+
+from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Totaux
+
+
+class TotauxSerializer(serializers.ModelSerializer):
+    """Une ligne de totaux précalculés ; une clé vide (tous, toutes) s'écrit `null`."""
+
+    code = serializers.SerializerMethodField(
+        help_text="Code de la région ou du territoire ; null au niveau national."
+    )
+    dispositif = serializers.SerializerMethodField(
+        help_text="Code du dispositif ; null : tous les dispositifs."
+    )
+    annee = serializers.SerializerMethodField(help_text="Année ; null : toutes les années.")
+    nb_projets_par_statut = serializers.SerializerMethodField(
+        help_text="Nombre de projets par statut, tous les statuts du cycle de vie (zéros compris)."
+    )
+
+    class Meta:
+        model = Totaux
+        fields = [
+            "niveau",
+            "code",
+            "libelle",
+            "dispositif",
+            "dispositif_nom",
+            "annee",
+            "nb_territoires",
+            "nb_intercommunalites",
+            "nb_projets",
+            "nb_projets_par_statut",
+            "nb_engagements",
+            "investissement",
+            "emplois_crees",
+            "emplois_maintenus",
+            "aide_sollicitee",
+            "montant_enveloppe",
+            "montant_engage",
+            "montant_verse",
+            "montant_disponible",
+            "effet_levier",
+            "calcule_le",
+        ]
+        read_only_fields = fields
+
+    def get_code(self, obj) -> str | None:
+        return obj.code or None
+
+    def get_dispositif(self, obj) -> str | None:
+        return None if obj.dispositif == TOUS_DISPOSITIFS else obj.dispositif
+
+    def get_annee(self, obj) -> int | None:
+        return None if obj.annee == TOUTES_ANNEES else obj.annee
+
+    def get_nb_projets_par_statut(self, obj) -> dict[str, int]:
+        return {statut: nombre for statut, _, nombre in obj.projets_par_statut()}

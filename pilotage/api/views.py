@@ -1,0 +1,47 @@
+"""API des totaux : la table des totaux précalculés seulement, jamais les projets."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+
+from fonds.api.serializers import ErreurSerializer, ErreurValidationSerializer
+from pilotage import selectors
+from pilotage.api import filters, serializers
+
+LECTURE = {
+    400: OpenApiResponse(ErreurValidationSerializer, description="Filtres invalides."),
+    401: OpenApiResponse(ErreurSerializer, description="Authentification requise."),
+    403: OpenApiResponse(ErreurSerializer, description="Compte sans profil sur le portail."),
+    404: OpenApiResponse(ErreurSerializer, description="Page introuvable."),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Totaux précalculés : une ligne par périmètre (national, région, territoire)",
+        description=(
+            "Lus dans la table des totaux, recalculée chaque nuit et après chaque changement "
+            "(`calcule_le`). Sans `dispositif` ni `annee` : tous les dispositifs, toutes les "
+            "années ; avec, les chiffres des projets portent sur les projets qui ont un "
+            "engagement sur ce dispositif ou cette année."
+        ),
+        responses={200: serializers.TotauxSerializer(many=True), **LECTURE},
+    ),
+)
+class TotauxViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = serializers.TotauxSerializer
+    filterset_class = filters.TotauxApiFilter
+    ordering_fields = [
+        "code",
+        "libelle",
+        "nb_projets",
+        "investissement",
+        "emplois_crees",
+        "aide_sollicitee",
+        "montant_engage",
+        "montant_verse",
+    ]
+
+    def get_queryset(self):
+        return selectors.totaux_visibles_par(self.request.user).order_by(
+            "niveau", "code", "dispositif", "annee", "pk"
+        )
