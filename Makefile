@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 INSTALLE := $(VENV)/.installe
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations-check
+.PHONY: help install run test test-e2e lint format migrations-check
 
 help: ## Affiche cette aide
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -29,7 +29,12 @@ run: $(INSTALLE) ## Installe, migre, charge le référentiel et la démo, sert l
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(INSTALLE) ## Installe puis lance toute la suite de tests (PostgreSQL si DATABASE_URL est défini)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@test -f node_modules/axe-core/axe.min.js || ! command -v npm >/dev/null || npm ci --no-audit --no-fund
+	$(VENV)/bin/pytest -rs $(PYTEST_ARGS)
+
+test-e2e: $(INSTALLE) ## Tests de bout en bout dans Chromium : parcours des agents, accessibilité (axe-core)
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
+	$(VENV)/bin/pytest tests/e2e -rs $(PYTEST_ARGS)
 
 lint: $(INSTALLE) ## Vérifie le style (ruff check et ruff format --check)
 	$(VENV)/bin/ruff check .

@@ -55,7 +55,7 @@ routeur.register("versements", fonds.VersementViewSet, basename="versement")
 routeur.register("totaux", pilotage.TotauxViewSet, basename="totaux")
 # `indicateurs` (indicateurs du programme et leurs cibles) : enregistré ici par
 # l'application pilotage, p. ex.
-# routeur.register("indicateurs", pilotage.IndicateurViewSet, basename="indicateur")
+routeur.register("indicateurs", pilotage.IndicateurViewSet, basename="indicateur")
 
 urlpatterns = [
     path("auth/token/", JetonView.as_view(), name="api-jeton"),

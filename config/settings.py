@@ -197,6 +197,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Pas de lien dans les boutons de Swagger UI (RGAA : éléments interactifs imbriqués).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "ENUM_NAME_OVERRIDES": {
         "StatutProjetEnum": "projets.models.Statut",
         "SensAvisEnum": "projets.models.SensAvis",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("territoires.urls")),
     path("projets/", include("projets.urls")),
     path("fonds/", include("fonds.urls")),
+    path("pilotage/", include("pilotage.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

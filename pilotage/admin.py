@@ -7,14 +7,16 @@ on enveloppe sa vue d'accueil (pour lui passer les totaux) et ses adresses (pour
 ajouter celle du bouton), sans toucher à `config/urls.py`.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
 
-from pilotage import selectors, tasks
-from pilotage.models import Totaux
+from pilotage import indicateurs, permissions, selectors, tasks
+from pilotage.models import Indicateur, Totaux, ValeurIndicateur
 
 
 @admin.register(Totaux)
@@ -107,3 +109,96 @@ def _installer(site: admin.AdminSite) -> None:
 
 
 _installer(admin.site)
+
+
+# --- Indicateurs du programme ------------------------------------------------------------------
+
+
+class ValeurIndicateurAdminForm(forms.ModelForm):
+    """Les mêmes vérifications que la page de saisie (`indicateurs.valider_valeur`)."""
+
+    class Meta:
+        model = ValeurIndicateur
+        fields = ["indicateur", "valeur", "date", "source"]
+
+    def clean(self):
+        donnees = super().clean()
+        indicateur = donnees.get("indicateur")
+        if indicateur is not None and not self.errors:
+            try:
+                indicateurs.valider_valeur(
+                    indicateur=indicateur,
+                    valeur=donnees.get("valeur"),
+                    date=donnees.get("date"),
+                    source=donnees.get("source"),
+                )
+            except indicateurs.ErreurIndicateur as exc:
+                raise ValidationError(
+                    {exc.champ if exc.champ in self.fields else NON_FIELD_ERRORS: exc.message}
+                ) from exc
+        return donnees
+
+
+class _SaisieEquipeNationale:
+    """Ajouter, modifier, supprimer : l'équipe nationale seulement (en plus des droits Django)."""
+
+    def _equipe_nationale(self, request) -> bool:
+        return bool(permissions.peut_saisir_indicateur(request.user))
+
+    def has_add_permission(self, request, *args):
+        return self._equipe_nationale(request) and super().has_add_permission(request, *args)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._equipe_nationale(request) and super().has_delete_permission(request, obj)
+
+
+class ValeurIndicateurInline(admin.TabularInline):
+    model = ValeurIndicateur
+    fields = ["date", "valeur", "source", "auteur", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-date", "-created_at"]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Indicateur)
+class IndicateurAdmin(_SaisieEquipeNationale, admin.ModelAdmin):
+    list_display = ["libelle", "code", "unite", "cible", "date_cible", "ordre"]
+    list_editable = ["ordre"]
+    search_fields = ["code", "libelle"]
+    prepopulated_fields = {"code": ["libelle"]}
+    inlines = [ValeurIndicateurInline]
+
+    def has_change_permission(self, request, obj=None):
+        return self._equipe_nationale(request) and super().has_change_permission(request, obj)
+
+
+@admin.register(ValeurIndicateur)
+class ValeurIndicateurAdmin(_SaisieEquipeNationale, admin.ModelAdmin):
+    """Une valeur ne se modifie pas : on en ajoute une nouvelle, datée et sourcée."""
+
+    form = ValeurIndicateurAdminForm
+    list_display = ["indicateur", "valeur", "date", "source", "auteur", "created_at"]
+    list_filter = ["indicateur"]
+    search_fields = ["source", "indicateur__libelle"]
+    date_hierarchy = "date"
+    list_select_related = ["indicateur", "auteur"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """Par le service, comme la page de saisie : vérifications, auteur et journal d'audit."""
+        valeur = indicateurs.enregistrer_valeur(
+            indicateur_id=obj.indicateur_id,
+            auteur=request.user,
+            valeur=obj.valeur,
+            date=obj.date,
+            source=obj.source,
+        )
+        obj.pk, obj.auteur, obj.created_at = valeur.pk, valeur.auteur, valeur.created_at
+        obj._state.adding, obj._state.db = False, valeur._state.db

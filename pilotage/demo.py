@@ -18,10 +18,12 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 
-from comptes.models import Profil, Role
+from comptes.models import Profil, Role, Trace
 from fonds import services as fonds
 from fonds.models import Dispositif, Engagement, Enveloppe, Mouvement, TypeMouvement, Versement
 from pilotage.context_processors import CLE_DEMO
+from pilotage.indicateurs import charger_indicateurs_du_programme
+from pilotage.models import ValeurIndicateur
 from projets import services as services_projets
 from projets.models import (
     Avis,
@@ -644,11 +646,16 @@ def supprimer_demo() -> None:
     Mouvement.objects.all().delete()
     Enveloppe.objects.all().delete()
     Dispositif.objects.all().delete()
+    ValeurIndicateur.objects.filter(source__startswith="Données de démonstration").delete()
     Evenement.objects.filter(projet__porteur__fictive=True).delete()
     Avis.objects.filter(projet__porteur__fictive=True).delete()
     Projet.objects.filter(porteur__fictive=True).delete()
     Entreprise.objects.filter(fictive=True).delete()
-    get_user_model().objects.filter(username__in=list(COMPTES_DEMO)).delete()
+    demo = get_user_model().objects.filter(username__in=list(COMPTES_DEMO))
+    # Le journal protège ses auteurs ; ses lignes de démonstration partent avec eux.
+    Trace.objects.filter(auteur__in=demo).delete()
+    Profil.objects.filter(user__in=demo).delete()
+    demo.delete()
 
 
 def generer_demo(
@@ -675,7 +682,8 @@ def generer_demo(
         projets_crees = _creer_projets(rng, plans, comptes)
         etape("projets créés")
         _engager_et_verser(rng, projets_crees, comptes)
-        etape("engagements et versements enregistrés")
+        charger_indicateurs_du_programme(auteur=comptes["admin-national"], avec_valeurs_demo=True)
+        etape("engagements, versements et indicateurs enregistrés")
     cache.delete(CLE_DEMO)
     rapport = RapportDemo(comptes=list(COMPTES_DEMO))
     for statut in Statut.values:

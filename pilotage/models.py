@@ -5,10 +5,12 @@ projets à la demande : ils lisent ces lignes, recalculées par
 `pilotage.services` (chaque nuit, à la demande et après chaque changement).
 """
 
+from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from projets.models import Statut
+from projets.models import Enjeu, Statut
 
 # Valeurs de la clé qui désignent « tous les dispositifs » et « toutes les années ».
 TOUS_DISPOSITIFS = ""
@@ -36,6 +38,8 @@ class Totaux(models.Model):
       de cette année (l'année de l'enveloppe) ;
     - `nb_projets_par_statut` compte tous les statuts, et `nb_projets` tous les projets,
       brouillons compris ;
+    - `nb_projets_par_enjeu` répartit entre les enjeux les projets comptés dans
+      `nb_projets` ;
     - l'investissement, les emplois et l'aide sollicitée ne retiennent que les
       projets vivants : ni brouillon, ni non retenu, ni abandonné ;
     - `effet_levier` = investissement / aide sollicitée (vide si l'aide est nulle) ;
@@ -74,9 +78,15 @@ class Totaux(models.Model):
 
     nb_territoires = models.PositiveIntegerField("Territoires d'industrie", default=0)
     nb_intercommunalites = models.PositiveIntegerField("intercommunalités", default=0)
-    nb_projets = models.PositiveIntegerField("projets déposés", default=0)
+    nb_projets = models.PositiveIntegerField("projets", default=0)
     nb_projets_par_statut = models.JSONField(
         "projets par statut", default=dict, blank=True, help_text="{statut: nombre}"
+    )
+    nb_projets_par_enjeu = models.JSONField(
+        "projets par enjeu",
+        default=dict,
+        blank=True,
+        help_text="{enjeu: nombre} ; les mêmes projets que `nb_projets`.",
     )
     nb_engagements = models.PositiveIntegerField("engagements", default=0)
     investissement = _somme("investissement productif (€)", default=0)
@@ -125,6 +135,11 @@ class Totaux(models.Model):
         comptes = self.nb_projets_par_statut or {}
         return [(statut, libelle, comptes.get(statut, 0)) for statut, libelle in Statut.choices]
 
+    def projets_par_enjeu(self) -> list[tuple[str, str, int]]:
+        """(enjeu, libellé, nombre) dans l'ordre des enjeux du programme, zéros compris."""
+        comptes = self.nb_projets_par_enjeu or {}
+        return [(enjeu, libelle, comptes.get(enjeu, 0)) for enjeu, libelle in Enjeu.choices]
+
 
 class TotauxPartiels(models.Model):
     """Les chiffres des projets d'un territoire situés dans une région (× dispositif × année).
@@ -142,6 +157,7 @@ class TotauxPartiels(models.Model):
     dispositif = models.CharField("dispositif", max_length=40, blank=True)
     annee = models.PositiveSmallIntegerField("année", default=TOUTES_ANNEES)
     nb_projets_par_statut = models.JSONField("projets par statut", default=dict, blank=True)
+    nb_projets_par_enjeu = models.JSONField("projets par enjeu", default=dict, blank=True)
     investissement = _somme("investissement productif (€)", default=0)
     emplois_crees = models.PositiveBigIntegerField("emplois créés", default=0)
     emplois_maintenus = models.PositiveBigIntegerField("emplois maintenus", default=0)
@@ -164,3 +180,80 @@ class TotauxPartiels(models.Model):
 
     def __str__(self):
         return f"{self.territoire} × {self.region} – {self.dispositif or 'tous'} – {self.annee}"
+
+
+class Unite(models.TextChoices):
+    NOMBRE = "nombre", "Nombre"
+    EUROS = "euros", "Euros"
+    POURCENTAGE = "pourcentage", "Pourcentage"
+
+
+class Indicateur(models.Model):
+    """Un indicateur du programme et sa cible, tels que le comité de pilotage les annonce.
+
+    La cible est facultative : un engagement sans chiffre (l'appel à candidatures
+    « sites clés en main ») se suit par ses valeurs, sans barre de progression.
+    Les valeurs ne s'écrasent jamais : chacune est une ligne datée et sourcée.
+    """
+
+    code = models.SlugField("code", max_length=60, unique=True)
+    libelle = models.CharField("libellé", max_length=200)
+    unite = models.CharField("unité", max_length=12, choices=Unite.choices, default=Unite.NOMBRE)
+    cible = _somme(
+        "cible",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Vide : pas de cible chiffrée. En euros pour un montant, en % pour une part.",
+    )
+    date_cible = models.DateField("échéance de la cible", null=True, blank=True)
+    description = models.TextField("description", blank=True)
+    ordre = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
+
+    class Meta:
+        verbose_name = "indicateur du programme"
+        verbose_name_plural = "indicateurs du programme"
+        ordering = ["ordre", "libelle"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cible__isnull=True) | Q(cible__gte=0), name="indicateur_cible_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(unite__in=Unite.values), name="indicateur_unite_connue"
+            ),
+        ]
+
+    def __str__(self):
+        return self.libelle
+
+
+class ValeurIndicateur(models.Model):
+    """Une valeur mesurée d'un indicateur, à une date, avec sa source (jamais modifiée)."""
+
+    indicateur = models.ForeignKey(
+        Indicateur, on_delete=models.PROTECT, related_name="valeurs", verbose_name="indicateur"
+    )
+    valeur = _somme("valeur", validators=[MinValueValidator(0)])
+    date = models.DateField("date de la mesure")
+    source = models.CharField(
+        "source",
+        max_length=300,
+        help_text="D'où vient le chiffre : rapport, tableau de suivi, opérateur…",
+    )
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="auteur"
+    )
+    created_at = models.DateTimeField("saisie le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "valeur d'un indicateur"
+        verbose_name_plural = "valeurs des indicateurs"
+        ordering = ["indicateur", "-date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(source=""), name="valeur_indicateur_sourcee"),
+            models.CheckConstraint(condition=Q(valeur__gte=0), name="valeur_indicateur_positive"),
+        ]
+        indexes = [models.Index(fields=["indicateur", "-date", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.indicateur} : {self.valeur} au {self.date:%d/%m/%Y}"

@@ -4,7 +4,7 @@ Un recalcul, complet (`recalculer_tout`) ou limité aux périmètres touchés pa
 un changement (`recalculer_perimetres`), suit le même chemin :
 
 1. le référentiel (territoires, régions, EPCI en vigueur, noms des dispositifs) ;
-2. les projets groupés par territoire, région du site et statut ;
+2. les projets groupés par territoire, région du site, statut et enjeu ;
 3. les engagements et leurs projets groupés de même, par dispositif et année
    d'enveloppe (chaque projet compté une fois par combinaison, même avec deux
    engagements) ;
@@ -45,6 +45,7 @@ from territoires.models import Perimetre, Region, TerritoireIndustrie
 ZERO = Decimal("0.00")
 CENTIME = Decimal("0.01")
 
+# Les brouillons ne sont pas des projets déposés : ils ne comptent que par statut.
 # Tous les projets comptent, brouillons compris : le programme annonce « 1 600 projets »
 # à tous les stades de maturité.
 STATUTS_NON_DEPOSES: frozenset[str] = frozenset()
@@ -68,6 +69,7 @@ CHAMPS_COMPARES = [
     "nb_intercommunalites",
     "nb_projets",
     "nb_projets_par_statut",
+    "nb_projets_par_enjeu",
     "nb_engagements",
     "investissement",
     "emplois_crees",
@@ -89,6 +91,7 @@ CHAMPS_PARTIELS = [
     "nb_engagements",
     "montant_engage",
     "montant_verse",
+    "nb_projets_par_enjeu",
 ]
 TAILLE_LOT = 500
 
@@ -131,6 +134,7 @@ class _Ligne:
     """Les chiffres d'un périmètre en cours de calcul."""
 
     par_statut: Counter = field(default_factory=Counter)
+    par_enjeu: Counter = field(default_factory=Counter)
     investissement: Decimal = ZERO
     emplois_crees: int = 0
     emplois_maintenus: int = 0
@@ -140,8 +144,12 @@ class _Ligne:
     montant_engage: Decimal = ZERO
     montant_verse: Decimal = ZERO
 
-    def ajouter_projets(self, statut, nombre, investissement, crees, maintenus, aide) -> None:
+    def ajouter_projets(
+        self, statut, nombre, investissement, crees, maintenus, aide, *, enjeu
+    ) -> None:
         self.par_statut[statut] += nombre
+        if statut not in STATUTS_NON_DEPOSES:
+            self.par_enjeu[enjeu] += nombre
         if statut not in STATUTS_HORS_SOMMES:
             self.investissement += investissement
             self.emplois_crees += crees
@@ -155,6 +163,7 @@ class _Ligne:
         territoire) ; une région et le niveau national les tiennent des enveloppes.
         """
         self.par_statut.update(autre.par_statut)
+        self.par_enjeu.update(autre.par_enjeu)
         self.investissement += autre.investissement
         self.emplois_crees += autre.emplois_crees
         self.emplois_maintenus += autre.emplois_maintenus
@@ -175,12 +184,16 @@ class _Ligne:
             self.nb_engagements,
             self.montant_engage,
             self.montant_verse,
+            {enjeu: n for enjeu, n in sorted(self.par_enjeu.items()) if n},
         )
 
     @classmethod
-    def depuis_partiel(cls, par_statut, inv, crees, maint, aide, engagements, engage, verse):
+    def depuis_partiel(
+        cls, par_statut, inv, crees, maint, aide, engagements, engage, verse, par_enjeu=None
+    ):
         return cls(
             par_statut=Counter(par_statut or {}),
+            par_enjeu=Counter(par_enjeu or {}),
             investissement=_decimal(inv),
             emplois_crees=crees,
             emplois_maintenus=maint,
@@ -297,11 +310,11 @@ def _recalculer(portee: _Portee, *, progression=None) -> Rapport:
 
         partiels: defaultdict[ClePartiel, _Ligne] = defaultdict(_Ligne)
         tout = (TOUS_DISPOSITIFS, TOUTES_ANNEES)
-        for territoire, region, statut, *chiffres in _projets(portee):
-            partiels[(territoire, region, *tout)].ajouter_projets(statut, *chiffres)
+        for territoire, region, statut, enjeu, *chiffres in _projets(portee):
+            partiels[(territoire, region, *tout)].ajouter_projets(statut, *chiffres, enjeu=enjeu)
         etape(ETAPES[1])
         for groupe in _engagements(portee, ref.codes_dispositifs):
-            territoire, region, statut, dispositif, annee, annule, premiers, *reste = groupe
+            territoire, region, statut, enjeu, dispositif, annee, annule, premiers, *reste = groupe
             nombre, engage, verse, projets = reste
             combinaisons = _combinaisons(dispositif, annee)
             for combinaison, premier in zip(combinaisons, (*premiers, False), strict=True):
@@ -311,7 +324,7 @@ def _recalculer(portee: _Portee, *, progression=None) -> Rapport:
                 if not annule:
                     partiel.nb_engagements += nombre
                     if premier:
-                        partiel.ajouter_projets(statut, *projets)
+                        partiel.ajouter_projets(statut, *projets, enjeu=enjeu)
         etape(ETAPES[2])
 
         # Les régions où les territoires touchés avaient ou ont des projets changent aussi.
@@ -394,11 +407,11 @@ def _amorcer(lignes: defaultdict[Cle, _Ligne], ref: _Referentiel, portee: _Porte
 
 
 def _projets(portee: _Portee) -> Iterator[tuple]:
-    """Les projets (des territoires touchés), groupés par territoire, région et statut."""
+    """Les projets (des territoires touchés), groupés par territoire, région, statut et enjeu."""
     groupes = (
         Projet.objects.filter(portee.q_projets())
         .order_by()
-        .values_list("territoire", "region", "statut")
+        .values_list("territoire", "region", "statut", "enjeu")
         .annotate(
             nombre=Count("id"),
             investissement=Sum("montant_investissement"),
@@ -407,11 +420,13 @@ def _projets(portee: _Portee) -> Iterator[tuple]:
             aide=Sum("aide_sollicitee"),
         )
     )
-    for territoire, region, statut, nombre, investissement, crees, maintenus, aide in groupes:
+    for territoire, region, statut, enjeu, nombre, *sommes in groupes:
+        investissement, crees, maintenus, aide = sommes
         yield (
             territoire,
             region,
             statut,
+            enjeu,
             nombre,
             _decimal(investissement),
             crees or 0,
@@ -423,7 +438,7 @@ def _projets(portee: _Portee) -> Iterator[tuple]:
 def _engagements(portee: _Portee, codes_dispositifs: dict[int, str]) -> Iterator[tuple]:
     """Les engagements et leurs projets, groupés ; une seule lecture des engagements.
 
-    Par groupe (territoire, région, statut du projet, dispositif, année, annulé) :
+    Par groupe (territoire, région, statut et enjeu du projet, dispositif, année, annulé) :
     nombre d'engagements, montant net engagé (montant moins la part libérée : ce que
     l'engagement retient sur l'enveloppe, annulé ou non), montant versé, et les
     sommes des projets. Un projet engagé deux fois sur le même dispositif ou la même
@@ -454,7 +469,7 @@ def _engagements(portee: _Portee, codes_dispositifs: dict[int, str]) -> Iterator
         )
 
     dispositif = f"v.{q(enveloppe.get_field('dispositif').column)}"
-    groupe = "territoire, region, statut, dispositif, annee"
+    groupe = "territoire, region, statut, enjeu, dispositif, annee"
     drapeaux = "annule, premier, premier_dispositif, premier_annee"
     sql = (
         # Noms de tables et de colonnes tirés des modèles ; toutes les valeurs en paramètres.
@@ -462,7 +477,8 @@ def _engagements(portee: _Portee, codes_dispositifs: dict[int, str]) -> Iterator
         "SUM(investissement), SUM(crees), SUM(maintenus), SUM(aide) "
         "FROM ("
         f"SELECT {p('territoire')} AS territoire, {p('region')} AS region, "
-        f"{p('statut')} AS statut, {dispositif} AS dispositif, v.annee AS annee, "
+        f"{p('statut')} AS statut, {p('enjeu')} AS enjeu, "
+        f"{dispositif} AS dispositif, v.annee AS annee, "
         f"{annule} AS annule, "
         f"{e('montant')} - {e('montant_libere')} AS net, {e('montant_verse')} AS verse, "
         f"{p('montant_investissement')} AS investissement, {p('emplois_crees')} AS crees, "
@@ -480,12 +496,13 @@ def _engagements(portee: _Portee, codes_dispositifs: dict[int, str]) -> Iterator
     with connection.cursor() as curseur:
         curseur.execute(sql, params)
         for ligne in curseur:
-            (territoire, region, statut, dispositif, annee, annule, *drapeaux) = ligne[:9]
-            nombre, net, verse, inv, crees, maint, aide = ligne[9:]
+            (territoire, region, statut, enjeu, dispositif, annee, annule, *drapeaux) = ligne[:10]
+            nombre, net, verse, inv, crees, maint, aide = ligne[10:]
             yield (
                 territoire,
                 region,
                 statut,
+                enjeu,
                 codes_dispositifs[dispositif],
                 int(annee),
                 bool(annule),
@@ -611,13 +628,16 @@ def _lignes_regions_ecrites(*, exclure: frozenset[str]) -> Iterator[tuple[Cle, _
             "emplois_maintenus",
             "aide_sollicitee",
             "nb_engagements",
+            "nb_projets_par_enjeu",
         )
     )
-    for code, dispositif, annee, par_statut, inv, crees, maint, aide, engagements in ecrites:
+    for ligne in ecrites:
+        code, dispositif, annee, par_statut, inv, crees, maint, aide, engagements, par_enjeu = ligne
         yield (
             (Niveau.REGION, code, dispositif, annee),
             _Ligne(
                 par_statut=Counter(par_statut or {}),
+                par_enjeu=Counter(par_enjeu or {}),
                 investissement=_decimal(inv),
                 emplois_crees=crees,
                 emplois_maintenus=maint,
@@ -659,6 +679,7 @@ def _chiffres(cle: Cle, ligne: _Ligne, ref: _Referentiel) -> dict:
         nb_intercommunalites=nb_epci,
         nb_projets=sum(n for s, n in par_statut.items() if s not in STATUTS_NON_DEPOSES),
         nb_projets_par_statut=par_statut,
+        nb_projets_par_enjeu={enjeu: n for enjeu, n in sorted(ligne.par_enjeu.items()) if n},
         nb_engagements=ligne.nb_engagements,
         investissement=ligne.investissement,
         emplois_crees=ligne.emplois_crees,

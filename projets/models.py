@@ -306,3 +306,11 @@ class Evenement(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} – {self.projet_id} – {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def libelle_avant(self) -> str:
+        return Statut(self.statut_avant).label if self.statut_avant in Statut.values else ""
+
+    @property
+    def libelle_apres(self) -> str:
+        return Statut(self.statut_apres).label if self.statut_apres in Statut.values else ""

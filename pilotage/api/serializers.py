@@ -30,6 +30,7 @@ class TotauxSerializer(serializers.ModelSerializer):
             "nb_intercommunalites",
             "nb_projets",
             "nb_projets_par_statut",
+            "nb_projets_par_enjeu",
             "nb_engagements",
             "investissement",
             "emplois_crees",
@@ -55,3 +56,18 @@ class TotauxSerializer(serializers.ModelSerializer):
 
     def get_nb_projets_par_statut(self, obj) -> dict[str, int]:
         return {statut: nombre for statut, _, nombre in obj.projets_par_statut()}
+
+
+class IndicateurSerializer(serializers.Serializer):
+    """Un indicateur du programme, sa cible et sa valeur la plus récente."""
+
+    code = serializers.CharField()
+    libelle = serializers.CharField()
+    unite = serializers.CharField()
+    cible = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    date_cible = serializers.DateField(allow_null=True)
+    valeur = serializers.DecimalField(
+        source="derniere_valeur", max_digits=16, decimal_places=2, allow_null=True
+    )
+    date = serializers.DateField(source="derniere_date", allow_null=True)
+    source = serializers.CharField(source="derniere_source", allow_null=True)

@@ -6,6 +6,7 @@ from rest_framework import mixins, viewsets
 from fonds.api.serializers import ErreurSerializer, ErreurValidationSerializer
 from pilotage import selectors
 from pilotage.api import filters, serializers
+from pilotage.indicateurs import indicateurs_avec_derniere_valeur
 
 LECTURE = {
     400: OpenApiResponse(ErreurValidationSerializer, description="Filtres invalides."),
@@ -45,3 +46,24 @@ class TotauxViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.totaux_visibles_par(self.request.user).order_by(
             "niveau", "code", "dispositif", "annee", "pk"
         )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Indicateurs du programme : cible et dernière valeur datée et sourcée",
+        responses={200: serializers.IndicateurSerializer(many=True), **LECTURE},
+    ),
+    retrieve=extend_schema(
+        summary="Un indicateur",
+        responses={200: serializers.IndicateurSerializer, **LECTURE},
+    ),
+)
+class IndicateurViewSet(viewsets.ReadOnlyModelViewSet):
+    """Lecture pour tout agent qui a un profil ; la saisie se fait dans les pages."""
+
+    serializer_class = serializers.IndicateurSerializer
+    lookup_field = "code"
+    ordering_fields = ["code", "libelle"]
+
+    def get_queryset(self):
+        return indicateurs_avec_derniere_valeur()

@@ -34,6 +34,7 @@ CHAMPS = {
     "nb_intercommunalites",
     "nb_projets",
     "nb_projets_par_statut",
+    "nb_projets_par_enjeu",
     "nb_engagements",
     "investissement",
     "emplois_crees",

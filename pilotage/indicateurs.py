@@ -1,0 +1,374 @@
+"""Indicateurs du programme : leurs cibles (le communiqué du comité de pilotage) et leurs valeurs.
+
+Une valeur ne s'écrase jamais : chaque mesure est une ligne datée et sourcée,
+saisie par l'équipe nationale ; la plus récente (par date de mesure) fait foi sur
+les tableaux de bord. Les écritures passent par ce module ; les lectures des
+pages (un nombre fixe de requêtes) aussi.
+
+Cibles reprises du communiqué du comité de pilotage national de novembre 2020 (voir
+`charger_indicateurs_du_programme`) ; l'appel à candidatures « sites clés en
+main » n'y a pas de cible chiffrée : l'indicateur compte les candidatures, sans
+cible ni barre de progression.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from comptes import audit
+from comptes.models import Action
+from config.format_fr import format_euros
+from pilotage import permissions
+from pilotage.graphiques import nombre_decimal
+from pilotage.models import Indicateur, Unite, ValeurIndicateur
+
+SOURCE_DEMO = "Données de démonstration fictives"
+DATE_DEMO = datetime.date(2021, 6, 30)
+VALEUR_MAX = Decimal("99999999999999.99")  # 16 chiffres dont 2 décimales
+CENT = Decimal(100)
+MESSAGE_SANS_DATE = (
+    "Indiquez la date à laquelle la valeur a été mesurée : une valeur sans date "
+    "ne peut pas être enregistrée."
+)
+MESSAGE_SANS_SOURCE = (
+    "Indiquez la source de la valeur (rapport, tableau de suivi, opérateur…) : "
+    "une valeur sans source ne peut pas être enregistrée."
+)
+
+
+class ErreurIndicateur(Exception):
+    """Refus métier, avec un message en français ; `champ` désigne la saisie en cause."""
+
+    def __init__(self, message: str, champ: str | None = None):
+        self.message = message
+        self.champ = champ
+        super().__init__(message)
+
+
+class PermissionRefusee(ErreurIndicateur):
+    pass
+
+
+@dataclass(frozen=True)
+class DefinitionIndicateur:
+    code: str
+    libelle: str
+    unite: str
+    cible: Decimal | None
+    date_cible: datetime.date | None
+    description: str
+    valeur_demo: Decimal
+
+
+# Les engagements chiffrés du communiqué du comité de pilotage national (novembre 2020).
+INDICATEURS_DU_PROGRAMME = [
+    DefinitionIndicateur(
+        code="chefs-de-projet-supplementaires",
+        libelle="Chefs de projet « Territoires d'industrie » supplémentaires",
+        unite=Unite.NOMBRE,
+        cible=Decimal(40),
+        date_cible=None,
+        description=(
+            "40 chefs de projet supplémentaires financés par le ministère de la Cohésion des "
+            "territoires dans les territoires les plus exposés à la crise, dans une logique "
+            "de retournement."
+        ),
+        valeur_demo=Decimal(27),
+    ),
+    DefinitionIndicateur(
+        code="accompagnements-industrie-du-futur",
+        libelle="Accompagnements « industrie du futur »",
+        unite=Unite.NOMBRE,
+        cible=Decimal(10_000),
+        date_cible=None,
+        description="France Relance : déploiement de 10 000 accompagnements industrie du futur.",
+        valeur_demo=Decimal(4_350),
+    ),
+    DefinitionIndicateur(
+        code="5g-part-des-sites-deployes",
+        libelle="5G : part des sites déployés dans la zone incluant les Territoires d'industrie",
+        unite=Unite.POURCENTAGE,
+        cible=Decimal(25),
+        date_cible=datetime.date(2024, 12, 31),
+        description=(
+            "Les opérateurs devront déployer 25 % des sites fin 2024 dans une zone rassemblant "
+            "les communes des zones peu denses et celles des Territoires d'industrie, hors des "
+            "principales agglomérations."
+        ),
+        valeur_demo=Decimal("11.5"),
+    ),
+    DefinitionIndicateur(
+        code="transition-collective",
+        libelle="Transition collective : crédits mobilisés",
+        unite=Unite.EUROS,
+        cible=Decimal(500_000_000),
+        date_cible=None,
+        description=(
+            "Dispositif financé à hauteur de 500 millions d'euros par France Relance ; appel à "
+            "manifestation d'intérêt pour des bassins d'emploi pilotes."
+        ),
+        valeur_demo=Decimal(182_000_000),
+    ),
+    DefinitionIndicateur(
+        code="dsil-territoires-industrie",
+        libelle="DSIL orientée vers les projets des Territoires d'industrie",
+        unite=Unite.EUROS,
+        cible=Decimal(1_000_000_000),
+        date_cible=None,
+        description=(
+            "Effet levier du milliard d'euros de dotations supplémentaires au titre de la "
+            "dotation de soutien à l'investissement local."
+        ),
+        valeur_demo=Decimal(615_000_000),
+    ),
+    DefinitionIndicateur(
+        code="banque-des-territoires",
+        libelle="Contribution de la Banque des Territoires",
+        unite=Unite.EUROS,
+        cible=Decimal(1_000_000_000),
+        date_cible=None,
+        description="Contribution doublée, de 500 millions à 1 milliard d'euros.",
+        valeur_demo=Decimal(470_000_000),
+    ),
+    DefinitionIndicateur(
+        code="sites-cles-en-main-candidatures",
+        libelle="Sites clés en main : candidatures à l'appel",
+        unite=Unite.NOMBRE,
+        cible=None,
+        date_cible=None,
+        description=(
+            "Appel à candidatures pour une nouvelle génération de sites clés en main, ouvert "
+            "dès la deuxième quinzaine de novembre 2020. Le communiqué ne fixe pas de cible "
+            "chiffrée : l'indicateur compte les candidatures reçues, sans cible."
+        ),
+        valeur_demo=Decimal(54),
+    ),
+]
+
+
+# --- Formats ---------------------------------------------------------------------------------
+
+
+def formater(unite: str, valeur) -> str:
+    """Une valeur ou une cible dans son unité : « 40 », « 25 % », « 500 M€ », « 1 Md€ »."""
+    if valeur is None:
+        return "—"
+    valeur = Decimal(str(valeur))
+    if unite == Unite.POURCENTAGE:
+        return f"{nombre_decimal(valeur, 1)}\u00a0%"
+    if unite == Unite.EUROS:
+        if valeur >= Decimal(10) ** 9:
+            return f"{nombre_decimal(valeur / Decimal(10) ** 9, 2)}\u00a0Md€"
+        if valeur >= Decimal(10) ** 6:
+            return f"{nombre_decimal(valeur / Decimal(10) ** 6, 1)}\u00a0M€"
+        return format_euros(valeur, centimes=False)
+    return nombre_decimal(valeur, 2)
+
+
+def taux_d_atteinte(valeur, cible) -> Decimal | None:
+    """valeur / cible (0,46 pour 46 %) ; `None` sans cible ou sans valeur."""
+    if valeur is None or not cible:
+        return None
+    return (Decimal(str(valeur)) / Decimal(str(cible))).quantize(Decimal("0.0001"))
+
+
+# --- Lectures --------------------------------------------------------------------------------
+
+
+def indicateurs_avec_derniere_valeur() -> QuerySet[Indicateur]:
+    """Les indicateurs, chacun annoté de sa valeur la plus récente : une seule requête.
+
+    Annotations : `derniere_valeur`, `derniere_date`, `derniere_source` (vides sans valeur).
+    """
+    derniere = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk")).order_by(
+        "-date", "-created_at", "-id"
+    )
+    return Indicateur.objects.annotate(
+        derniere_valeur=Subquery(derniere.values("valeur")[:1]),
+        derniere_date=Subquery(derniere.values("date")[:1]),
+        derniere_source=Subquery(derniere.values("source")[:1]),
+    ).order_by("ordre", "libelle")
+
+
+def historique_des_valeurs() -> QuerySet[ValeurIndicateur]:
+    """Toutes les valeurs saisies, les plus récentes d'abord, avec leur auteur."""
+    return ValeurIndicateur.objects.select_related("auteur").order_by(
+        "indicateur_id", "-date", "-created_at", "-id"
+    )
+
+
+@dataclass(frozen=True)
+class Avancement:
+    """Ce qu'une page montre d'un indicateur : valeur, cible, progression, date et source."""
+
+    indicateur: Indicateur
+    valeur: Decimal | None
+    date: datetime.date | None
+    source: str
+
+    @property
+    def valeur_affichee(self) -> str:
+        return formater(self.indicateur.unite, self.valeur)
+
+    @property
+    def cible_affichee(self) -> str:
+        return formater(self.indicateur.unite, self.indicateur.cible)
+
+    @property
+    def taux(self) -> Decimal | None:
+        return taux_d_atteinte(self.valeur, self.indicateur.cible)
+
+    @property
+    def pourcentage(self) -> int | None:
+        """Le taux d'atteinte en pour cent, borné à 100 pour la barre de progression."""
+        if self.taux is None:
+            return None
+        return int(min(self.taux * CENT, CENT).to_integral_value(rounding=ROUND_HALF_UP))
+
+    @property
+    def taux_affiche(self) -> str:
+        if self.taux is None:
+            return ""
+        return f"{nombre_decimal(self.taux * CENT, 0)}\u00a0%"
+
+
+def avancements(indicateurs) -> list[Avancement]:
+    return [
+        Avancement(
+            indicateur=indicateur,
+            valeur=(
+                None
+                if indicateur.derniere_valeur is None
+                else Decimal(str(indicateur.derniere_valeur))
+            ),
+            date=indicateur.derniere_date,
+            source=indicateur.derniere_source or "",
+        )
+        for indicateur in indicateurs
+    ]
+
+
+# --- Écritures -------------------------------------------------------------------------------
+
+
+def _verifier_droit(auteur) -> None:
+    decision = permissions.peut_saisir_indicateur(auteur)
+    if not decision:
+        raise PermissionRefusee(decision.raison)
+
+
+def valider_valeur(
+    *, indicateur: Indicateur, valeur, date: datetime.date | None, source: str | None
+) -> tuple[Decimal, datetime.date, str]:
+    """Vérifie une saisie ; rend (valeur, date, source) nettoyées ou lève `ErreurIndicateur`."""
+    if date is None:
+        raise ErreurIndicateur(MESSAGE_SANS_DATE, champ="date")
+    if not isinstance(date, datetime.date):
+        raise ErreurIndicateur("La date de la mesure n'est pas une date valide.", champ="date")
+    if date > timezone.localdate():
+        raise ErreurIndicateur("La date de la mesure ne peut pas être dans le futur.", champ="date")
+    source = (source or "").strip()
+    if not source:
+        raise ErreurIndicateur(MESSAGE_SANS_SOURCE, champ="source")
+    if valeur is None or valeur == "":
+        raise ErreurIndicateur("Indiquez la valeur mesurée.", champ="valeur")
+    try:
+        valeur = Decimal(str(valeur))
+    except (InvalidOperation, ValueError) as exc:
+        raise ErreurIndicateur("La valeur doit être un nombre.", champ="valeur") from exc
+    if not valeur.is_finite() or valeur < 0:
+        raise ErreurIndicateur("La valeur doit être un nombre positif ou nul.", champ="valeur")
+    if valeur > VALEUR_MAX:
+        raise ErreurIndicateur("La valeur est trop grande.", champ="valeur")
+    if indicateur.unite == Unite.POURCENTAGE and valeur > CENT:
+        raise ErreurIndicateur("Une part ne dépasse pas 100 %.", champ="valeur")
+    return valeur.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), date, source[:300]
+
+
+@transaction.atomic
+def enregistrer_valeur(
+    *,
+    indicateur_id: int,
+    auteur,
+    valeur: Decimal,
+    date: datetime.date | None,
+    source: str | None,
+) -> ValeurIndicateur:
+    """Ajoute une valeur datée et sourcée à un indicateur (équipe nationale seulement)."""
+    _verifier_droit(auteur)
+    try:
+        indicateur = Indicateur.objects.get(pk=indicateur_id)
+    except Indicateur.DoesNotExist as exc:
+        raise ErreurIndicateur("Cet indicateur n'existe pas.", champ="indicateur") from exc
+    valeur, date, source = valider_valeur(
+        indicateur=indicateur, valeur=valeur, date=date, source=source
+    )
+    return _creer_valeur(
+        indicateur=indicateur, valeur=valeur, date=date, source=source, auteur=auteur
+    )
+
+
+def _creer_valeur(*, indicateur, valeur, date, source, auteur) -> ValeurIndicateur:
+    """Écrit la valeur et sa trace dans le journal d'audit (même transaction)."""
+    ligne = ValeurIndicateur.objects.create(
+        indicateur=indicateur, valeur=valeur, date=date, source=source, auteur=auteur
+    )
+    audit.tracer(
+        objet=ligne,
+        action=Action.CREATION,
+        auteur=auteur,
+        changements={"valeur": [None, valeur], "date": [None, date], "source": [None, source]},
+    )
+    return ligne
+
+
+@dataclass(frozen=True)
+class Chargement:
+    indicateurs_crees: int
+    valeurs_creees: int
+
+
+@transaction.atomic
+def charger_indicateurs_du_programme(*, auteur, avec_valeurs_demo: bool = False) -> Chargement:
+    """Crée les indicateurs du communiqué qui manquent (par code) ; idempotent.
+
+    Un indicateur déjà présent n'est pas modifié (l'équipe nationale a pu l'ajuster).
+    `avec_valeurs_demo` : une valeur datée par indicateur, de source
+    « Données de démonstration fictives », sauf s'il en a déjà une de cette source.
+    """
+    _verifier_droit(auteur)
+    crees = valeurs = 0
+    for ordre, definition in enumerate(INDICATEURS_DU_PROGRAMME, start=1):
+        indicateur, cree = Indicateur.objects.get_or_create(
+            code=definition.code,
+            defaults={
+                "libelle": definition.libelle,
+                "unite": definition.unite,
+                "cible": definition.cible,
+                "date_cible": definition.date_cible,
+                "description": definition.description,
+                "ordre": ordre * 10,
+            },
+        )
+        if cree:
+            crees += 1
+            audit.tracer(
+                objet=indicateur,
+                action=Action.CREATION,
+                auteur=auteur,
+                changements={"cible": [None, definition.cible]},
+            )
+        if avec_valeurs_demo and not indicateur.valeurs.filter(source=SOURCE_DEMO).exists():
+            _creer_valeur(
+                indicateur=indicateur,
+                valeur=definition.valeur_demo,
+                date=DATE_DEMO,
+                source=SOURCE_DEMO,
+                auteur=auteur,
+            )
+            valeurs += 1
+    return Chargement(indicateurs_crees=crees, valeurs_creees=valeurs)

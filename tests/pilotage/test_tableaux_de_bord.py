@@ -1,0 +1,543 @@
+"""Tableaux de bord national et régional, leurs exports et les chiffres d'un territoire.
+
+Le jeu de `conftest.py` (huit projets, six enveloppes) est recalculé ; les pages doivent
+montrer exactement les lignes de totaux, et leurs exports les mêmes nombres.
+"""
+
+import csv
+import datetime
+import io
+import random
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import formats, timezone
+from openpyxl import load_workbook
+
+from config.format_fr import format_euros
+from config.format_fr import nombre as format_nombre
+from pilotage import selectors, services
+from pilotage.models import Niveau, Totaux
+from projets.models import Enjeu, Entreprise, Projet, Statut
+from territoires.models import TerritoireIndustrie
+from tests.factories import UserFactory, siren_fictif
+from tests.pilotage.conftest import M, creer_projet
+from tests.projets.outils import creer_comptes
+
+pytestmark = pytest.mark.django_db
+
+FA = "fonds-acceleration"
+
+
+@pytest.fixture
+def comptes(referentiel):
+    return creer_comptes()
+
+
+@pytest.fixture
+def calcule(jeu):
+    services.recalculer_tout()
+    return jeu
+
+
+def _page(client, user, url, **params):
+    client.force_login(user)
+    reponse = client.get(url, params)
+    assert reponse.status_code == 200, reponse.status_code
+    return reponse, reponse.content.decode()
+
+
+def _bloc(page: str, id_html: str) -> str:
+    """Le morceau de page d'un élément identifié (jusqu'à la fin de sa carte)."""
+    debut = page.index(f'id="{id_html}"')
+    return page[debut : page.index("</div>", debut)]
+
+
+def _euros(montant) -> str:
+    return format_euros(montant, centimes=False)
+
+
+# --- Accès ---
+
+
+def test_un_visiteur_anonyme_est_renvoye_vers_la_connexion(client, calcule):
+    for url in ["/pilotage/", "/pilotage/regions/84/", "/pilotage/indicateurs/"]:
+        reponse = client.get(url)
+        assert reponse.status_code == 302
+        assert reponse.url.startswith("/comptes/connexion/?next=")
+
+
+def test_une_prefecture_est_renvoyee_vers_sa_region(client, calcule, comptes):
+    client.force_login(comptes["prefecture-32"])
+
+    reponse = client.get("/pilotage/", {"dispositif": FA, "annee": "2020", "carte": "projets"})
+
+    assert reponse.status_code == 302
+    assert reponse.url == f"/pilotage/regions/32/?dispositif={FA}&annee=2020"
+    client.force_login(comptes["region-84"])
+    assert client.get("/pilotage/").url == "/pilotage/regions/84/"
+
+
+def test_un_agent_regional_ne_voit_pas_une_autre_region(client, calcule, comptes):
+    client.force_login(comptes["prefecture-32"])
+    assert client.get("/pilotage/regions/84/").status_code == 404
+    assert (
+        client.get("/pilotage/regions/84/", {"format": "xlsx", "table": "territoires"}).status_code
+        == 404
+    )
+    assert client.get("/pilotage/regions/32/").status_code == 200
+    client.force_login(comptes["region-84"])
+    assert client.get("/pilotage/regions/32/").status_code == 404
+    assert client.get("/pilotage/regions/84/").status_code == 200
+
+
+def test_une_region_inconnue_donne_404(client, calcule, comptes):
+    client.force_login(comptes["ministere"])
+    for code in ["99", "989", "abc"]:
+        assert client.get(f"/pilotage/regions/{code}/").status_code == 404
+
+
+def test_un_compte_sans_profil_est_refuse(client, calcule):
+    client.force_login(UserFactory(username="sans-profil"))
+    assert client.get("/pilotage/").status_code == 403
+    assert client.get("/pilotage/regions/84/").status_code == 403
+
+
+def test_l_entree_pilotage_du_menu_est_reservee_aux_agents_connectes(client, calcule, comptes):
+    assert 'href="/pilotage/"' not in client.get("/").content.decode()
+    _reponse, page = _page(client, comptes["region-32"], "/")
+    assert 'href="/pilotage/"' in page
+
+
+# --- Tableau de bord national : les chiffres des lignes de totaux ---
+
+
+def test_les_chiffres_cles_nationaux_sont_ceux_des_totaux(client, calcule, comptes):
+    reponse, page = _page(client, comptes["ministere"], "/pilotage/")
+
+    france = selectors.totaux_nationaux()
+    assert reponse.context["ligne"] == france
+    date = "Données au " + formats.date_format(timezone.localtime(france.calcule_le), "j F Y à H:i")
+    cartes = {
+        "chiffre-territoires": format_nombre(france.nb_territoires),
+        "chiffre-epci": format_nombre(france.nb_intercommunalites),
+        "chiffre-projets": format_nombre(france.nb_projets),
+        "chiffre-investissement": _euros(france.investissement),
+        "chiffre-emplois-crees": format_nombre(france.emplois_crees),
+        "chiffre-emplois-maintenus": format_nombre(france.emplois_maintenus),
+        "chiffre-levier": "×\u00a07,4",  # 7,41
+        "chiffre-enveloppe": _euros(france.montant_enveloppe),
+        "chiffre-engage": _euros(france.montant_engage),
+        "chiffre-verse": _euros(france.montant_verse),
+        "chiffre-disponible": _euros(france.montant_disponible),
+    }
+    for id_html, texte in cartes.items():
+        bloc = _bloc(page, id_html)
+        assert texte in bloc, (id_html, texte)
+        assert date in bloc, id_html
+    # Les chiffres du jeu, calculés à la main (voir test_recalcul.py).
+    assert _euros(20 * M) in _bloc(page, "chiffre-investissement")
+    assert _euros(897_800_000) in _bloc(page, "chiffre-disponible")
+    assert "Données au" in page
+
+
+def test_le_fonds_d_acceleration_par_annee(client, calcule, comptes):
+    reponse, page = _page(client, comptes["ministere"], "/pilotage/")
+
+    fonds = reponse.context["tableaux"]["fonds"]
+    assert [t.annee for t in fonds.objets] == [2020, 2021, 0]
+    fa2020 = selectors.totaux_nationaux(FA, 2020)
+    assert fonds.objets[0] == fa2020
+    debut = page.index('id="fonds"')
+    tableau = page[debut : page.index("</table>", debut)]
+    for montant in [150 * M, 2 * M, 148 * M, 250 * M, 400 * M, 2_200_000, 397_800_000]:
+        assert _euros(montant) in tableau, montant
+
+
+def test_filtrer_par_dispositif_et_annee(client, calcule, comptes):
+    reponse, page = _page(
+        client, comptes["ministere"], "/pilotage/", dispositif=FA, annee="2020", carte="engage"
+    )
+
+    assert reponse.context["ligne"] == selectors.totaux_nationaux(FA, 2020)
+    regions = reponse.context["tableaux"]["regions"].objets
+    assert [t.code for t in regions] == ["84", "32"]  # Auvergne-Rhône-Alpes, Hauts-de-France
+    assert all((t.dispositif, t.annee) == (FA, 2020) for t in regions)
+    assert _euros(14_600_000) in page  # disponible des Hauts-de-France
+    # Les choix viennent des lignes de totaux.
+    form = reponse.context["form"]
+    assert [c for c, _ in form.fields["dispositif"].choices] == ["", FA, "transition-collective"]
+    assert [c for c, _ in form.fields["annee"].choices] == ["", 2020, 2021]
+
+
+def test_un_filtre_invalide_est_ignore_avec_un_message(client, calcule, comptes):
+    reponse, page = _page(client, comptes["ministere"], "/pilotage/", annee="1999", carte="x")
+
+    assert reponse.context["ligne"] == selectors.totaux_nationaux()
+    assert reponse.context["carte"] == "investissement"
+    assert "Filtre « Année » ignoré" in page
+
+
+def test_le_tableau_des_regions_se_trie_cote_serveur(client, calcule, comptes):
+    reponse, page = _page(client, comptes["ministere"], "/pilotage/", tri="-investissement")
+
+    tableau = reponse.context["tableaux"]["regions"]
+    investissements = [t.investissement for t in tableau.objets]
+    assert investissements == sorted(investissements, reverse=True)
+    assert [t.code for t in tableau.objets][:2] == ["84", "32"]
+    assert 'aria-sort="descending"' in page
+    # Le lien du titre inverse le tri ; les autres colonnes gardent les filtres.
+    assert "tri=investissement#regions" in page
+
+    reponse = client.get("/pilotage/", {"tri": "nom"})
+    noms = [t.libelle for t in reponse.context["tableaux"]["regions"].objets]
+    # L'ordre alphabétique français : « Île-de-France » parmi les I, pas après « Provence ».
+    assert noms.index("Hauts-de-France") < noms.index("Île-de-France") < noms.index("Normandie")
+    assert noms[0] == "Auvergne-Rhône-Alpes"
+    # Une clé inconnue : l'ordre par défaut (nom).
+    assert (
+        client.get("/pilotage/", {"tri": "mot-de-passe"}).context["tableaux"]["regions"].tri
+        == "nom"
+    )
+
+
+def test_le_cartogramme_colore_les_regions_selon_le_chiffre_choisi(client, calcule, comptes):
+    reponse, page = _page(client, comptes["ministere"], "/pilotage/", carte="projets")
+
+    svg = reponse.context["cartogramme"].svg
+    assert 'role="img"' in svg
+    assert 'aria-labelledby="graphique-cartogramme-titre graphique-cartogramme-desc"' in svg
+    # 13 régions de métropole et 5 d'outre-mer, chacune sa case.
+    assert svg.count('class="case-region"') == 18
+    assert 'data-region="04"' in svg  # La Réunion
+    assert "cartogramme, pas une carte" in page
+    ara = selectors.totaux(Niveau.REGION, "84")
+    assert ["Auvergne-Rhône-Alpes", format_nombre(ara.nb_projets)] in reponse.context[
+        "cartogramme"
+    ].lignes
+
+
+def test_les_graphiques_ont_une_alternative_textuelle(client, calcule, comptes):
+    reponse, page = _page(client, comptes["ministere"], "/pilotage/")
+
+    for graphique in reponse.context["graphiques"].values():
+        assert f'aria-labelledby="{graphique.id}-titre {graphique.id}-desc"' in graphique.svg
+        assert f'aria-controls="{graphique.id_donnees}"' in page
+    engagements = reponse.context["graphiques"]["engagements"]
+    assert engagements.colonnes == ["Région", "2020", "2021", "Total"]
+    assert engagements.lignes[0][0] == "Auvergne-Rhône-Alpes"  # 1,6 + 0,2 M€
+    assert "<script" not in page.split("</main>")[0].split('<main id="contenu"')[1]
+
+
+# --- Tableau de bord régional ---
+
+
+def test_le_tableau_de_bord_d_une_region(client, calcule, comptes):
+    reponse, page = _page(client, comptes["region-84"], "/pilotage/regions/84/")
+
+    ara = selectors.totaux(Niveau.REGION, "84")
+    assert reponse.context["ligne"] == ara
+    assert _euros(ara.investissement) in _bloc(page, "chiffre-investissement")
+    assert _euros(48_200_000) in _bloc(page, "chiffre-disponible")
+    # Territoires classés par investissement : la Vallée de l'Arve (8414) en tête.
+    territoires = reponse.context["tableaux"]["territoires"]
+    assert territoires.objets[0].code == "8414"
+    assert len(territoires.objets) == TerritoireIndustrie.objects.filter(region="84").count()
+    assert territoires.objets[0] == selectors.totaux(Niveau.TERRITOIRE, "8414")
+    assert "/territoires/8414/" in page
+    # Pas de lien vers le tableau national pour un agent régional.
+    assert 'href="/pilotage/"' in page  # l'entrée du menu
+    assert "Tableau de bord national</a>" not in page
+
+
+def test_trier_les_territoires_d_une_region(client, calcule, comptes):
+    reponse, _page_html = _page(
+        client, comptes["ministere"], "/pilotage/regions/84/", tri="projets"
+    )
+
+    nombres = [t.nb_projets for t in reponse.context["tableaux"]["territoires"].objets]
+    assert nombres == sorted(nombres)
+
+
+# --- Exports ---
+
+
+def _classeur(reponse):
+    assert reponse["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    feuille = load_workbook(io.BytesIO(reponse.content)).active
+    return [list(ligne) for ligne in feuille.iter_rows(values_only=True)]
+
+
+def _csv(reponse):
+    texte = reponse.content.decode("utf-8")
+    assert texte.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(texte[1:]), delimiter=";"))
+
+
+def test_l_export_des_regions_a_les_nombres_de_la_page(client, calcule, comptes):
+    client.force_login(comptes["ministere"])
+    page = client.get("/pilotage/", {"dispositif": FA, "annee": "2020"})
+    regions = page.context["tableaux"]["regions"].objets
+
+    xlsx = _classeur(
+        client.get(
+            "/pilotage/", {"dispositif": FA, "annee": "2020", "format": "xlsx", "table": "regions"}
+        )
+    )
+    entete = xlsx[0]
+    assert entete[:3] == ["Région", "Code", "Territoires d'industrie"]
+    assert "Investissement productif (€)" in entete and "Disponible (€)" in entete
+    lignes = {ligne[1]: dict(zip(entete, ligne, strict=True)) for ligne in xlsx[1:]}
+    assert list(lignes) == [t.code for t in regions] == ["84", "32"]
+    for t in regions:
+        ligne = lignes[t.code]
+        assert ligne["Région"] == t.libelle
+        assert ligne["Projets"] == t.nb_projets
+        assert Decimal(str(ligne["Investissement productif (€)"])) == t.investissement
+        assert Decimal(str(ligne["Engagé (€)"])) == t.montant_engage
+        assert Decimal(str(ligne["Disponible (€)"])) == t.montant_disponible
+        assert Decimal(str(ligne["Effet de levier"])) == t.effet_levier
+        assert _euros(t.montant_disponible) in page.content.decode()
+
+    lignes_csv = _csv(
+        client.get(
+            "/pilotage/", {"dispositif": FA, "annee": "2020", "format": "csv", "table": "regions"}
+        )
+    )
+    assert lignes_csv[0] == entete
+    hdf = dict(zip(lignes_csv[0], lignes_csv[2], strict=True))
+    assert (hdf["Région"], hdf["Disponible (€)"], hdf["Projets"]) == (
+        "Hauts-de-France",
+        "14600000,00",
+        "1",
+    )
+
+
+def test_l_export_suit_le_tri_de_la_page(client, calcule, comptes):
+    client.force_login(comptes["ministere"])
+    xlsx = _classeur(
+        client.get("/pilotage/", {"tri": "-projets", "format": "xlsx", "table": "regions"})
+    )
+    projets = [ligne[xlsx[0].index("Projets")] for ligne in xlsx[1:]]
+    assert projets == sorted(projets, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "table", ["fonds", "statuts", "enjeux", "entonnoir", "engagements", "indicateurs"]
+)
+def test_chaque_tableau_national_se_telecharge(client, calcule, comptes, table):
+    client.force_login(comptes["ministere"])
+    xlsx = _classeur(client.get("/pilotage/", {"format": "xlsx", "table": table}))
+    csv_ = _csv(client.get("/pilotage/", {"format": "csv", "table": table}))
+    assert xlsx[0] == csv_[0]
+    assert len(xlsx) == len(csv_)
+
+
+def test_l_export_des_statuts_et_des_engagements(client, calcule, comptes):
+    client.force_login(comptes["ministere"])
+    statuts = _classeur(client.get("/pilotage/", {"format": "xlsx", "table": "statuts"}))
+    assert statuts[0] == ["Statut", "Projets"]
+    assert ["Engagé", 2] in statuts and ["Brouillon", 1] in statuts
+
+    engagements = _classeur(client.get("/pilotage/", {"format": "xlsx", "table": "engagements"}))
+    assert engagements[0] == [
+        "Région",
+        "Engagé en 2020 (€)",
+        "Engagé en 2021 (€)",
+        "Total engagé (€)",
+    ]
+    ara = next(ligne for ligne in engagements if ligne[0] == "Auvergne-Rhône-Alpes")
+    assert [Decimal(str(v)) for v in ara[1:]] == [1_600_000, 200_000, 1_800_000]
+
+
+def test_l_export_des_territoires_d_une_region(client, calcule, comptes):
+    client.force_login(comptes["prefecture-84"])
+    xlsx = _classeur(
+        client.get("/pilotage/regions/84/", {"format": "xlsx", "table": "territoires"})
+    )
+
+    assert xlsx[0][:3] == ["Rang", "Territoire d'industrie", "Code"]
+    arve = xlsx[1]
+    assert arve[:3] == [1, "Vallée de l'Arve", "8414"]
+    ligne = selectors.totaux(Niveau.TERRITOIRE, "8414")
+    assert Decimal(str(arve[xlsx[0].index("Investissement productif (€)")])) == ligne.investissement
+    assert len(xlsx) == 1 + TerritoireIndustrie.objects.filter(region="84").count()
+
+
+@pytest.mark.parametrize("format", ["xlsx", "csv"])
+def test_une_selection_vide_donne_un_fichier_avec_l_en_tete(client, jeu, comptes, format):
+    """Aucun total calculé : le fichier n'a que sa ligne d'en-tête."""
+    assert not Totaux.objects.exists()
+    client.force_login(comptes["ministere"])
+
+    reponse = client.get("/pilotage/", {"format": format, "table": "regions"})
+
+    lignes = _classeur(reponse) if format == "xlsx" else _csv(reponse)
+    assert len(lignes) == 1
+    assert lignes[0][0] == "Région"
+
+
+def test_un_tableau_inconnu_donne_404_et_un_format_inconnu_la_page(client, calcule, comptes):
+    client.force_login(comptes["ministere"])
+    assert client.get("/pilotage/", {"format": "xlsx", "table": "projets"}).status_code == 404
+    reponse = client.get("/pilotage/", {"format": "ods", "table": "regions"})
+    assert reponse.status_code == 200
+    assert "Format d&#x27;export inconnu" in reponse.content.decode()
+
+
+# --- Nombre de requêtes : le même à 1 000 et à 100 000 projets ---
+
+
+def _ajouter_projets_en_masse(nombre: int) -> None:
+    """Des projets écrits d'un coup (bulk_create), répartis sur six territoires de quatre régions,
+    tous les statuts et tous les enjeux."""
+    sites = []
+    for code in ["8414", "8401", "3201", "3202", "4401", "2701"]:
+        territoire = TerritoireIndustrie.objects.get(code=code)
+        commune = (
+            territoire.communes.filter(epci__isnull=False)
+            .select_related("departement")
+            .order_by("code_insee")
+            .first()
+        )
+        sites.append((territoire, commune))
+    porteur, _cree = Entreprise.objects.get_or_create(
+        siren=siren_fictif(777_777),
+        defaults={"raison_sociale": "Porteur de masse", "taille": "PME"},
+    )
+    hasard = random.Random(nombre)  # noqa: S311 (données de test)
+    statuts, enjeux = list(Statut.values), list(Enjeu.values)
+    projets = []
+    for i in range(nombre):
+        territoire, commune = sites[i % len(sites)]
+        investissement = Decimal(hasard.randint(100, 5000) * 1000)
+        projets.append(
+            Projet(
+                intitule=f"Projet de masse {i}",
+                territoire=territoire,
+                commune=commune,
+                epci_id=commune.epci_id,
+                departement_id=commune.departement_id,
+                region_id=commune.departement.region_id,
+                porteur=porteur,
+                enjeu=enjeux[i % len(enjeux)],
+                filiere="metallurgie",
+                annee=2020 + i % 2,
+                montant_investissement=investissement,
+                emplois_crees=i % 7,
+                emplois_maintenus=i % 11,
+                aide_sollicitee=investissement / 10,
+                date_debut=datetime.date(2020, 3, 1),
+                date_fin=datetime.date(2022, 3, 1),
+                statut=statuts[i % len(statuts)],
+            )
+        )
+    Projet.objects.bulk_create(projets, batch_size=5000)
+
+
+def _dupliquer_projets_jusqu_a(total: int) -> None:
+    """Recopie en SQL les projets existants (INSERT … SELECT) jusqu'à `total` projets :
+    chaque passe double au plus leur nombre, sans passer par Python."""
+    meta = Projet._meta
+    q = connection.ops.quote_name
+    colonnes = ", ".join(q(champ.column) for champ in meta.concrete_fields if not champ.primary_key)
+    with connection.cursor() as curseur:
+        while (manque := total - Projet.objects.count()) > 0:
+            curseur.execute(
+                f"INSERT INTO {q(meta.db_table)} ({colonnes}) "  # noqa: S608 (noms du modèle)
+                f"SELECT {colonnes} FROM {q(meta.db_table)} ORDER BY {q(meta.pk.column)} LIMIT %s",
+                [manque],
+            )
+
+
+def _requetes(client, url):
+    with CaptureQueriesContext(connection) as requetes:
+        assert client.get(url).status_code == 200
+    return len(requetes)
+
+
+def test_les_tableaux_de_bord_font_autant_de_requetes_a_1000_et_100000_projets(
+    client, calcule, comptes, django_assert_num_queries
+):
+    client.force_login(comptes["ministere"])
+    _ajouter_projets_en_masse(1_000 - Projet.objects.count())
+    services.recalculer_tout()
+    assert Projet.objects.count() == 1_000
+    national = _requetes(client, "/pilotage/?dispositif=fonds-acceleration&annee=2020")
+    region = _requetes(client, "/pilotage/regions/84/")
+    export = _requetes(client, "/pilotage/?format=xlsx&table=regions")
+
+    _dupliquer_projets_jusqu_a(100_000)
+    services.recalculer_tout()
+    assert Projet.objects.count() == 100_000
+    assert selectors.totaux_nationaux().nb_projets == 100_000
+
+    # 1 session, 2 utilisateur, 3 profil (portée), 4 lignes nationales (toutes combinaisons),
+    # 5 lignes des régions du dispositif choisi (toutes années), 6 indicateurs et leur
+    # dernière valeur (sous-requêtes).
+    with django_assert_num_queries(6):
+        client.get("/pilotage/?dispositif=fonds-acceleration&annee=2020")
+    # 1 session, 2 utilisateur, 3 profil, 4 lignes de la région, 5 lignes de ses territoires.
+    with django_assert_num_queries(5):
+        client.get("/pilotage/regions/84/")
+    assert _requetes(client, "/pilotage/?dispositif=fonds-acceleration&annee=2020") == national
+    assert _requetes(client, "/pilotage/regions/84/") == region
+    assert _requetes(client, "/pilotage/?format=xlsx&table=regions") == export == national
+
+
+# --- Les chiffres et les projets sur la page d'un territoire ---
+
+
+def test_la_page_d_un_territoire_montre_ses_chiffres_et_ses_projets(client, calcule, comptes):
+    recents = [creer_projet("8414", investissement=M) for _ in range(12)]
+    services.recalculer_tout()
+
+    reponse, page = _page(client, comptes["prefecture-84"], "/territoires/8414/")
+
+    arve = selectors.totaux(Niveau.TERRITOIRE, "8414")
+    assert "Chiffres et projets du territoire" in page
+    assert _euros(arve.investissement) in _bloc(page, "chiffre-investissement")
+    assert format_nombre(arve.nb_projets) in _bloc(page, "chiffre-projets")
+    assert "Données au" in _bloc(page, "chiffre-projets")
+    # Les dix derniers projets visibles, les plus récents d'abord, et le lien vers tous.
+    affiches = [int(morceau.split('"')[0]) for morceau in page.split('data-projet="')[1:]]
+    assert affiches == [p.pk for p in reversed(recents)][:10]
+    assert 'href="/projets/?territoire=8414"' in page
+    assert page.index("Chiffres et projets du territoire") < page.index(
+        "Intercommunalités du territoire"
+    )
+
+
+def test_un_visiteur_anonyme_ne_voit_ni_chiffres_ni_projets(client, calcule):
+    reponse = client.get("/territoires/8414/")
+
+    page = reponse.content.decode()
+    assert reponse.status_code == 200
+    assert "Chiffres et projets du territoire" not in page
+    assert "data-projet=" not in page
+    assert "chiffre-investissement" not in page
+
+
+def test_un_agent_d_une_autre_region_ne_voit_pas_les_chiffres_du_territoire(
+    client, calcule, comptes
+):
+    _reponse, page = _page(client, comptes["prefecture-32"], "/territoires/8414/")
+
+    assert "Chiffres et projets du territoire" in page
+    assert "chiffre-investissement" not in page  # la ligne du territoire est hors de sa portée
+    assert "Aucun projet de ce territoire dans votre périmètre." in page
+
+
+def test_la_page_d_un_territoire_fait_autant_de_requetes_quel_que_soit_le_nombre_de_projets(
+    client, calcule, comptes
+):
+    client.force_login(comptes["ministere"])
+    petit = _requetes(client, "/territoires/8414/")
+    for _ in range(30):
+        creer_projet("8414", investissement=M)
+    services.recalculer_tout()
+    assert _requetes(client, "/territoires/8414/") == petit
