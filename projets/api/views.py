@@ -20,11 +20,20 @@ ERREURS = {
 @extend_schema_view(
     list=extend_schema(
         summary="Projets visibles par l'utilisateur",
-        responses={200: serializers.ProjetSerializer(many=True), 401: ERREURS[401]},
+        responses={200: serializers.ProjetSerializer(many=True), **ERREURS},
     ),
     retrieve=extend_schema(
         summary="Un projet",
-        responses={200: serializers.ProjetSerializer, 401: ERREURS[401], 404: ERREURS[404]},
+        responses={200: serializers.ProjetSerializer, **{c: ERREURS[c] for c in (401, 403, 404)}},
+    ),
+    partial_update=extend_schema(
+        summary="Modifier une partie d'un projet (champ `version` obligatoire)",
+        request=serializers.ProjetEcritureSerializer,
+        responses={
+            200: serializers.ProjetSerializer,
+            409: OpenApiResponse(description="Version périmée."),
+            **ERREURS,
+        },
     ),
 )
 class ProjetViewSet(

@@ -158,6 +158,7 @@ STATUTS_VERIFIES = (
     "/api/v1/engagements/",
     "/api/v1/versements/",
     "/api/v1/totaux/",
+    "/api/v1/projets/",
 )
 
 
