@@ -79,3 +79,16 @@ def test_page_de_documentation_sans_cdn(client):
     texte = reponse.content.decode()
     assert "/static/drf_spectacular_sidecar/" in texte
     assert "cdn" not in texte.lower()
+
+
+@pytest.mark.parametrize("supplementaires", [0, 40])
+def test_requetes_des_intercommunalites_constantes(
+    client, django_assert_num_queries, supplementaires
+):
+    from tests.factories import IntercommunaliteFactory
+
+    IntercommunaliteFactory.create_batch(supplementaires)
+    # 1. nombre  2. page d'EPCI  3. départements de la page  4. régions de la page
+    with django_assert_num_queries(4):
+        reponse = client.get("/api/v1/intercommunalites/", {"page_size": 100})
+    assert reponse.json()["count"] == 1255 + supplementaires

@@ -347,3 +347,23 @@ def test_avis_en_lot_defavorable_sans_motif_refuse(client, comptes):
     assert "Un avis défavorable doit être motivé." in reponse.content.decode()
     a.refresh_from_db()
     assert a.avis_region == ""
+
+
+@pytest.mark.parametrize(
+    ("nom", "visible"),
+    [
+        ("prefecture-84", True),
+        ("region-84", True),
+        ("ministere", True),
+        ("admin-national", True),
+        ("prefecture-32", False),
+        ("region-32", False),
+    ],
+)
+def test_export_limite_au_perimetre(client, comptes, nom, visible):
+    projet = projet_au_statut(Statut.DEPOSE, comptes, intitule="Projet exporté de la Vallée")
+    reponse = _connecte(client, comptes, nom).get("/projets/", {"format": "csv"})
+    assert reponse.status_code == 200
+    texte = reponse.content.decode("utf-8-sig")
+    assert texte.splitlines()[0].startswith("N°")
+    assert (projet.intitule in texte) is visible
