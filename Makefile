@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 INSTALLE := $(VENV)/.installe
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-e2e lint format migrations-check
+.PHONY: help install run test test-e2e lint format migrations-check bench bench-quick
 
 help: ## Affiche cette aide
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -46,3 +46,9 @@ format: $(INSTALLE) ## Reformate le code avec ruff
 
 migrations-check: $(INSTALLE) ## Vérifie que les migrations sont à jour
 	SECRET_KEY=$${SECRET_KEY:-verification-migrations} $(PY) manage.py makemigrations --check --dry-run
+
+bench: $(INSTALLE) ## Banc de performance sur PostgreSQL (DATABASE_URL) : 1 000, 10 000 et 100 000 projets
+	$(PY) -m tests.bench.banc --tailles 1000,10000,100000
+
+bench-quick: $(INSTALLE) ## Banc rapide : 1 000 et 10 000 projets (moins de 3 minutes)
+	$(PY) -m tests.bench.banc --tailles 1000,10000

@@ -211,9 +211,35 @@ class Projet(models.Model):
                 condition=Q(statut__in=Statut.values), name="projet_statut_connu"
             ),
         ]
+        # Les listes (pages et API) trient par « -updated_at, -id » et paginent par 50 :
+        # un index dans cet ordre, précédé des filtres d'égalité courants, lit les 50
+        # lignes de la page au lieu de trier toute la sélection (banc : tests/bench/).
         indexes = [
-            models.Index(fields=["region", "statut"]),
-            models.Index(fields=["territoire", "statut"]),
+            # Liste nationale (ministère, équipe nationale) sans filtre, ou filtrée par
+            # enjeu, année… : parcours dans l'ordre de la page.
+            models.Index(fields=["-updated_at", "-id"], name="projet_liste_idx"),
+            # Liste d'une région (toute préfecture ou conseil régional, filtre région).
+            models.Index(fields=["region", "-updated_at", "-id"], name="projet_region_liste_idx"),
+            # Région et statut (présélection, « en instruction dans ma région ») ; sert
+            # aussi les recherches par région seule ou région et statut sans tri.
+            models.Index(
+                fields=["region", "statut", "-updated_at", "-id"],
+                name="projet_region_statut_liste_idx",
+            ),
+            # Recalcul des totaux d'un territoire (`pilotage.services`, filtre par
+            # territoire, groupement par région, statut et enjeu) : index couvrant, lu
+            # sans visiter la table (PostgreSQL ; ailleurs, index simple).
+            models.Index(
+                fields=["territoire", "region", "statut", "enjeu"],
+                include=[
+                    "id",
+                    "montant_investissement",
+                    "emplois_crees",
+                    "emplois_maintenus",
+                    "aide_sollicitee",
+                ],
+                name="projet_totaux_idx",
+            ),
             models.Index(fields=["departement", "statut"]),
             models.Index(fields=["statut", "-updated_at"]),
             models.Index(fields=["annee", "region"]),

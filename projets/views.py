@@ -63,7 +63,9 @@ def liste(request):
     if format_export in FORMATS_EXPORT:
         return exporter_projets(qs, format_export)
     _messages_filtres(request, filtre)
-    page = Paginator(selectors.pour_liste(qs), PROJETS_PAR_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.pour_page_de_liste(qs), PROJETS_PAR_PAGE).get_page(
+        request.GET.get("page")
+    )
     page.pages_list = list(page.paginator.get_elided_page_range(page.number))
     parametres.pop("page", None)
     return render(

@@ -1,0 +1,491 @@
+"""Banc de performance du portail sur PostgreSQL.
+
+Usage (depuis la racine du projet) :
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portail_ti \\
+        .venv/bin/python -m tests.bench.banc [--tailles 1000,10000,100000]
+
+Le banc ne touche ni la base de `DATABASE_URL` ni sa base de test : il supprime puis
+recrée une base à part, du même nom suivi de `_banc` (ici `portail_ti_banc`), la
+migre, y charge le vrai référentiel (`importer_referentiel`) puis, pour chaque
+taille, y écrit N projets fictifs (`tests/bench/generation.py`) et mesure :
+
+- le recalcul complet des totaux (`recalculer_tout`, médiane de 5) et son rapport à
+  une instruction SQL écrite à la main qui calcule les mêmes chiffres (médiane de 5,
+  en alternance avec les recalculs), dont les totaux nationaux sont comparés à ceux
+  du moteur ;
+- le recalcul incrémental après le changement d'un projet du plus gros territoire
+  (`recalculer_perimetres`, médiane de 11) ;
+- la mémoire maximale d'un recalcul complet, dans un processus neuf (`VmHWM` de
+  /proc, médiane de 3) ;
+- le tableau de bord `/pilotage/` (à défaut, l'accueil de `/admin/`), la liste
+  `/projets/` filtrée, `/api/v1/projets/` filtrée et `/api/v1/totaux/` : nombre de
+  requêtes SQL et latences p50 / p95 sur 50 requêtes (client de test de Django,
+  connecté en agent d'un ministère).
+
+Il affiche un tableau, écrit `tests/bench/results.json` et sort en erreur (code 1)
+si une cible n'est pas atteinte (code 2 : configuration refusée). Les seuils absolus
+(recalcul incrémental, p95 des listes) s'appliquent à la plus grande taille mesurée,
+les rapports entre tailles à la plus grande par rapport à la plus petite ; le rapport
+au SQL nu et la durée de génération ne se vérifient qu'avec 100 000 projets.
+
+Les latences dépendent de la charge de la machine (affichée pour chaque taille) :
+pour des chiffres de référence, lancez le banc sur une machine au repos.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+SUFFIXE = "_banc"
+TAILLES = (1000, 10_000, 100_000)
+RESULTATS = Path(__file__).with_name("results.json")
+
+# Cibles (docs : /work/shared/DESIGN.md, « Non-functional targets »).
+RAPPORT_SQL_NU_MAX = 2.0
+TAILLE_DU_RAPPORT = 100_000
+INCREMENTAL_MAX_MS = 100.0
+TABLEAU_DE_BORD_RAPPORT_MAX = 1.3
+LISTE_P95_MAX_MS = 150.0
+MEMOIRE_RAPPORT_MAX = 1.2
+GENERATION_100K_MAX_S = 120.0
+
+REFUS_SQLITE = (
+    "Le banc de performance mesure le portail sur PostgreSQL : définissez DATABASE_URL, "
+    "par exemple DATABASE_URL=postgres://postgres@127.0.0.1:5432/portail_ti "
+    "(le banc travaille dans une base à part, « <nom>_banc », qu'il supprime et recrée)."
+)
+
+
+def _config_de(url: str) -> dict:
+    import environ
+
+    return environ.Env.db_url_config(url)
+
+
+def _verifier_postgresql(url: str) -> dict:
+    if not url:
+        raise SystemExit(_refus("DATABASE_URL n'est pas défini. " + REFUS_SQLITE))
+    config = _config_de(url)
+    if "postgresql" not in config["ENGINE"]:
+        raise SystemExit(
+            _refus(f"Base {config['ENGINE'].rsplit('.', 1)[-1]} refusée. " + REFUS_SQLITE)
+        )
+    return config
+
+
+def _refus(message: str) -> int:
+    print(f"Banc refusé : {message}", file=sys.stderr)
+    return 2
+
+
+def _url_du_banc(url: str, nom: str) -> str:
+    morceaux = urlsplit(url)
+    return morceaux._replace(path="/" + nom).geturl()
+
+
+def _recreer_base(config: dict, nom: str) -> None:
+    """Supprime puis recrée la base du banc, par la base d'administration `postgres`."""
+    import psycopg2
+    from psycopg2 import sql
+
+    connexion = psycopg2.connect(
+        dbname="postgres",
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+    )
+    connexion.autocommit = True
+    try:
+        with connexion.cursor() as curseur:
+            curseur.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(nom))
+            )
+            curseur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(nom)))
+    finally:
+        connexion.close()
+
+
+def _preparer_environnement(url_banc: str) -> None:
+    """Le processus du banc (et ses sous-processus) parlent à la base du banc seulement."""
+    os.environ["DATABASE_URL"] = url_banc
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "banc-de-performance-non-secret")
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    os.environ["CELERY_BROKER_URL"] = ""  # aucun recalcul programmé n'interfère
+    os.environ["API_LIMITE_UTILISATEUR"] = "1000000/minute"  # 50 requêtes par mesure
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+
+
+def _django():
+    import django
+
+    django.setup()
+
+
+def _journal(message: str) -> None:
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+# --- Machine ---------------------------------------------------------------------------
+
+
+def _machine() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as curseur:
+        curseur.execute("SHOW server_version")
+        version_pg = curseur.fetchone()[0]
+    try:
+        free = subprocess.run(["free", "-h"], capture_output=True, text=True, check=False).stdout  # noqa: S607
+    except OSError:
+        free = ""
+    memoire = next((ligne.split()[1] for ligne in free.splitlines() if ligne.startswith("Mem")), "")
+    return {
+        "processeurs": os.cpu_count(),
+        "memoire": memoire,
+        "postgresql": version_pg,
+        "python": platform.python_version(),
+        "systeme": platform.platform(),
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "charge_debut": os.getloadavg(),
+    }
+
+
+# --- Une taille ----------------------------------------------------------------------
+
+
+def _pages(client_ministere, client_admin) -> list[tuple[str, str, object, str]]:
+    """(clé, libellé, client, adresse, famille) des pages mesurées à chaque taille."""
+    from tests.bench import mesures
+
+    pages = []
+    if mesures.url_existe("/pilotage/"):
+        pages.append(("pilotage", "/pilotage/", client_ministere, "/pilotage/", "tableau"))
+    else:
+        pages.append(
+            ("admin", "/admin/ (à défaut de /pilotage/)", client_admin, "/admin/", "tableau")
+        )
+    pages.append(
+        (
+            "projets",
+            "/projets/ (région, statut, page 2)",
+            client_ministere,
+            "/projets/?region=84&statut=en_instruction&page=2",
+            "liste",
+        )
+    )
+    pages.append(
+        (
+            "api_projets",
+            "/api/v1/projets/ (région)",
+            client_ministere,
+            "/api/v1/projets/?region=84",
+            "liste",
+        )
+    )
+    if mesures.url_existe("/api/v1/totaux/"):
+        pages.append(
+            (
+                "api_totaux",
+                "/api/v1/totaux/ (niveau région)",
+                client_ministere,
+                "/api/v1/totaux/?niveau=region",
+                "tableau",
+            )
+        )
+    pages.append(("projets_tous", "/projets/ (sans filtre)", client_ministere, "/projets/", "info"))
+    return pages
+
+
+def _mesurer_taille(taille: int, comptes) -> dict:
+    from django.test import Client
+
+    from tests.bench import generation, mesures
+
+    _journal(f"{taille} projets : génération")
+    ecrit = generation.generer(taille, comptes)
+    _journal(
+        f"{taille} projets : {ecrit.projets} projets, {ecrit.avis} avis, "
+        f"{ecrit.engagements} engagements, {ecrit.versements} versements "
+        f"en {ecrit.duree:.1f} s ; recalcul complet"
+    )
+    resultat = {"generation": vars(ecrit), "charge": os.getloadavg()[0]}
+    resultat["recalcul"] = mesures.mesurer_recalcul()
+    _journal(f"{taille} projets : recalcul incrémental")
+    resultat["incremental"] = mesures.mesurer_incremental()
+    _journal(f"{taille} projets : mémoire du recalcul (sous-processus)")
+    resultat["memoire"] = mesures.mesurer_memoire()
+    client_ministere, client_admin = Client(), Client()
+    client_ministere.force_login(comptes.ministere)
+    client_admin.force_login(comptes.admin)
+    resultat["pages"] = {}
+    for cle, libelle, client, url, famille in _pages(client_ministere, client_admin):
+        _journal(f"{taille} projets : {url}")
+        page = mesures.mesurer_page(client, url)
+        page.update(libelle=libelle, famille=famille)
+        resultat["pages"][cle] = page
+    return resultat
+
+
+# --- Cibles et tableau ---------------------------------------------------------------
+
+
+def _nombre(valeur, decimales: int = 0) -> str:
+    if valeur is None:
+        return "—"
+    texte = f"{valeur:,.{decimales}f}".replace(",", "\u202f").replace(".", ",")
+    return texte
+
+
+def _evaluer(tailles: list[int], par_taille: dict) -> tuple[list[list[str]], list[dict]]:
+    """Lignes du tableau et cibles (à la plus grande taille, rapports à la plus petite)."""
+    petite, grande = str(min(tailles)), str(max(tailles))
+    lignes, cibles = [], []
+
+    def valeurs(extraire, decimales=0):
+        return [_nombre(extraire(par_taille[str(t)]), decimales) for t in tailles]
+
+    def ligne(libelle, extraire, decimales=0, cible="", ok=None, nom=None, valeur=None):
+        resultat = "—" if ok is None else ("OK" if ok else "ÉCHEC")
+        lignes.append([libelle, *valeurs(extraire, decimales), cible, resultat])
+        if ok is not None:
+            cibles.append({"cible": nom or libelle, "seuil": cible, "valeur": valeur, "ok": ok})
+
+    ligne(
+        "Génération des données (s)",
+        lambda m: m["generation"]["duree"],
+        1,
+        *(_cible_generation(tailles, par_taille)),
+    )
+    ligne("Charge de la machine au début (1 min)", lambda m: m["charge"], 1)
+    ligne("Recalcul complet, 1er passage (ms)", lambda m: m["recalcul"]["premier_ms"])
+    ligne("Recalcul complet, médiane de 5 (ms)", lambda m: m["recalcul"]["recalcul_mediane_ms"])
+    ligne("SQL nu de référence, médiane de 5 (ms)", lambda m: m["recalcul"]["sql_nu_mediane_ms"])
+    # Le rapport n'a de sens qu'à grande taille : à 1 000 ou 10 000 projets, le coût fixe
+    # du recalcul (référentiel, lecture et datation des ~2 000 lignes de totaux) domine.
+    rapport = par_taille[grande]["recalcul"]["rapport"]
+    mesurable = int(grande) >= TAILLE_DU_RAPPORT
+    ligne(
+        "Recalcul / SQL nu",
+        lambda m: m["recalcul"]["rapport"],
+        2,
+        f"≤ {_nombre(RAPPORT_SQL_NU_MAX, 1)} à {_nombre(TAILLE_DU_RAPPORT)}"
+        + ("" if mesurable else " (non mesuré)"),
+        rapport <= RAPPORT_SQL_NU_MAX if mesurable else None,
+        valeur=rapport,
+    )
+    ecarts = {t: par_taille[str(t)]["recalcul"]["ecarts_sql_nu"] for t in tailles}
+    ligne(
+        "Écarts des totaux nationaux avec le SQL nu",
+        lambda m: len(m["recalcul"]["ecarts_sql_nu"]),
+        0,
+        "0 à chaque taille",
+        not any(ecarts.values()),
+        valeur={str(t): e[:5] for t, e in ecarts.items()},
+    )
+    incremental = par_taille[grande]["incremental"]["mediane_ms"]
+    ligne(
+        "Recalcul incrémental, médiane de 11 (ms)",
+        lambda m: m["incremental"]["mediane_ms"],
+        1,
+        f"< {_nombre(INCREMENTAL_MAX_MS)} à {_nombre(int(grande))}",
+        incremental < INCREMENTAL_MAX_MS,
+        valeur=incremental,
+    )
+    ligne("Projets du territoire recalculé", lambda m: m["incremental"]["projets_du_territoire"])
+    pic_petite = par_taille[petite]["memoire"]["pic_mo"]
+    pic_grande = par_taille[grande]["memoire"]["pic_mo"]
+    ligne(
+        "Mémoire max du recalcul (Mo)",
+        lambda m: m["memoire"]["pic_mo"],
+        1,
+        f"≤ {_nombre(MEMOIRE_RAPPORT_MAX, 1)} × {_nombre(int(petite))}",
+        pic_grande <= MEMOIRE_RAPPORT_MAX * pic_petite,
+        valeur=pic_grande / pic_petite,
+    )
+    ligne("  dont recalcul seul (Mo)", lambda m: m["memoire"]["accroissement_mo"], 1)
+
+    for cle, page in par_taille[grande]["pages"].items():
+        libelle, famille = page["libelle"], page["famille"]
+        if not all(cle in par_taille[str(t)]["pages"] for t in tailles):
+            continue
+        comptes = {par_taille[str(t)]["pages"][cle]["requetes_sql"] for t in tailles}
+        ok_requetes = None if famille == "info" else len(comptes) == 1
+        ligne(
+            f"{libelle} : requêtes SQL",
+            lambda m, cle=cle: m["pages"][cle]["requetes_sql"],
+            0,
+            "" if famille == "info" else "identiques",
+            ok_requetes,
+            valeur=sorted(comptes),
+        )
+        p50_petite = par_taille[petite]["pages"][cle]["p50_ms"]
+        p50_grande = page["p50_ms"]
+        if famille == "tableau":
+            ligne(
+                f"{libelle} : p50 (ms)",
+                lambda m, cle=cle: m["pages"][cle]["p50_ms"],
+                1,
+                f"≤ {_nombre(TABLEAU_DE_BORD_RAPPORT_MAX, 1)} × {_nombre(int(petite))}",
+                p50_grande <= TABLEAU_DE_BORD_RAPPORT_MAX * p50_petite,
+                valeur=p50_grande / p50_petite,
+            )
+        else:
+            ligne(f"{libelle} : p50 (ms)", lambda m, cle=cle: m["pages"][cle]["p50_ms"], 1)
+        if famille == "liste":
+            ligne(
+                f"{libelle} : p95 (ms)",
+                lambda m, cle=cle: m["pages"][cle]["p95_ms"],
+                1,
+                f"< {_nombre(LISTE_P95_MAX_MS)} à {_nombre(int(grande))}",
+                page["p95_ms"] < LISTE_P95_MAX_MS,
+                valeur=page["p95_ms"],
+            )
+        else:
+            ligne(f"{libelle} : p95 (ms)", lambda m, cle=cle: m["pages"][cle]["p95_ms"], 1)
+    return lignes, cibles
+
+
+def _cible_generation(tailles, par_taille) -> tuple:
+    if 100_000 not in tailles:
+        return ()
+    duree = par_taille["100000"]["generation"]["duree"]
+    return (
+        f"< {_nombre(GENERATION_100K_MAX_S)} à 100 000",
+        duree < GENERATION_100K_MAX_S,
+        "Génération de 100 000 projets (s)",
+        duree,
+    )
+
+
+def _tableau(tailles: list[int], lignes: list[list[str]]) -> str:
+    entetes = ["Mesure", *(f"{_nombre(t)} projets" for t in tailles), "Cible", "Résultat"]
+    largeurs = [max(len(ligne[i]) for ligne in [entetes, *lignes]) for i in range(len(entetes))]
+
+    def rangee(cellules):
+        return "| " + " | ".join(c.ljust(largeurs[i]) for i, c in enumerate(cellules)) + " |"
+
+    separation = "| " + " | ".join("-" * n for n in largeurs) + " |"
+    return "\n".join([rangee(entetes), separation, *(rangee(ligne) for ligne in lignes)])
+
+
+# --- Points d'entrée -----------------------------------------------------------------
+
+
+def _tailles(texte: str) -> list[int]:
+    try:
+        tailles = sorted({int(t.replace("_", "")) for t in texte.split(",") if t.strip()})
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            "--tailles attend des entiers séparés par des virgules, ex. 1000,10000"
+        ) from exc
+    if not tailles or tailles[0] < 100:
+        raise argparse.ArgumentTypeError("--tailles : au moins une taille, chacune d'au moins 100.")
+    return tailles
+
+
+def _memoire_recalcul() -> int:
+    """Sous-processus de mesure de la mémoire : la base doit être celle du banc."""
+    config = _verifier_postgresql(os.environ.get("DATABASE_URL", ""))
+    if not config["NAME"].endswith(SUFFIXE):
+        return _refus("la mesure de mémoire ne s'exécute que sur la base du banc.")
+    _django()
+    from tests.bench import mesures
+
+    print(json.dumps(mesures.memoire_dans_ce_processus()))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.banc",
+        description="Banc de performance du portail (PostgreSQL, base « <nom>_banc »).",
+    )
+    parser.add_argument(
+        "--tailles",
+        type=_tailles,
+        default=list(TAILLES),
+        help="nombres de projets, séparés par des virgules (défaut : 1000,10000,100000)",
+    )
+    parser.add_argument("--memoire-recalcul", action="store_true", help=argparse.SUPPRESS)
+    arguments = parser.parse_args(argv)
+    if arguments.memoire_recalcul:
+        return _memoire_recalcul()
+
+    import environ
+
+    # Comme `config/settings.py` : un fichier `.env` complète l'environnement.
+    environ.Env.read_env(Path(__file__).resolve().parents[2] / ".env", overwrite=False)
+    url = os.environ.get("DATABASE_URL", "")
+    try:
+        config = _verifier_postgresql(url)
+    except SystemExit as refus:
+        return int(refus.code)
+    nom_banc = config["NAME"] + SUFFIXE
+    debut = time.perf_counter()
+    _journal(f"base du banc : {nom_banc} (supprimée puis recréée)")
+    _recreer_base(config, nom_banc)
+    _preparer_environnement(_url_du_banc(url, nom_banc))
+    _django()
+
+    from django.core.management import call_command
+
+    from tests.bench import generation, mesures
+
+    call_command("migrate", verbosity=0)
+    _journal("référentiel")
+    call_command("importer_referentiel", sans_progression=True, verbosity=0)
+    comptes = generation.preparer_comptes_et_dispositifs()
+    mesures.creer_table_brouillon()
+    machine = _machine()
+
+    par_taille = {}
+    for taille in arguments.tailles:
+        par_taille[str(taille)] = _mesurer_taille(taille, comptes)
+    machine["charge_fin"] = os.getloadavg()
+    lignes, cibles = _evaluer(arguments.tailles, par_taille)
+    tableau = _tableau(arguments.tailles, lignes)
+    reussi = all(c["ok"] for c in cibles)
+    print(tableau)
+    print(
+        f"\nMachine : {machine['processeurs']} processeurs, {machine['memoire']} de mémoire, "
+        f"PostgreSQL {machine['postgresql']}, charge {machine['charge_debut'][0]:.2f} → "
+        f"{machine['charge_fin'][0]:.2f} ; durée totale {time.perf_counter() - debut:.0f} s."
+    )
+    echecs = [c["cible"] for c in cibles if not c["ok"]]
+    print(
+        "Toutes les cibles sont atteintes." if reussi else f"Cibles manquées : {', '.join(echecs)}."
+    )
+    RESULTATS.write_text(
+        json.dumps(
+            {
+                "machine": machine,
+                "base": nom_banc,
+                "tailles": arguments.tailles,
+                "tableau": tableau,
+                "cibles": cibles,
+                "reussi": reussi,
+                "mesures": par_taille,
+            },
+            ensure_ascii=False,
+            indent=2,
+            default=str,
+        ),
+        encoding="utf-8",
+    )
+    print(f"Résultats détaillés : {RESULTATS}")
+    return 0 if reussi else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
