@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from comptes.scoping import portee_de
+from config.filtres import signaler_filtres_invalides
 from projets import permissions, selectors, services
 from projets.exports import exporter_projets
 from projets.filters import ProjetFilter
@@ -30,12 +31,6 @@ def _projet_ou_404(user, pk) -> Projet:
         return selectors.projet_detail(user, pk)
     except Projet.DoesNotExist as exc:
         raise Http404("Ce projet n'existe pas ou n'est pas dans votre périmètre.") from exc
-
-
-def _messages_filtres(request, filtre):
-    for nom, erreurs in filtre.form.errors.items():
-        libelle = filtre.form.fields[nom].label if nom in filtre.form.fields else nom
-        messages.warning(request, f"Filtre « {libelle} » ignoré : {' '.join(erreurs)}")
 
 
 def _erreurs_vers_formulaire(form, erreur: ValidationError):
@@ -62,7 +57,7 @@ def liste(request):
         qs = qs.order_by("-updated_at", "-id")
     if format_export in FORMATS_EXPORT:
         return exporter_projets(qs, format_export)
-    _messages_filtres(request, filtre)
+    signaler_filtres_invalides(request, filtre)
     page = Paginator(selectors.pour_page_de_liste(qs), PROJETS_PAR_PAGE).get_page(
         request.GET.get("page")
     )

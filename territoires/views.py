@@ -1,8 +1,8 @@
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from config.filtres import signaler_filtres_invalides
 from territoires import selectors
 from territoires.filters import TerritoireFilter
 from territoires.models import Intercommunalite, TerritoireIndustrie
@@ -10,21 +10,12 @@ from territoires.models import Intercommunalite, TerritoireIndustrie
 TERRITOIRES_PAR_PAGE = 25
 
 
-def _messages_filtres(request, filtre):
-    """Signale les filtres invalides, ignorés plutôt qu'une erreur."""
-    for nom, erreurs in filtre.form.errors.items():
-        libelle = filtre.form.fields[nom].label if nom in filtre.form.fields else nom
-        messages.warning(
-            request, f"Filtre « {libelle} » ignoré : valeur invalide ({' '.join(erreurs)})"
-        )
-
-
 def territoires_liste(request):
     filtre = TerritoireFilter(request.GET or None, queryset=selectors.territoires_liste())
     qs = filtre.qs
     if not filtre.form.is_bound or not filtre.form.cleaned_data.get("tri"):
         qs = qs.order_by("nom")
-    _messages_filtres(request, filtre)
+    signaler_filtres_invalides(request, filtre)
     page = Paginator(qs, TERRITOIRES_PAR_PAGE).get_page(request.GET.get("page"))
     parametres = request.GET.copy()
     parametres.pop("page", None)
