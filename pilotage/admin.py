@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.urls import path
 
 from pilotage import indicateurs, permissions, selectors, tasks
-from pilotage.models import Indicateur, Totaux, ValeurIndicateur
+from pilotage.models import Calcul, Indicateur, Totaux, ValeurIndicateur
 
 
 @admin.register(Totaux)
@@ -32,7 +32,7 @@ class TotauxAdmin(admin.ModelAdmin):
         "investissement",
         "montant_engage",
         "montant_disponible",
-        "calcule_le",
+        "modifie_le",
     ]
     list_filter = ["niveau", "dispositif_nom", "annee"]
     search_fields = ["code", "libelle"]
@@ -40,6 +40,32 @@ class TotauxAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.totaux_visibles_par(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Calcul)
+class CalculAdmin(admin.ModelAdmin):
+    """Le journal des recalculs : quand, lesquels, ce qu'ils ont écrit, en combien de temps."""
+
+    list_display = [
+        "calcule_le",
+        "complet",
+        "territoires",
+        "regions",
+        "lignes_ecrites",
+        "lignes_supprimees",
+        "duree_ms",
+    ]
+    list_filter = ["complet"]
+    date_hierarchy = "calcule_le"
 
     def has_add_permission(self, request):
         return False

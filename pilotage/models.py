@@ -27,6 +27,50 @@ def _somme(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, **kwargs)
 
 
+class Calcul(models.Model):
+    """Un recalcul des totaux : quand, complet ou limité à des périmètres, ce qu'il a écrit.
+
+    La date des chiffres (« données au … ») est celle du dernier recalcul, complet ou
+    non, et non une date par ligne : chaque changement d'un projet, d'un avis, d'une
+    enveloppe ou d'un engagement programme le recalcul des périmètres qu'il touche,
+    si bien qu'après un recalcul toutes les lignes valent pour cet instant. Une ligne
+    dont aucun chiffre ne change n'est donc pas réécrite. Le recalcul écrit sa ligne
+    dans la même transaction que les totaux : chiffres et date changent ensemble.
+    """
+
+    calcule_le = models.DateTimeField("calculé le", db_index=True)
+    complet = models.BooleanField("recalcul complet", default=False)
+    territoires = models.JSONField(
+        "territoires recalculés", default=list, blank=True, help_text="Vide : tous."
+    )
+    regions = models.JSONField("régions recalculées", default=list, blank=True)
+    lignes_ecrites = models.PositiveIntegerField("lignes écrites", default=0)
+    lignes_supprimees = models.PositiveIntegerField("lignes supprimées", default=0)
+    duree_ms = models.PositiveIntegerField("durée (ms)", default=0)
+
+    class Meta:
+        verbose_name = "recalcul des totaux"
+        verbose_name_plural = "recalculs des totaux"
+        ordering = ["-calcule_le", "-id"]
+        get_latest_by = ["calcule_le", "id"]
+
+    def __str__(self):
+        genre = "complet" if self.complet else "des périmètres touchés"
+        return f"Recalcul {genre} du {self.calcule_le:%d/%m/%Y %H:%M:%S}"
+
+
+class TotauxQuerySet(models.QuerySet):
+    def avec_dates(self) -> "TotauxQuerySet":
+        """Chaque ligne porte `calcule_le` (dernier recalcul) et `calcule_complet_le`
+        (dernier recalcul complet), lus par deux sous-requêtes non corrélées que la
+        base n'évalue qu'une fois : aucune requête de plus pour les pages."""
+        recalculs = Calcul.objects.order_by("-calcule_le", "-id").values("calcule_le")
+        return self.annotate(
+            calcule_le=models.Subquery(recalculs[:1]),
+            calcule_complet_le=models.Subquery(recalculs.filter(complet=True)[:1]),
+        )
+
+
 class Totaux(models.Model):
     """Les chiffres d'un périmètre (national, une région, un territoire) × dispositif × année.
 
@@ -98,7 +142,15 @@ class Totaux(models.Model):
     montant_verse = _somme("versé (€)", default=0)
     montant_disponible = _somme("disponible (€)", null=True, blank=True)
     effet_levier = _somme("effet de levier", null=True, blank=True)
-    calcule_le = models.DateTimeField("calculé le")
+    modifie_le = models.DateTimeField(
+        "chiffres modifiés le",
+        help_text="Le recalcul qui a changé un chiffre de la ligne pour la dernière fois.",
+    )
+    empreinte = models.CharField(
+        "empreinte des chiffres", max_length=32, blank=True, editable=False
+    )
+
+    objects = TotauxQuerySet.as_manager()
 
     class Meta:
         verbose_name = "totaux d'un périmètre"
@@ -165,6 +217,9 @@ class TotauxPartiels(models.Model):
     nb_engagements = models.PositiveIntegerField("engagements", default=0)
     montant_engage = _somme("engagé (€)", default=0)
     montant_verse = _somme("versé (€)", default=0)
+    empreinte = models.CharField(
+        "empreinte des chiffres", max_length=32, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = "totaux partiels (territoire × région)"

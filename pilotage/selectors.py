@@ -7,26 +7,33 @@ les autres fonctions l'appliquent quand on leur passe `user`.
 
 from typing import NamedTuple
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from comptes.scoping import portee_de
-from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Niveau, Totaux
+from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Calcul, Niveau, Totaux
 
 _NON_FOURNI = object()
 
 
 class DonneesAu(NamedTuple):
-    """Quand les chiffres ont été calculés : la ligne la plus ancienne et la plus récente."""
+    """Quand les chiffres ont été calculés : dernier recalcul complet, dernier recalcul."""
 
-    plus_ancien: object  # datetime | None
-    plus_recent: object  # datetime | None
+    plus_ancien: object  # datetime | None : le dernier recalcul complet
+    plus_recent: object  # datetime | None : le dernier recalcul, complet ou non
+
+    @classmethod
+    def de(cls, ligne: Totaux | None) -> "DonneesAu":
+        """Les dates portées par une ligne lue par ce module (`Totaux.objects.avec_dates`)."""
+        if ligne is None:
+            return cls(None, None)
+        return cls(ligne.calcule_complet_le, ligne.calcule_le)
 
 
 def totaux_visibles_par(user) -> QuerySet[Totaux]:
     """Un ministère et l'équipe nationale voient tout ; une préfecture ou un conseil
     régional, sa région et les territoires qu'elle pilote."""
     portee = portee_de(user)
-    qs = Totaux.objects.all()
+    qs = Totaux.objects.avec_dates()
     if portee.nationale:
         return qs
     if portee.regionale:
@@ -37,7 +44,7 @@ def totaux_visibles_par(user) -> QuerySet[Totaux]:
 
 
 def _base(user) -> QuerySet[Totaux]:
-    return Totaux.objects.all() if user is _NON_FOURNI else totaux_visibles_par(user)
+    return Totaux.objects.avec_dates() if user is _NON_FOURNI else totaux_visibles_par(user)
 
 
 def totaux(
@@ -98,14 +105,10 @@ def totaux_d_un_perimetre(niveau: str, code: str = "", *, user=_NON_FOURNI) -> Q
     return _base(user).filter(niveau=niveau, code=code or "").order_by("dispositif", "annee")
 
 
-def donnees_au(*, user=_NON_FOURNI) -> DonneesAu:
-    """Le plus ancien et le plus récent `calcule_le` : « données au … »."""
-    return _bornes(_base(user))
-
-
-def _bornes(qs: QuerySet[Totaux]) -> DonneesAu:
-    bornes = qs.aggregate(plus_ancien=Min("calcule_le"), plus_recent=Max("calcule_le"))
-    return DonneesAu(bornes["plus_ancien"], bornes["plus_recent"])
+def donnees_au() -> DonneesAu:
+    """« Données au … » : le dernier recalcul et le dernier recalcul complet (journal)."""
+    recalculs = Calcul.objects.order_by("-calcule_le", "-id").values_list("calcule_le", flat=True)
+    return DonneesAu(recalculs.filter(complet=True).first(), recalculs.first())
 
 
 class TableauDeBord(NamedTuple):
@@ -135,15 +138,17 @@ def tableau_de_bord(user, *, dispositif: str = "", annee: int | None = None) -> 
         .values_list("dispositif", "dispositif_nom", "annee")
         .distinct()
     )
+    national = list(visibles.filter(niveau=Niveau.NATIONAL).order_by("dispositif", "annee"))
+    regions = list(
+        visibles.filter(niveau=Niveau.REGION, dispositif=dispositif, annee=annee).order_by(
+            "libelle"
+        )
+    )
     return TableauDeBord(
-        national=list(visibles.filter(niveau=Niveau.NATIONAL).order_by("dispositif", "annee")),
-        regions=list(
-            visibles.filter(niveau=Niveau.REGION, dispositif=dispositif, annee=annee).order_by(
-                "libelle"
-            )
-        ),
+        national=national,
+        regions=regions,
         combinaisons=combinaisons,
         dispositif=dispositif,
         annee=annee,
-        donnees_au=_bornes(visibles),
+        donnees_au=DonneesAu.de(next(iter(national + regions), None)),
     )

@@ -13,9 +13,14 @@ un changement (`recalculer_perimetres`), suit le même chemin :
    régions, chaque ligne de région la somme sur les territoires ;
 5. les enveloppes (régions et national) ;
 6. le niveau national, somme des lignes des régions ;
-7. l'écriture : seules les lignes nouvelles ou changées passent par une insertion
-   groupée avec mise à jour en cas de conflit ; les lignes des périmètres qui
-   n'existent plus sont supprimées ; toutes reçoivent l'heure du calcul.
+7. l'écriture : seules les lignes nouvelles ou changées (leur empreinte, un hachage
+   de leurs chiffres, diffère) passent par une insertion groupée avec mise à jour en
+   cas de conflit ; les lignes des périmètres qui n'existent plus sont supprimées ;
+   le recalcul s'inscrit au journal (`Calcul`), dont la date est celle des chiffres.
+
+Une ligne inchangée n'est jamais réécrite : un recalcul nocturne qui ne trouve rien
+de neuf n'écrit qu'une ligne de journal, et les tables des totaux ne gonflent pas de
+versions mortes (PostgreSQL garde l'ancienne version de chaque ligne mise à jour).
 
 Un recalcul incrémental ne relit que les projets des territoires touchés (colonne
 indexée) ; les autres territoires d'une région et les autres régions sont repris
@@ -23,10 +28,16 @@ des tables déjà écrites : son coût ne dépend pas de la taille de la région
 
 Les requêtes renvoient des lignes déjà groupées (quelques milliers au plus, quel
 que soit le nombre de projets) : la mémoire ne croît pas avec les projets.
-Tout se passe dans une seule transaction : une erreur en cours de route laisse
-les totaux précédents intacts et lisibles.
+Tout se passe dans une seule transaction : une erreur en cours de route, ou un
+worker tué, laisse les totaux précédents et leur date intacts et lisibles ; rejoué,
+le recalcul donne les mêmes chiffres qu'un passage sans interruption.
+
+Les montants sont des `Decimal` en euros de bout en bout ; PostgreSQL les rend
+déjà au centime (colonnes `numeric(…, 2)`), SQLite en flottants, arrondis ici.
 """
 
+import datetime
+import hashlib
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -38,7 +49,14 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from fonds.models import Dispositif, Engagement, Enveloppe, StatutEngagement
-from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Niveau, Totaux, TotauxPartiels
+from pilotage.models import (
+    TOUS_DISPOSITIFS,
+    TOUTES_ANNEES,
+    Calcul,
+    Niveau,
+    Totaux,
+    TotauxPartiels,
+)
 from projets.models import Projet, Statut
 from territoires.models import Perimetre, Region, TerritoireIndustrie
 
@@ -58,6 +76,9 @@ LIBELLE_TOUS_DISPOSITIFS = "Tous les dispositifs"
 # Verrou consultatif PostgreSQL : deux recalculs ne se croisent pas (sinon un recalcul
 # complet commencé avant un changement pourrait écrire après lui des chiffres périmés).
 CLE_VERROU = 20_201_117
+
+# Le journal des recalculs (`Calcul`) garde trois mois : un recalcul par changement.
+JOURNAL_JOURS = 90
 
 CHAMPS_CLE = ["niveau", "code", "dispositif", "annee"]
 # Les chiffres d'une ligne ; une ligne n'est réécrite que si l'un d'eux change.
@@ -119,6 +140,21 @@ def _decimal(valeur) -> Decimal:
     return valeur.quantize(CENTIME)
 
 
+def _euros(valeur) -> Decimal:
+    """Comme `_decimal`, sans arrondir une somme de PostgreSQL (`numeric(…, 2)` : au centime)."""
+    return valeur if type(valeur) is Decimal else _decimal(valeur)
+
+
+def empreinte(valeurs) -> str:
+    """Un hachage des chiffres d'une ligne : elle n'est réécrite que s'il change.
+
+    Les montants sont au centime et les dictionnaires triés : deux calculs des mêmes
+    chiffres donnent la même empreinte.
+    """
+    texte = "\x1f".join(map(str, valeurs))
+    return hashlib.blake2b(texte.encode(), digest_size=16).hexdigest()
+
+
 def _combinaisons(dispositif: str, annee: int) -> tuple[tuple[str, int], ...]:
     """Les quatre lignes où compte un montant additif d'un dispositif et d'une année."""
     return (
@@ -129,32 +165,85 @@ def _combinaisons(dispositif: str, annee: int) -> tuple[tuple[str, int], ...]:
     )
 
 
-@dataclass
-class _Ligne:
-    """Les chiffres d'un périmètre en cours de calcul."""
+def _ajouter_au_compte(compte: dict, autre: dict) -> None:
+    for cle, nombre in autre.items():
+        compte[cle] = compte.get(cle, 0) + nombre
 
-    par_statut: Counter = field(default_factory=Counter)
-    par_enjeu: Counter = field(default_factory=Counter)
-    investissement: Decimal = ZERO
-    emplois_crees: int = 0
-    emplois_maintenus: int = 0
-    aide_sollicitee: Decimal = ZERO
-    nb_engagements: int = 0
-    montant_enveloppe: Decimal | None = None
-    montant_engage: Decimal = ZERO
-    montant_verse: Decimal = ZERO
+
+def _sans_zeros(compte: dict) -> dict:
+    return {cle: n for cle, n in sorted(compte.items()) if n}
+
+
+class _Ligne:
+    """Les chiffres d'un périmètre en cours de calcul.
+
+    Une classe à emplacements fixes et des dictionnaires simples : un recalcul complet
+    en crée quelques milliers et y ajoute des dizaines de milliers de groupes.
+    """
+
+    __slots__ = (
+        "par_statut",
+        "par_enjeu",
+        "investissement",
+        "emplois_crees",
+        "emplois_maintenus",
+        "aide_sollicitee",
+        "nb_engagements",
+        "montant_enveloppe",
+        "montant_engage",
+        "montant_verse",
+    )
+
+    def __init__(
+        self,
+        *,
+        par_statut: dict | None = None,
+        par_enjeu: dict | None = None,
+        investissement: Decimal = ZERO,
+        emplois_crees: int = 0,
+        emplois_maintenus: int = 0,
+        aide_sollicitee: Decimal = ZERO,
+        nb_engagements: int = 0,
+        montant_engage: Decimal = ZERO,
+        montant_verse: Decimal = ZERO,
+    ):
+        self.par_statut = dict(par_statut or {})
+        self.par_enjeu = dict(par_enjeu or {})
+        self.investissement = investissement
+        self.emplois_crees = emplois_crees
+        self.emplois_maintenus = emplois_maintenus
+        self.aide_sollicitee = aide_sollicitee
+        self.nb_engagements = nb_engagements
+        self.montant_enveloppe: Decimal | None = None
+        self.montant_engage = montant_engage
+        self.montant_verse = montant_verse
 
     def ajouter_projets(
         self, statut, nombre, investissement, crees, maintenus, aide, *, enjeu
     ) -> None:
-        self.par_statut[statut] += nombre
+        par_statut = self.par_statut
+        par_statut[statut] = par_statut.get(statut, 0) + nombre
         if statut not in STATUTS_NON_DEPOSES:
-            self.par_enjeu[enjeu] += nombre
+            self.par_enjeu[enjeu] = self.par_enjeu.get(enjeu, 0) + nombre
         if statut not in STATUTS_HORS_SOMMES:
             self.investissement += investissement
             self.emplois_crees += crees
             self.emplois_maintenus += maintenus
             self.aide_sollicitee += aide
+
+    def retirer_projets(
+        self, statut, nombre, investissement, crees, maintenus, aide, *, enjeu
+    ) -> None:
+        """L'inverse d'`ajouter_projets` : un projet compté deux fois par une somme."""
+        self.ajouter_projets(
+            statut, -nombre, -investissement, -crees, -maintenus, -aide, enjeu=enjeu
+        )
+
+    def ajouter_engagements(self, autre: "_Ligne") -> None:
+        """Les engagements d'une autre ligne seulement : nombre et montants."""
+        self.nb_engagements += autre.nb_engagements
+        self.montant_engage += autre.montant_engage
+        self.montant_verse += autre.montant_verse
 
     def ajouter(self, autre: "_Ligne", *, montants: bool) -> None:
         """Ajoute les projets et les engagements d'une autre ligne.
@@ -162,8 +251,8 @@ class _Ligne:
         `montants` : aussi les montants engagés et versés des engagements (pour un
         territoire) ; une région et le niveau national les tiennent des enveloppes.
         """
-        self.par_statut.update(autre.par_statut)
-        self.par_enjeu.update(autre.par_enjeu)
+        _ajouter_au_compte(self.par_statut, autre.par_statut)
+        _ajouter_au_compte(self.par_enjeu, autre.par_enjeu)
         self.investissement += autre.investissement
         self.emplois_crees += autre.emplois_crees
         self.emplois_maintenus += autre.emplois_maintenus
@@ -176,7 +265,7 @@ class _Ligne:
     def partiel(self) -> tuple:
         """Les valeurs d'une ligne de `TotauxPartiels`, dans l'ordre de `CHAMPS_PARTIELS`."""
         return (
-            {statut: n for statut, n in sorted(self.par_statut.items()) if n},
+            _sans_zeros(self.par_statut),
             self.investissement,
             self.emplois_crees,
             self.emplois_maintenus,
@@ -184,7 +273,7 @@ class _Ligne:
             self.nb_engagements,
             self.montant_engage,
             self.montant_verse,
-            {enjeu: n for enjeu, n in sorted(self.par_enjeu.items()) if n},
+            _sans_zeros(self.par_enjeu),
         )
 
     @classmethod
@@ -192,8 +281,8 @@ class _Ligne:
         cls, par_statut, inv, crees, maint, aide, engagements, engage, verse, par_enjeu=None
     ):
         return cls(
-            par_statut=Counter(par_statut or {}),
-            par_enjeu=Counter(par_enjeu or {}),
+            par_statut=par_statut,
+            par_enjeu=par_enjeu,
             investissement=_decimal(inv),
             emplois_crees=crees,
             emplois_maintenus=maint,
@@ -313,18 +402,7 @@ def _recalculer(portee: _Portee, *, progression=None) -> Rapport:
         for territoire, region, statut, enjeu, *chiffres in _projets(portee):
             partiels[(territoire, region, *tout)].ajouter_projets(statut, *chiffres, enjeu=enjeu)
         etape(ETAPES[1])
-        for groupe in _engagements(portee, ref.codes_dispositifs):
-            territoire, region, statut, enjeu, dispositif, annee, annule, premiers, *reste = groupe
-            nombre, engage, verse, projets = reste
-            combinaisons = _combinaisons(dispositif, annee)
-            for combinaison, premier in zip(combinaisons, (*premiers, False), strict=True):
-                partiel = partiels[(territoire, region, *combinaison)]
-                partiel.montant_engage += engage
-                partiel.montant_verse += verse
-                if not annule:
-                    partiel.nb_engagements += nombre
-                    if premier:
-                        partiel.ajouter_projets(statut, *projets, enjeu=enjeu)
+        _ajouter_engagements(partiels, _engagements(portee, ref.codes_dispositifs))
         etape(ETAPES[2])
 
         # Les régions où les territoires touchés avaient ou ont des projets changent aussi.
@@ -348,11 +426,83 @@ def _recalculer(portee: _Portee, *, progression=None) -> Rapport:
         etape(ETAPES[5])
         chiffres = {cle: _chiffres(cle, ligne, ref) for cle, ligne in lignes.items()}
         rapport.ecrites, rapport.supprimees = _ecrire(chiffres, portee, calcule_le)
+        rapport.lignes.update(niveau for niveau, _code, _dispositif, _annee in chiffres)
+        rapport.calcule_le = calcule_le
+        rapport.duree = time.perf_counter() - debut
+        _inscrire(rapport, portee)
         etape(ETAPES[6])
-    rapport.lignes.update(niveau for niveau, _code, _dispositif, _annee in chiffres)
-    rapport.calcule_le = calcule_le
-    rapport.duree = time.perf_counter() - debut
     return rapport
+
+
+def _inscrire(rapport: Rapport, portee: _Portee) -> None:
+    """Le recalcul au journal, dans sa transaction : sa date devient celle des chiffres.
+
+    Un recalcul complet efface du journal les recalculs de plus de `JOURNAL_JOURS` jours.
+    """
+    if portee.complete:
+        Calcul.objects.filter(
+            calcule_le__lt=rapport.calcule_le - datetime.timedelta(days=JOURNAL_JOURS)
+        ).delete()
+    Calcul.objects.create(
+        calcule_le=rapport.calcule_le,
+        complet=portee.complete,
+        territoires=sorted(portee.territoires or ()),
+        regions=sorted(portee.regions or ()),
+        lignes_ecrites=rapport.ecrites,
+        lignes_supprimees=rapport.supprimees,
+        duree_ms=round(rapport.duree * 1000),
+    )
+
+
+def _ajouter_engagements(partiels: defaultdict[ClePartiel, _Ligne], groupes) -> None:
+    """Les engagements dans les quatre combinaisons de chaque couple (territoire, région).
+
+    Un groupe d'engagements (voir `_engagements`) compte d'abord dans sa seule
+    combinaison (dispositif, année) : montants engagés et versés, nombre
+    d'engagements s'ils ne sont pas annulés, chiffres des projets s'il porte leur
+    premier engagement non annulé de ce dispositif cette année-là. Les trois autres
+    combinaisons en sont ensuite les sommes, sur les années (dispositif, toutes
+    années), sur les dispositifs (tous dispositifs, année) ou sur les deux (où seuls
+    les engagements comptent : les projets eux-mêmes remplissent cette ligne).
+
+    Un projet engagé sur deux années d'un même dispositif, ou sur deux dispositifs la
+    même année, compterait deux fois dans la somme : ses groupes qui ne sont pas
+    premiers à ce niveau sont retirés après coup (ils sont rares). Un groupe premier
+    du dispositif ou de l'année l'est toujours de sa combinaison (dispositif, année) :
+    la somme corrigée compte chaque projet une fois.
+    """
+    a_retirer: list[tuple[ClePartiel, str, str, tuple]] = []
+    for groupe in groupes:
+        territoire, region, statut, enjeu, dispositif, annee, annule, *drapeaux, reste = groupe
+        premier, premier_dispositif, premier_annee = drapeaux
+        nombre, engage, verse, projets = reste
+        partiel = partiels[(territoire, region, dispositif, annee)]
+        partiel.montant_engage += engage
+        partiel.montant_verse += verse
+        if annule:
+            continue
+        partiel.nb_engagements += nombre
+        if premier:
+            partiel.ajouter_projets(statut, *projets, enjeu=enjeu)
+            if not premier_dispositif:
+                a_retirer.append(
+                    ((territoire, region, dispositif, TOUTES_ANNEES), statut, enjeu, projets)
+                )
+            if not premier_annee:
+                a_retirer.append(
+                    ((territoire, region, TOUS_DISPOSITIFS, annee), statut, enjeu, projets)
+                )
+    combinaisons = [
+        (cle, partiel)
+        for cle, partiel in partiels.items()
+        if cle[2] != TOUS_DISPOSITIFS and cle[3] != TOUTES_ANNEES
+    ]
+    for (territoire, region, dispositif, annee), partiel in combinaisons:
+        partiels[(territoire, region, dispositif, TOUTES_ANNEES)].ajouter(partiel, montants=True)
+        partiels[(territoire, region, TOUS_DISPOSITIFS, annee)].ajouter(partiel, montants=True)
+        partiels[(territoire, region, TOUS_DISPOSITIFS, TOUTES_ANNEES)].ajouter_engagements(partiel)
+    for cle, statut, enjeu, projets in a_retirer:
+        partiels[cle].retirer_projets(statut, *projets, enjeu=enjeu)
 
 
 def _preparer_la_transaction() -> None:
@@ -407,7 +557,13 @@ def _amorcer(lignes: defaultdict[Cle, _Ligne], ref: _Referentiel, portee: _Porte
 
 
 def _projets(portee: _Portee) -> Iterator[tuple]:
-    """Les projets (des territoires touchés), groupés par territoire, région, statut et enjeu."""
+    """Les projets (des territoires touchés), groupés par territoire, région, statut et enjeu.
+
+    La requête est construite par l'ORM et lue par un curseur : quelques milliers de
+    lignes, sans la conversion ligne à ligne des résultats de l'ORM.
+    """
+    if portee.territoires is not None and not portee.territoires:
+        return
     groupes = (
         Projet.objects.filter(portee.q_projets())
         .order_by()
@@ -420,19 +576,22 @@ def _projets(portee: _Portee) -> Iterator[tuple]:
             aide=Sum("aide_sollicitee"),
         )
     )
-    for territoire, region, statut, enjeu, nombre, *sommes in groupes:
-        investissement, crees, maintenus, aide = sommes
-        yield (
-            territoire,
-            region,
-            statut,
-            enjeu,
-            nombre,
-            _decimal(investissement),
-            crees or 0,
-            maintenus or 0,
-            _decimal(aide),
-        )
+    sql, params = groupes.query.sql_with_params()
+    with connection.cursor() as curseur:
+        curseur.execute(sql, params)
+        for territoire, region, statut, enjeu, nombre, *sommes in curseur:
+            investissement, crees, maintenus, aide = sommes
+            yield (
+                territoire,
+                region,
+                statut,
+                enjeu,
+                nombre,
+                _euros(investissement),
+                crees or 0,
+                maintenus or 0,
+                _euros(aide),
+            )
 
 
 def _engagements(portee: _Portee, codes_dispositifs: dict[int, str]) -> Iterator[tuple]:
@@ -496,7 +655,7 @@ def _engagements(portee: _Portee, codes_dispositifs: dict[int, str]) -> Iterator
     with connection.cursor() as curseur:
         curseur.execute(sql, params)
         for ligne in curseur:
-            (territoire, region, statut, enjeu, dispositif, annee, annule, *drapeaux) = ligne[:10]
+            (territoire, region, statut, enjeu, dispositif, annee, *drapeaux) = ligne[:10]
             nombre, net, verse, inv, crees, maint, aide = ligne[10:]
             yield (
                 territoire,
@@ -505,12 +664,13 @@ def _engagements(portee: _Portee, codes_dispositifs: dict[int, str]) -> Iterator
                 enjeu,
                 codes_dispositifs[dispositif],
                 int(annee),
-                bool(annule),
-                tuple(bool(d) for d in drapeaux),
-                nombre,
-                _decimal(net),
-                _decimal(verse),
-                (nombre, _decimal(inv), int(crees or 0), int(maint or 0), _decimal(aide)),
+                *drapeaux,  # annulé, premier (dispositif, année), du dispositif, de l'année
+                (
+                    nombre,
+                    _euros(net),
+                    _euros(verse),
+                    (nombre, _euros(inv), int(crees or 0), int(maint or 0), _euros(aide)),
+                ),
             )
 
 
@@ -520,20 +680,24 @@ def _ecrire_partiels(partiels: dict[ClePartiel, _Ligne], portee: _Portee) -> set
     Comme pour les totaux, seules les lignes nouvelles ou changées sont écrites.
     """
     existants = {
-        tuple(ligne[1:5]): (ligne[0], ligne[5:])
-        for ligne in TotauxPartiels.objects.filter(portee.q_partiels())
+        (territoire, region, dispositif, annee): (pk, ancienne)
+        for pk, territoire, region, dispositif, annee, ancienne in TotauxPartiels.objects.filter(
+            portee.q_partiels()
+        )
         .order_by()
-        .values_list("id", *CLE_PARTIELS, *CHAMPS_PARTIELS)
+        .values_list("id", *CLE_PARTIELS, "empreinte")
     }
     regions_avant = {region for _t, region, _d, _a in existants}
     a_ecrire = []
     for cle, partiel in partiels.items():
         valeurs = partiel.partiel()
-        if existants.pop(cle, (None, None))[1] != valeurs:
+        nouvelle = empreinte(valeurs)
+        if existants.pop(cle, (None, None))[1] != nouvelle:
             a_ecrire.append(
                 TotauxPartiels(
                     **dict(zip(CLE_PARTIELS, cle, strict=True)),
                     **dict(zip(CHAMPS_PARTIELS, valeurs, strict=True)),
+                    empreinte=nouvelle,
                 )
             )
     TotauxPartiels.objects.bulk_create(
@@ -541,9 +705,9 @@ def _ecrire_partiels(partiels: dict[ClePartiel, _Ligne], portee: _Portee) -> set
         batch_size=TAILLE_LOT,
         update_conflicts=True,
         unique_fields=CLE_PARTIELS,
-        update_fields=CHAMPS_PARTIELS,
+        update_fields=[*CHAMPS_PARTIELS, "empreinte"],
     )
-    _supprimer(TotauxPartiels, [pk for pk, _valeurs in existants.values()])
+    _supprimer(TotauxPartiels, [pk for pk, _empreinte in existants.values()])
     return regions_avant
 
 
@@ -636,8 +800,8 @@ def _lignes_regions_ecrites(*, exclure: frozenset[str]) -> Iterator[tuple[Cle, _
         yield (
             (Niveau.REGION, code, dispositif, annee),
             _Ligne(
-                par_statut=Counter(par_statut or {}),
-                par_enjeu=Counter(par_enjeu or {}),
+                par_statut=par_statut,
+                par_enjeu=par_enjeu,
                 investissement=_decimal(inv),
                 emplois_crees=crees,
                 emplois_maintenus=maint,
@@ -648,7 +812,7 @@ def _lignes_regions_ecrites(*, exclure: frozenset[str]) -> Iterator[tuple[Cle, _
 
 
 def _chiffres(cle: Cle, ligne: _Ligne, ref: _Referentiel) -> dict:
-    """Les champs écrits d'une ligne (sauf `calcule_le`), dans l'ordre de `CHAMPS_COMPARES`."""
+    """Les champs écrits d'une ligne (sauf ses dates), dans l'ordre de `CHAMPS_COMPARES`."""
     niveau, code, dispositif, annee = cle
     if niveau == Niveau.NATIONAL:
         libelle, code_region = LIBELLE_NATIONAL, ""
@@ -670,7 +834,7 @@ def _chiffres(cle: Cle, ligne: _Ligne, ref: _Referentiel) -> dict:
         effet_levier = (ligne.investissement / ligne.aide_sollicitee).quantize(
             CENTIME, rounding=ROUND_HALF_UP
         )
-    par_statut = {statut: n for statut, n in sorted(ligne.par_statut.items()) if n}
+    par_statut = _sans_zeros(ligne.par_statut)
     return dict(
         libelle=libelle,
         dispositif_nom=ref.dispositifs.get(dispositif, dispositif) or LIBELLE_TOUS_DISPOSITIFS,
@@ -679,7 +843,7 @@ def _chiffres(cle: Cle, ligne: _Ligne, ref: _Referentiel) -> dict:
         nb_intercommunalites=nb_epci,
         nb_projets=sum(n for s, n in par_statut.items() if s not in STATUTS_NON_DEPOSES),
         nb_projets_par_statut=par_statut,
-        nb_projets_par_enjeu={enjeu: n for enjeu, n in sorted(ligne.par_enjeu.items()) if n},
+        nb_projets_par_enjeu=_sans_zeros(ligne.par_enjeu),
         nb_engagements=ligne.nb_engagements,
         investissement=ligne.investissement,
         emplois_crees=ligne.emplois_crees,
@@ -694,35 +858,40 @@ def _chiffres(cle: Cle, ligne: _Ligne, ref: _Referentiel) -> dict:
 
 
 def _ecrire(chiffres: dict[Cle, dict], portee: _Portee, calcule_le) -> tuple[int, int]:
-    """Écrit les lignes nouvelles ou changées, supprime les disparues, date toutes les autres.
+    """Écrit les lignes nouvelles ou changées et supprime les disparues ; rien d'autre.
 
-    Seules les lignes dont un chiffre a changé passent par l'insertion groupée (avec
-    mise à jour en cas de conflit) : un recalcul nocturne qui ne trouve presque rien
-    de neuf n'écrit presque rien, sinon la nouvelle heure de calcul (une seule
-    requête `UPDATE`).
+    Seules les lignes dont l'empreinte a changé passent par l'insertion groupée (avec
+    mise à jour en cas de conflit) et reçoivent `modifie_le` : un recalcul qui ne
+    trouve presque rien de neuf n'écrit presque rien.
     """
     existantes = {
-        tuple(ligne[1:5]): (ligne[0], ligne[5:])
-        for ligne in Totaux.objects.filter(portee.q_totaux())
+        (niveau, code, dispositif, annee): (pk, ancienne)
+        for pk, niveau, code, dispositif, annee, ancienne in Totaux.objects.filter(
+            portee.q_totaux()
+        )
         .order_by()
-        .values_list("id", *CHAMPS_CLE, *CHAMPS_COMPARES)
+        .values_list("id", *CHAMPS_CLE, "empreinte")
     }
-    a_ecrire = [
-        Totaux(**dict(zip(CHAMPS_CLE, cle, strict=True)), **valeurs, calcule_le=calcule_le)
-        for cle, valeurs in chiffres.items()
-        if existantes.pop(cle, (None, None))[1] != tuple(valeurs.values())
-    ]
+    a_ecrire = []
+    for cle, valeurs in chiffres.items():
+        nouvelle = empreinte(valeurs.values())
+        if existantes.pop(cle, (None, None))[1] != nouvelle:
+            a_ecrire.append(
+                Totaux(
+                    **dict(zip(CHAMPS_CLE, cle, strict=True)),
+                    **valeurs,
+                    empreinte=nouvelle,
+                    modifie_le=calcule_le,
+                )
+            )
     Totaux.objects.bulk_create(
         a_ecrire,
         batch_size=TAILLE_LOT,
         update_conflicts=True,
         unique_fields=CHAMPS_CLE,
-        update_fields=[*CHAMPS_COMPARES, "calcule_le"],
+        update_fields=[*CHAMPS_COMPARES, "empreinte", "modifie_le"],
     )
-    supprimees = _supprimer_disparus([pk for pk, _valeurs in existantes.values()])
-    Totaux.objects.filter(portee.q_totaux()).exclude(calcule_le=calcule_le).update(
-        calcule_le=calcule_le
-    )
+    supprimees = _supprimer_disparus([pk for pk, _empreinte in existantes.values()])
     return len(a_ecrire), supprimees
 
 

@@ -686,10 +686,7 @@ def national(request):
         "annee": annee,
         "choix": choix,
         "ligne": ligne,
-        "donnees_au": selectors.DonneesAu(
-            min((t.calcule_le for t in nationales), default=None),
-            max((t.calcule_le for t in nationales), default=None),
-        ),
+        "donnees_au": selectors.DonneesAu.de(next(iter(nationales), None)),
         "tableaux": tableaux,
         "graphiques": _graphiques(
             ligne=ligne, engagements=engagements, perimetre="région", choix=choix
@@ -710,7 +707,11 @@ def region(request, code: str):
     les lignes de la région, les lignes de ses territoires pour le dispositif choisi."""
     if portee_de(request.user).aucune:
         raise PermissionDenied(permissions.SANS_PROFIL)
-    if not permissions.peut_voir_region(request.user, code):
+    # Un code de région est fait de chiffres : tout autre texte (y compris un caractère
+    # nul, que PostgreSQL refuse dans une requête) est une région inconnue.
+    if not (code.isascii() and code.isdigit()) or not permissions.peut_voir_region(
+        request.user, code
+    ):
         # La région d'un autre agent régional : comme une région inconnue, sans rien en dire.
         raise Http404("Cette région n'existe pas ou n'est pas dans votre périmètre.")
     visibles = selectors.totaux_visibles_par(request.user)
@@ -761,10 +762,7 @@ def region(request, code: str):
         "annee": annee,
         "choix": choix,
         "ligne": ligne,
-        "donnees_au": selectors.DonneesAu(
-            min((t.calcule_le for t in lignes_region), default=None),
-            max((t.calcule_le for t in lignes_region), default=None),
-        ),
+        "donnees_au": selectors.DonneesAu.de(lignes_region[0]),
         "tableaux": {
             "territoires": tableau_territoires,
             **_tableaux_communs(
@@ -814,7 +812,7 @@ def saisir_valeur(request):
     """Une valeur datée et sourcée pour un indicateur : l'équipe nationale seulement (403)."""
     _refuser(permissions.peut_saisir_indicateur(request.user))
     initial = {}
-    if code := request.GET.get("indicateur"):
+    if (code := request.GET.get("indicateur")) and "\x00" not in code:
         initial["indicateur"] = (
             Indicateur.objects.filter(code=code).values_list("pk", flat=True).first()
         )

@@ -16,6 +16,10 @@ class TotauxSerializer(serializers.ModelSerializer):
     nb_projets_par_statut = serializers.SerializerMethodField(
         help_text="Nombre de projets par statut, tous les statuts du cycle de vie (zéros compris)."
     )
+    calcule_le = serializers.DateTimeField(
+        read_only=True,
+        help_text="Date des chiffres : le dernier recalcul des totaux (complet ou non).",
+    )
 
     class Meta:
         model = Totaux

@@ -73,7 +73,7 @@ def _ligne(niveau, code="", dispositif="", annee=0, *, region="", **chiffres):
         libelle=code or "France",
         dispositif_nom=dispositif or "Tous les dispositifs",
         code_region=region or (code if niveau == Niveau.REGION else ""),
-        calcule_le=timezone.now(),
+        modifie_le=timezone.now(),
         **chiffres,
     )
 

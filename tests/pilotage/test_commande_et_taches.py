@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from config.celery import TACHE_RECALCUL_PERIMETRES, app
 from pilotage import selectors, services, tasks
-from pilotage.models import Niveau, Totaux
+from pilotage.models import Calcul, Niveau, Totaux
 from tests.factories import ProfilFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,8 @@ def test_portee_des_totaux_selon_le_role(jeu):
     assert selectors.totaux(Niveau.TERRITOIRE, "3201", user=prefecture) is None
     assert selectors.totaux_visibles_par(ministere).count() == Totaux.objects.count()
     assert not selectors.totaux_visibles_par(sans_profil).exists()
-    assert selectors.donnees_au(user=sans_profil) == (None, None)
-    bornes = selectors.donnees_au()
-    assert bornes.plus_ancien == bornes.plus_recent == Totaux.objects.first().calcule_le
+    # « Données au » : la date du recalcul, la même pour toutes les lignes.
+    recalcul = Calcul.objects.get()
+    assert recalcul.complet
+    assert selectors.donnees_au() == (recalcul.calcule_le, recalcul.calcule_le)
+    assert {t.calcule_le for t in selectors.totaux_visibles_par(ministere)} == {recalcul.calcule_le}

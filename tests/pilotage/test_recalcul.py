@@ -1,5 +1,6 @@
 """Le recalcul des totaux, comparé à des chiffres calculés à la main (jeu de conftest.py)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -8,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from fonds.models import Engagement
 from pilotage import selectors, services
-from pilotage.models import Niveau, Totaux, TotauxPartiels
+from pilotage.models import Calcul, Niveau, Totaux, TotauxPartiels
 from projets.models import Statut
 from territoires.models import Perimetre, TerritoireIndustrie
 from tests.pilotage.conftest import K, M, creer_projet, engager
@@ -209,9 +210,33 @@ def test_recalcul_idempotent(jeu):
     assert dict(Totaux.objects.values_list("niveau", "id").order_by("id")) == ids
     assert second.lignes == premier.lignes
     assert premier.ecrites == sum(premier.lignes.values())
-    # Rien n'a changé : aucune ligne réécrite, seule l'heure de calcul avance.
+    # Rien n'a changé : aucune ligne réécrite ; seul le journal des recalculs avance, et
+    # avec lui la date que portent toutes les lignes (« données au »).
     assert (second.ecrites, second.supprimees) == (0, 0)
-    assert set(Totaux.objects.values_list("calcule_le", flat=True)) == {second.calcule_le}
+    assert set(Totaux.objects.values_list("modifie_le", flat=True)) == {premier.calcule_le}
+    assert list(Calcul.objects.values_list("calcule_le", "complet", "lignes_ecrites")) == [
+        (second.calcule_le, True, 0),
+        (premier.calcule_le, True, premier.ecrites),
+    ]
+    assert {t.calcule_le for t in Totaux.objects.avec_dates()} == {second.calcule_le}
+
+
+def test_le_journal_des_recalculs_garde_trois_mois(jeu):
+    ancien = services.recalculer_perimetres(territoires=["8414"], regions=["84"])
+    recent = services.recalculer_perimetres(territoires=["8414"], regions=["84"])
+    Calcul.objects.filter(calcule_le=ancien.calcule_le).update(
+        calcule_le=ancien.calcule_le - datetime.timedelta(days=services.JOURNAL_JOURS + 1)
+    )
+    # Un recalcul des périmètres n'efface rien ; un recalcul complet, les plus vieux.
+    services.recalculer_perimetres(territoires=["8414"], regions=["84"])
+    assert Calcul.objects.count() == 3
+    complet = services.recalculer_tout()
+    assert set(Calcul.objects.values_list("calcule_le", flat=True)) >= {
+        recent.calcule_le,
+        complet.calcule_le,
+    }
+    assert Calcul.objects.count() == 3
+    assert selectors.donnees_au() == (complet.calcule_le, complet.calcule_le)
 
 
 @pytest.mark.parametrize(
@@ -289,13 +314,21 @@ def test_recalcul_incremental_ne_touche_que_les_perimetres_donnes(jeu):
 
     apres = {(t.niveau, t.code, t.dispositif, t.annee): t for t in Totaux.objects.all()}
     assert set(apres) == set(avant)
-    recalculees = {cle for cle in apres if apres[cle].calcule_le != avant[cle].calcule_le}
-    assert {(n, c) for n, c, _d, _a in recalculees} == {
-        (Niveau.NATIONAL, ""),
-        (Niveau.REGION, "32"),
-        (Niveau.TERRITOIRE, "3201"),
+    # Un projet déposé, sans engagement : seules les lignes « tous dispositifs, toutes
+    # années » de ses périmètres changent, et elles seules sont réécrites.
+    reecrites = {cle for cle in apres if apres[cle].modifie_le != avant[cle].modifie_le}
+    assert reecrites == {
+        (Niveau.NATIONAL, "", "", 0),
+        (Niveau.REGION, "32", "", 0),
+        (Niveau.TERRITOIRE, "3201", "", 0),
     }
-    assert sum(rapport.lignes.values()) == len(recalculees)
+    assert rapport.ecrites == len(reecrites)
+    # Recalculées (relues et comparées) : les lignes de ces trois périmètres, pas d'autres.
+    perimetres = {(Niveau.NATIONAL, ""), (Niveau.REGION, "32"), (Niveau.TERRITOIRE, "3201")}
+    assert sum(rapport.lignes.values()) == sum(1 for n, c, _d, _a in apres if (n, c) in perimetres)
+    journal = Calcul.objects.latest()
+    assert (journal.complet, journal.territoires, journal.regions) == (False, ["3201"], ["32"])
+    assert journal.calcule_le == rapport.calcule_le
     assert ligne(Niveau.TERRITOIRE, "3201").investissement == 11 * M
     assert ligne(Niveau.REGION, "32").nb_projets == 3
     assert ligne(Niveau.NATIONAL).investissement == 28 * M
