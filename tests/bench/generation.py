@@ -43,7 +43,7 @@ from fonds.models import (
     TypeMouvement,
     Versement,
 )
-from pilotage.models import Totaux, TotauxPartiels
+from pilotage.models import Calcul, Totaux, TotauxPartiels
 from projets.models import (
     Avis,
     Cote,
@@ -282,6 +282,7 @@ def vider() -> None:
         Entreprise,
         Totaux,
         TotauxPartiels,
+        Calcul,
     ]
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in modeles)
     with connection.cursor() as curseur:

@@ -18,8 +18,8 @@ from django.urls import Resolver404, resolve
 
 from fonds.models import Dispositif, Engagement, Enveloppe
 from pilotage import services
-from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Niveau, Totaux
-from projets.models import Projet, Statut
+from pilotage.models import TOUS_DISPOSITIFS, Totaux
+from projets.models import Enjeu, Projet, Statut
 
 RUNS_RECALCUL = 5
 RUNS_INCREMENTAL = 11
@@ -27,6 +27,7 @@ RUNS_MEMOIRE = 3
 REQUETES = 50
 ECHAUFFEMENT = 3
 TABLE_BROUILLON = "banc_agregat"
+TABLE_PARTIELLE = "banc_agregat_partiel"
 
 
 def mediane(valeurs: list[float]) -> float:
@@ -51,11 +52,55 @@ def chronometrer(fonction: Callable[[], object], fois: int) -> list[float]:
 
 # --- Recalcul complet et SQL nu -------------------------------------------------------
 
+STATUTS = list(Statut.values)
+ENJEUX = list(Enjeu.values)
+COLONNES_PARTIELS = [
+    "projets",
+    *(f"statut_{statut}" for statut in STATUTS),
+    *(f"enjeu_{enjeu}" for enjeu in ENJEUX),
+    "montant_investissement",
+    "emplois_crees",
+    "emplois_maintenus",
+    "aide_sollicitee",
+    "nb",
+    "net",
+    "verse",
+]
+COLONNES_REFERENCE = [
+    "nb_projets",
+    *(f"statut_{statut}" for statut in STATUTS),
+    *(f"enjeu_{enjeu}" for enjeu in ENJEUX),
+    "investissement",
+    "emplois_crees",
+    "emplois_maintenus",
+    "aide_sollicitee",
+    "nb_engagements",
+    "montant_engage",
+    "montant_verse",
+]
 
-def creer_table_brouillon() -> None:
+
+def creer_tables_brouillon() -> None:
+    """Les tables où écrivent les deux instructions SQL de référence."""
+    comptes = ", ".join(
+        f"{nom} bigint NOT NULL"
+        for nom in COLONNES_REFERENCE
+        if nom.startswith(("statut_", "enjeu_"))
+    )
     with connection.cursor() as curseur:
+        curseur.execute(f"DROP TABLE IF EXISTS {TABLE_BROUILLON}, {TABLE_PARTIELLE}")
         curseur.execute(
-            f"CREATE TABLE IF NOT EXISTS {TABLE_BROUILLON} ("
+            f"CREATE TABLE {TABLE_BROUILLON} ("
+            "niveau varchar(10) NOT NULL, code varchar(4) NOT NULL, dispositif_id bigint, "
+            "annee smallint NOT NULL, nb_projets bigint NOT NULL, "
+            f"{comptes}, "
+            "investissement numeric(16, 2) NOT NULL, emplois_crees bigint NOT NULL, "
+            "emplois_maintenus bigint NOT NULL, aide_sollicitee numeric(16, 2) NOT NULL, "
+            "nb_engagements bigint NOT NULL, montant_engage numeric(16, 2) NOT NULL, "
+            "montant_verse numeric(16, 2) NOT NULL)"
+        )
+        curseur.execute(
+            f"CREATE TABLE {TABLE_PARTIELLE} ("
             "niveau varchar(10) NOT NULL, code varchar(4) NOT NULL, dispositif_id bigint, "
             "annee smallint NOT NULL, nb_projets bigint NOT NULL, "
             "investissement numeric(16, 2) NOT NULL, emplois_crees bigint NOT NULL, "
@@ -65,24 +110,124 @@ def creer_table_brouillon() -> None:
         )
 
 
-def _sql_nu() -> str:
-    """Une seule instruction écrite à la main : les mêmes chiffres que le moteur des totaux.
-
-    - Tous dispositifs, toutes années : par territoire, région du site et national,
-      nombre de projets (tous statuts), investissement, emplois et aide des projets
-      vivants (ni brouillon, ni non retenu, ni abandonné).
-    - Par dispositif × année d'enveloppe et par territoire, région et national : montants
-      engagés nets (montant − libéré) et versés de tous les engagements, nombre
-      d'engagements non annulés, et les chiffres des projets qui en ont au moins un
-      (chaque projet compté une fois par dispositif × année).
-    """
-    projet = Projet._meta.db_table
-    engagement = Engagement._meta.db_table
-    enveloppe = Enveloppe._meta.db_table
+def _tables_et_vivant() -> tuple[str, str, str, str]:
     hors = ", ".join(f"'{s}'" for s in services.STATUTS_HORS_SOMMES)
-    vivant = f"p.statut NOT IN ({hors})"
+    return (
+        Projet._meta.db_table,
+        Engagement._meta.db_table,
+        Enveloppe._meta.db_table,
+        f"p.statut NOT IN ({hors})",
+    )
+
+
+def _sql_nu() -> str:
+    """Une seule instruction écrite à la main : tous les chiffres des projets et des
+    engagements que calcule le moteur des totaux, ligne par ligne.
+
+    Pour chaque territoire, région du site et le niveau national, et pour chacune des
+    quatre combinaisons (tous dispositifs ou un dispositif) × (toutes années ou une
+    année d'enveloppe) : nombre de projets, nombre par statut et par enjeu,
+    investissement, emplois et aide des projets vivants (ni brouillon, ni non retenu,
+    ni abandonné), nombre d'engagements non annulés, montants engagés nets (montant −
+    libéré) et versés de tous les engagements. Sans dispositif ni année : tous les
+    projets ; avec l'un ou l'autre : les projets qui y ont au moins un engagement non
+    annulé, chacun compté une fois.
+
+    Écrite pour aller vite, comme le ferait un bon SQL à la main : projets et
+    engagements sont d'abord réduits à de petits groupes (territoire, région, statut,
+    enjeu, et pour les engagements dispositif, année et trois drapeaux « premier
+    engagement du projet » tirés de fenêtres), puis chaque groupe est compté dans ses
+    combinaisons et tout est sommé par `GROUPING SETS`.
+    """
+    projet, engagement, enveloppe, vivant = _tables_et_vivant()
+    par_statut = ", ".join(
+        f"COALESCE(SUM(projets) FILTER (WHERE statut = '{s}'), 0) AS statut_{s}" for s in STATUTS
+    )
+    par_enjeu = ", ".join(
+        f"COALESCE(SUM(projets) FILTER (WHERE enjeu = '{j}'), 0) AS enjeu_{j}" for j in ENJEUX
+    )
+    sommes = "montant_investissement, emplois_crees, emplois_maintenus, aide_sollicitee"
+
+    def premier(partition: str, ordre: str) -> str:
+        return (
+            "ROW_NUMBER() OVER (PARTITION BY e.projet_id, e.statut = 'annule', "
+            f"{partition} ORDER BY {ordre}) = 1"
+        )
+
+    def combinaison(dispositif: str, annee: str, drapeau: str) -> str:
+        compte = f"actif AND {drapeau}"
+        return (
+            f"SELECT territoire_id, region_id, statut, enjeu, {dispositif}, {annee}, "
+            f"CASE WHEN {compte} THEN n ELSE 0 END, "
+            + ", ".join(f"CASE WHEN {compte} THEN {c} ELSE 0 END" for c in sommes.split(", "))
+            + ", CASE WHEN actif THEN n ELSE 0 END, net, verse FROM groupes"
+        )
+
     return f"""
 INSERT INTO {TABLE_BROUILLON}
+WITH engagements AS (
+    SELECT p.territoire_id, p.region_id, p.statut, p.enjeu, v.dispositif_id, v.annee,
+           e.statut <> 'annule' AS actif, e.montant - e.montant_libere AS net,
+           e.montant_verse AS verse,
+           CASE WHEN {vivant} THEN p.montant_investissement ELSE 0 END AS montant_investissement,
+           CASE WHEN {vivant} THEN p.emplois_crees ELSE 0 END AS emplois_crees,
+           CASE WHEN {vivant} THEN p.emplois_maintenus ELSE 0 END AS emplois_maintenus,
+           CASE WHEN {vivant} THEN p.aide_sollicitee ELSE 0 END AS aide_sollicitee,
+           {premier("v.dispositif_id, v.annee", "e.id")} AS p1,
+           {premier("v.dispositif_id", "v.annee, e.id")} AS p2,
+           {premier("v.annee", "v.dispositif_id, e.id")} AS p3
+    FROM {engagement} e JOIN {projet} p ON p.id = e.projet_id
+    JOIN {enveloppe} v ON v.id = e.enveloppe_id
+), groupes AS (
+    SELECT territoire_id, region_id, statut, enjeu, dispositif_id, annee, actif, p1, p2, p3,
+           COUNT(*) AS n, SUM(net) AS net, SUM(verse) AS verse,
+           SUM(montant_investissement) AS montant_investissement,
+           SUM(emplois_crees) AS emplois_crees, SUM(emplois_maintenus) AS emplois_maintenus,
+           SUM(aide_sollicitee) AS aide_sollicitee
+    FROM engagements
+    GROUP BY territoire_id, region_id, statut, enjeu, dispositif_id, annee, actif, p1, p2, p3
+), lignes (territoire_id, region_id, statut, enjeu, dispositif_id, annee, projets,
+           {sommes}, nb, net, verse) AS (
+    SELECT p.territoire_id, p.region_id, p.statut, p.enjeu, NULL::bigint, 0, COUNT(*),
+           COALESCE(SUM(p.montant_investissement) FILTER (WHERE {vivant}), 0),
+           COALESCE(SUM(p.emplois_crees) FILTER (WHERE {vivant}), 0),
+           COALESCE(SUM(p.emplois_maintenus) FILTER (WHERE {vivant}), 0),
+           COALESCE(SUM(p.aide_sollicitee) FILTER (WHERE {vivant}), 0), 0, 0, 0
+    FROM {projet} p GROUP BY p.territoire_id, p.region_id, p.statut, p.enjeu
+    UNION ALL {combinaison("dispositif_id", "annee", "p1")}
+    UNION ALL {combinaison("dispositif_id", "0", "p2")}
+    UNION ALL {combinaison("NULL", "annee", "p3")}
+    UNION ALL {combinaison("NULL", "0", "FALSE")}
+), partiels AS (
+    SELECT territoire_id, region_id, dispositif_id, annee, SUM(projets) AS projets,
+           {par_statut}, {par_enjeu},
+           SUM(montant_investissement) AS montant_investissement,
+           SUM(emplois_crees) AS emplois_crees, SUM(emplois_maintenus) AS emplois_maintenus,
+           SUM(aide_sollicitee) AS aide_sollicitee, SUM(nb) AS nb, SUM(net) AS net,
+           SUM(verse) AS verse
+    FROM lignes GROUP BY territoire_id, region_id, dispositif_id, annee
+)
+SELECT CASE WHEN GROUPING(territoire_id) = 0 THEN 'territoire'
+            WHEN GROUPING(region_id) = 0 THEN 'region' ELSE 'national' END,
+       COALESCE(territoire_id, region_id, ''), dispositif_id, annee,
+       {", ".join(f"SUM({c})" for c in COLONNES_PARTIELS)}
+FROM partiels
+GROUP BY GROUPING SETS ((territoire_id, dispositif_id, annee), (region_id, dispositif_id, annee),
+                        (dispositif_id, annee))
+"""  # noqa: S608 (noms de tables des modèles, statuts et enjeux constants)
+
+
+def _sql_nu_partiel() -> str:
+    """L'ancienne référence, pour mémoire : une partie seulement des chiffres du moteur.
+
+    Tous dispositifs et toutes années, et chaque (dispositif, année) ; ni les
+    combinaisons « un dispositif, toutes années » et « tous dispositifs, une année »,
+    ni les nombres de projets par statut et par enjeu, ni les engagements sans
+    dispositif ni année.
+    """
+    projet, engagement, enveloppe, vivant = _tables_et_vivant()
+    return f"""
+INSERT INTO {TABLE_PARTIELLE}
 WITH e AS (
     SELECT e.projet_id, v.dispositif_id, v.annee,
            COUNT(*) FILTER (WHERE e.statut <> 'annule') AS nb,
@@ -118,52 +263,70 @@ GROUP BY GROUPING SETS ((p.territoire_id), (p.region_id), ())
 """  # noqa: S608 (noms de tables des modèles, statuts constants)
 
 
-def executer_sql_nu() -> None:
-    """Le SQL nu dans sa transaction, avec le même `work_mem` que le moteur."""
+def _executer(table: str, sql: str) -> None:
+    """Une référence dans sa transaction, avec le même `work_mem` que le moteur."""
     with transaction.atomic(), connection.cursor() as curseur:
         curseur.execute("SET LOCAL work_mem = '64MB'")
-        curseur.execute(f"TRUNCATE {TABLE_BROUILLON}")
-        curseur.execute(_sql_nu())
+        curseur.execute(f"TRUNCATE {table}")
+        curseur.execute(sql)
+
+
+def executer_sql_nu() -> None:
+    _executer(TABLE_BROUILLON, _sql_nu())
+
+
+def executer_sql_nu_partiel() -> None:
+    _executer(TABLE_PARTIELLE, _sql_nu_partiel())
+
+
+def _chiffres_du_moteur(totaux: Totaux) -> tuple:
+    """Une ligne de totaux dans l'ordre de `COLONNES_REFERENCE`."""
+    par_statut, par_enjeu = totaux.nb_projets_par_statut, totaux.nb_projets_par_enjeu
+    return (
+        totaux.nb_projets,
+        *(par_statut.get(statut, 0) for statut in STATUTS),
+        *(par_enjeu.get(enjeu, 0) for enjeu in ENJEUX),
+        Decimal(totaux.investissement),
+        totaux.emplois_crees,
+        totaux.emplois_maintenus,
+        Decimal(totaux.aide_sollicitee),
+        totaux.nb_engagements,
+        Decimal(totaux.montant_engage),
+        Decimal(totaux.montant_verse),
+    )
 
 
 def ecarts_avec_sql_nu() -> list[str]:
-    """Compare les totaux nationaux du moteur à ceux du SQL nu ; rend les écarts (vide : égaux)."""
+    """Compare chaque ligne de la référence à la ligne du moteur ; rend les écarts.
+
+    Toutes les lignes de la référence (chaque niveau, chaque combinaison) doivent
+    exister dans les totaux avec les mêmes chiffres ; une ligne des totaux absente de
+    la référence (un périmètre sans projet ni engagement, une enveloppe sans
+    engagement) ne doit porter aucun projet ni engagement.
+    """
     codes = dict(Dispositif.objects.values_list("id", "code"))
+    colonnes = ", ".join(COLONNES_REFERENCE)
     with connection.cursor() as curseur:
         curseur.execute(
-            f"SELECT dispositif_id, annee, nb_projets, investissement, emplois_crees, "  # noqa: S608
-            f"emplois_maintenus, aide_sollicitee, nb_engagements, montant_engage, montant_verse "
-            f"FROM {TABLE_BROUILLON} WHERE niveau = 'national'"
+            f"SELECT niveau, code, dispositif_id, annee, {colonnes} FROM {TABLE_BROUILLON}"  # noqa: S608
         )
         reference = {
-            (codes.get(ligne[0], TOUS_DISPOSITIFS), ligne[1]): ligne[2:] for ligne in curseur
+            (niveau, code, codes.get(dispositif, TOUS_DISPOSITIFS), annee): tuple(chiffres)
+            for niveau, code, dispositif, annee, *chiffres in curseur
         }
     ecarts = []
-    champs = [
-        "nb_projets",
-        "investissement",
-        "emplois_crees",
-        "emplois_maintenus",
-        "aide_sollicitee",
-        "nb_engagements",
-        "montant_engage",
-        "montant_verse",
-    ]
-    nationaux = {(t.dispositif, t.annee): t for t in Totaux.objects.filter(niveau=Niveau.NATIONAL)}
-    for cle, valeurs in reference.items():
-        totaux = nationaux.get(cle)
-        if totaux is None:
-            ecarts.append(f"{cle} : absent des totaux")
+    for totaux in Totaux.objects.iterator(chunk_size=2000):
+        cle = (totaux.niveau, totaux.code, totaux.dispositif, totaux.annee)
+        obtenus = _chiffres_du_moteur(totaux)
+        attendus = reference.pop(cle, None)
+        if attendus is None:
+            if any(obtenus):
+                ecarts.append(f"{cle} : absent de la référence, chiffres non nuls {obtenus}")
             continue
-        attendus = dict(zip(champs, valeurs, strict=True))
-        if cle == (TOUS_DISPOSITIFS, TOUTES_ANNEES):
-            # Tous dispositifs : le SQL nu ne compte pas les engagements à ce niveau.
-            for nom in ("nb_engagements", "montant_engage", "montant_verse"):
-                attendus.pop(nom)
-        for nom, attendu in attendus.items():
-            obtenu = getattr(totaux, nom)
+        for nom, obtenu, attendu in zip(COLONNES_REFERENCE, obtenus, attendus, strict=True):
             if Decimal(str(obtenu)) != Decimal(str(attendu)):
                 ecarts.append(f"{cle} {nom} : moteur {obtenu}, SQL nu {attendu}")
+    ecarts.extend(f"{cle} : absent des totaux" for cle in reference)
     return ecarts
 
 
@@ -171,14 +334,17 @@ def mesurer_recalcul() -> dict:
     """Premier recalcul (tout est écrit), puis médianes de 5 recalculs et de 5 SQL nus.
 
     Recalculs et SQL nus alternent : une variation de la charge de la machine pèse
-    sur les deux, et leur rapport reste lisible sur une machine partagée.
+    sur les deux, et leur rapport reste lisible sur une machine partagée. L'ancienne
+    référence, partielle, est mesurée de même pour mémoire.
     """
     premier = chronometrer(services.recalculer_tout, 1)[0]
     executer_sql_nu()  # échauffement
-    recalculs, sql_nu = [], []
+    executer_sql_nu_partiel()
+    recalculs, sql_nu, sql_partiel = [], [], []
     for _ in range(RUNS_RECALCUL):
         recalculs += chronometrer(services.recalculer_tout, 1)
         sql_nu += chronometrer(executer_sql_nu, 1)
+        sql_partiel += chronometrer(executer_sql_nu_partiel, 1)
     return {
         "premier_ms": premier,
         "recalcul_ms": recalculs,
@@ -186,6 +352,9 @@ def mesurer_recalcul() -> dict:
         "sql_nu_ms": sql_nu,
         "sql_nu_mediane_ms": mediane(sql_nu),
         "rapport": mediane(recalculs) / mediane(sql_nu),
+        "sql_partiel_ms": sql_partiel,
+        "sql_partiel_mediane_ms": mediane(sql_partiel),
+        "rapport_partiel": mediane(recalculs) / mediane(sql_partiel),
         "ecarts_sql_nu": ecarts_avec_sql_nu(),
     }
 
