@@ -2,7 +2,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db.models import Sum
+from django.db import transaction
+from django.db.models import ProtectedError, Sum
 
 from config.format_fr import format_euros
 from fonds import services
@@ -569,6 +570,32 @@ def test_abandon_d_un_projet_engage_libere_la_part_non_versee(
     assert autre_engagement.statut == StatutEngagement.ANNULE
     assert autre_engagement.montant_libere == 2 * M
     assert Enveloppe.objects.get(pk=regionales["84"].pk).montant_engage == Decimal("300000")
+
+
+def test_un_projet_engage_ne_se_supprime_pas_il_s_abandonne(
+    client, admin_national, prefecture_84, enveloppes_2020, projet_84
+):
+    """Ni la base, ni l'administration, ni l'API ne suppriment un projet engagé."""
+    _, regionales = enveloppes_2020
+    _engager(projet_84, regionales["84"], M, prefecture_84)
+
+    with pytest.raises(ProtectedError), transaction.atomic():
+        Projet.objects.filter(pk=projet_84.pk).delete()
+    # Même un superutilisateur de l'administration : la suppression y est désactivée.
+    admin_national.is_staff = admin_national.is_superuser = True
+    admin_national.save()
+    client.force_login(admin_national)
+    adresse_admin = f"/admin/projets/projet/{projet_84.pk}/delete/"
+    assert client.post(adresse_admin, {"post": "yes"}).status_code == 403
+    client.force_login(prefecture_84)
+    assert client.delete(f"/api/v1/projets/{projet_84.pk}/").status_code == 405
+    assert Projet.objects.get(pk=projet_84.pk).statut == Statut.ENGAGE
+
+    projets_services.changer_statut(
+        projet_id=projet_84.pk, auteur=prefecture_84, vers=Statut.ABANDONNE, commentaire="Renonce."
+    )
+    assert Projet.objects.get(pk=projet_84.pk).statut == Statut.ABANDONNE
+    assert Enveloppe.objects.get(pk=regionales["84"].pk).montant_engage == 0
 
 
 def test_abandon_d_un_projet_sans_engagement_ne_touche_pas_aux_enveloppes(
