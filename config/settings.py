@@ -83,6 +83,9 @@ TEMPLATES = [
     },
 ]
 
+# Listes déroulantes rendues sans gabarit par option (voir config/rendu.py).
+FORM_RENDERER = "config.rendu.RenduRapide"
+
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {
