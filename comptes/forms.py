@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.password_validation import password_validators_help_texts
 
 from comptes import securite
 
@@ -43,3 +44,14 @@ class ConnexionForm(AuthenticationForm):
             raise
         securite.effacer_echecs(identifiant, ip)
         return donnees
+
+
+class MotDePasseForm(PasswordChangeForm):
+    """Le changement de mot de passe, avec les règles du portail en une aide lisible."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Mot de passe actuel"
+        self.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
+        self.fields["new_password2"].label = "Confirmation du nouveau mot de passe"
+        self.fields["new_password2"].help_text = ""

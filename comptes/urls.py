@@ -1,25 +1,19 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from comptes import views
-from comptes.forms import ConnexionForm
+from comptes import oidc, views
 
 app_name = "comptes"
 
 urlpatterns = [
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(
-            template_name="comptes/connexion.html",
-            authentication_form=ConnexionForm,
-            redirect_authenticated_user=True,
-        ),
-        name="connexion",
-    ),
-    path(
-        "deconnexion/",
-        auth_views.LogoutView.as_view(),
-        name="deconnexion",
-    ),
+    path("connexion/", views.Connexion.as_view(), name="connexion"),
+    path("deconnexion/", oidc.Deconnexion.as_view(), name="deconnexion"),
+    path("mot-de-passe/", views.MotDePasse.as_view(), name="mot_de_passe"),
     path("journal/", views.journal, name="journal"),
+    # ProConnect (facultatif) : 404 tant que PROCONNECT_CLIENT_ID n'est pas configuré.
+    path(
+        "proconnect/connexion/",
+        oidc.ConnexionProConnect.as_view(),
+        name="proconnect_connexion",
+    ),
+    path("proconnect/retour/", oidc.RetourProConnect.as_view(), name="proconnect_retour"),
 ]

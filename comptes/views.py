@@ -1,9 +1,15 @@
+import logging
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse_lazy
 
-from comptes import audit
+from comptes import audit, oidc
+from comptes.forms import ConnexionForm, MotDePasseForm
 from comptes.models import Action, Role
 from comptes.scoping import portee_de
 from config.exports import Colonne, TypeColonne, reponse_export
@@ -30,6 +36,43 @@ MODELES_SUIVIS = [
     "pilotage.ValeurIndicateur",
     "comptes.Profil",
 ]
+
+
+logger = logging.getLogger("comptes.connexion")
+
+
+class Connexion(auth_views.LoginView):
+    """Identifiant et mot de passe du portail ; ProConnect en plus s'il est configuré."""
+
+    template_name = "comptes/connexion.html"
+    authentication_form = ConnexionForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(proconnect=oidc.proconnect_actif(), **kwargs)
+
+
+class MotDePasse(auth_views.PasswordChangeView):
+    """Changer son mot de passe : cette session reste ouverte, les autres sont fermées.
+
+    Django garde dans chaque session une empreinte du mot de passe ; après le changement,
+    `update_session_auth_hash` met à jour celle de la session courante, et toute autre
+    session de l'agent (autre navigateur, poste oublié) est fermée à sa requête suivante.
+    """
+
+    template_name = "comptes/mot_de_passe.html"
+    form_class = MotDePasseForm
+    success_url = reverse_lazy("accueil")
+
+    def form_valid(self, form):
+        reponse = super().form_valid(form)
+        logger.info("Mot de passe changé : %s", self.request.user.get_username())
+        messages.success(
+            self.request,
+            "Votre mot de passe a été changé. Vos autres sessions ouvertes sur le portail "
+            "ont été fermées.",
+        )
+        return reponse
 
 
 def _changements_lisibles(changements: dict) -> str:

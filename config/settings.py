@@ -105,6 +105,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Mot de passe pour la page de connexion ; ProConnect (facultatif) ne reconnaît que des comptes
+# existants (comptes/oidc.py). ModelBackend reste le premier.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "comptes.oidc.BackendProConnect",
+]
+
 LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "accueil"
@@ -160,6 +167,29 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Verrouillage après des échecs de connexion répétés (comptes/securite.py).
 CONNEXION_ECHECS_MAX = env.int("CONNEXION_ECHECS_MAX", default=5)
 CONNEXION_VERROU_MINUTES = env.int("CONNEXION_VERROU_MINUTES", default=15)
+
+# --- ProConnect (OpenID Connect), facultatif ----------------------------------------------
+# Sans PROCONNECT_CLIENT_ID, la connexion ProConnect est désactivée : pas de bouton, adresses
+# /comptes/proconnect/... en 404. Les adresses du fournisseur sont données une à une (aucune
+# découverte automatique : le portail n'appelle que ces adresses). Voir docs/exploitation.md.
+OIDC_RP_CLIENT_ID = env.str("PROCONNECT_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("PROCONNECT_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("PROCONNECT_URL_AUTORISATION", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("PROCONNECT_URL_JETON", default="")
+OIDC_OP_USER_ENDPOINT = env.str("PROCONNECT_URL_USERINFO", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("PROCONNECT_URL_JWKS", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("PROCONNECT_URL_DECONNEXION", default="")
+OIDC_RP_SCOPES = env.str("PROCONNECT_SCOPES", default="openid email given_name usual_name")
+# id_token signé RS256, vérifié avec les clés publiées à PROCONNECT_URL_JWKS ; state et nonce.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+# Jamais de création de compte : l'adresse doit être celle d'un compte existant avec un profil.
+OIDC_CREATE_USER = False
+# L'id_token est gardé en session pour la déconnexion chez ProConnect (id_token_hint).
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "comptes:proconnect_retour"
+OIDC_TIMEOUT = env.int("PROCONNECT_DELAI_SECONDES", default=10)
+# --- fin du bloc ProConnect -----------------------------------------------------------------
 
 # API v1 (Django REST framework) et son schéma OpenAPI.
 REST_FRAMEWORK = {
@@ -221,6 +251,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_ACCEPT_CONTENT = ["json"]
+# Redis : un message reçu mais non acquitté (worker tué en pleine tâche) revient dans la
+# file après ce délai, en secondes (défaut de Celery : une heure). Il doit dépasser la durée
+# maximale d'une tâche (recalcul complet : 900 s), sinon une tâche longue serait relancée
+# pendant qu'elle tourne encore.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
 
 LOGGING = {
     "version": 1,
