@@ -184,7 +184,18 @@ def creer_projet(*, auteur, donnees: dict, deposer: bool = False, source=TypeEve
 
 
 def _verrouiller(projet_id: int) -> Projet:
-    return Projet.objects.select_for_update().select_related("territoire").get(pk=projet_id)
+    """La ligne du projet, verrouillée jusqu'à la fin de la transaction ; elle seule.
+
+    `of=("self",)` : sans lui, PostgreSQL verrouillerait aussi la ligne du territoire
+    jointe par `select_related`, si bien que deux transactions qui touchent des projets
+    du même territoire (avis en lot de la préfecture et de la région, engagement et
+    abandon) s'attendraient, voire s'interbloqueraient.
+    """
+    return (
+        Projet.objects.select_for_update(of=("self",))
+        .select_related("territoire")
+        .get(pk=projet_id)
+    )
 
 
 @transaction.atomic
