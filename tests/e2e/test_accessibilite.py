@@ -136,6 +136,7 @@ def test_pages_principales_sans_violation_grave(nouvel_onglet, referentiel, sour
     pages = [
         ("accueil", anonyme, "/"),
         ("connexion", anonyme, "/comptes/connexion/"),
+        ("mot-de-passe", prefecture, "/comptes/mot-de-passe/"),
         ("territoires", anonyme, "/territoires/"),
         ("territoire-8414", anonyme, "/territoires/8414/"),
         ("projets", prefecture, "/projets/"),
