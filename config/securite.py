@@ -1,6 +1,9 @@
-"""En-têtes de sécurité qui ne sont pas dans Django 5.2 : la politique de sécurité du contenu."""
+"""Ce que Django 5.2 ne fait pas seul : la politique de sécurité du contenu, et le refus
+des adresses qui portent un caractère nul."""
 
 from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
 
 POLITIQUE_PAR_DEFAUT = "; ".join(
     [
@@ -32,3 +35,30 @@ class PolitiqueDeContenuMiddleware:
         if self.politique and "Content-Security-Policy" not in reponse:
             reponse["Content-Security-Policy"] = self.politique
         return reponse
+
+
+class RefusCaractereNulMiddleware:
+    """Une adresse (chemin ou paramètres) qui contient un caractère nul est refusée : 400.
+
+    Aucun identifiant, code ou filtre du portail n'en contient, et PostgreSQL refuse ce
+    caractère dans une requête : sans ce refus, `/territoires/%00/` finirait en erreur 500
+    au lieu d'une réponse claire. Les champs des formulaires le refusent déjà (Django).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in cle or any("\x00" in valeur for valeur in valeurs)
+            for cle, valeurs in request.GET.lists()
+        ):
+            return self.refus(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def refus(request):
+        message = "L'adresse contient un caractère nul : elle ne désigne rien sur le portail."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message, "code": "requete_invalide"}, status=400)
+        return render(request, "400.html", {"message": message}, status=400)

@@ -52,5 +52,10 @@ def acces_refuse(request, exception=None):
     return render(request, "403.html", {"message": message}, status=403)
 
 
+def formulaire_expire(request, reason=""):
+    """Jeton CSRF absent ou périmé : la page du portail, avec l'agent et son menu."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def erreur_serveur(request):
     return render(request, "500.html", status=500)

@@ -171,7 +171,7 @@ def anticipation(request):
 def _projet_demande(request) -> Projet:
     """Le projet de `?projet=<id>`, s'il est visible de l'utilisateur ; 404 sinon."""
     valeur = request.GET.get("projet", "")
-    if not valeur.isdigit():
+    if not (valeur.isascii() and valeur.isdigit()):
         raise Http404("Indiquez le projet pour lequel engager des crédits.")
     try:
         return projets_selectors.projet_detail(request.user, int(valeur))

@@ -15,7 +15,9 @@ transaction.
 import csv
 import datetime
 import io
+import math
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -329,7 +331,13 @@ def _lire_csv(contenu: bytes) -> Tableau:
                 raise _trop_de_lignes()
             lignes.append((numero, cellules))
     except csv.Error as exc:
-        raise FichierIllisible(f"Le fichier CSV est mal formé : {exc}.") from exc
+        # En pratique « field larger than field limit » : une cellule démesurée, ou un
+        # guillemet jamais refermé qui fait du reste du fichier une seule cellule.
+        raise FichierIllisible(
+            f"Le fichier CSV est mal formé vers la ligne {_nombre(lecteur.line_num)} : une "
+            f"cellule dépasse {_nombre(csv.field_size_limit())} caractères, ou un guillemet "
+            "n'y est pas refermé."
+        ) from exc
     return Tableau(entetes or [], lignes)
 
 
@@ -353,7 +361,16 @@ def _lire_xlsx(contenu: bytes) -> Tableau:
     _verifier_archive(contenu)
     try:
         classeur = load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+    except (
+        BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        OSError,
+        EOFError,
+        SyntaxError,
+        zlib.error,
+    ) as exc:
         raise FichierIllisible(
             "Le classeur n'a pas pu être lu : enregistrez-le au format Excel (.xlsx)."
         ) from exc
@@ -375,6 +392,21 @@ def _lire_xlsx(contenu: bytes) -> Tableau:
             if len(lignes) >= LIGNES_MAX:
                 raise _trop_de_lignes()
             lignes.append((numero, list(cellules)))
+    except (
+        BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        SyntaxError,
+        ValueError,
+        OverflowError,
+    ) as exc:
+        # Archive abîmée, XML mal formé (ParseError est une SyntaxError), valeur numérique
+        # ou date illisible : openpyxl ne lit les cellules qu'au parcours des lignes.
+        raise FichierIllisible(
+            "Le classeur n'a pas pu être lu : son contenu est endommagé ou contient une valeur "
+            "illisible. Enregistrez-le à nouveau au format Excel (.xlsx)."
+        ) from exc
     finally:
         classeur.close()
     return Tableau(entetes or [], lignes)
@@ -482,15 +514,11 @@ def _montant(valeur) -> Decimal:
         montant = Decimal(valeur)
     elif isinstance(valeur, float):
         montant = Decimal(repr(valeur))
-        arrondi = montant.quantize(Decimal("0.01"))
-        if abs(montant - arrondi) < Decimal("0.000001"):
-            montant = arrondi
     else:
         montant = _decimal_ecrit(str(valeur))
     if not montant.is_finite():
         raise ValeurInvalide(f"« {valeur} » n'est pas un montant en euros.")
-    if montant != montant.quantize(Decimal("0.01")):
-        raise ValeurInvalide(f"« {valeur} » : un montant a au plus deux décimales (centimes).")
+    # Bornes vérifiées avant tout arrondi : au-delà de 28 chiffres, `quantize` échoue.
     if montant < 0:
         raise ValeurInvalide(f"Le montant ne peut pas être négatif ({_euros(montant)}).")
     if montant > MONTANT_MAX:
@@ -498,6 +526,12 @@ def _montant(valeur) -> Decimal:
             f"Montant invraisemblable ({_euros(montant)}) : il dépasse 10 milliards d'euros. "
             "Vérifiez les unités (le montant s'écrit en euros, pas en centimes)."
         )
+    if isinstance(valeur, float):
+        arrondi = montant.quantize(Decimal("0.01"))
+        if abs(montant - arrondi) < Decimal("0.000001"):
+            montant = arrondi
+    if montant != montant.quantize(Decimal("0.01")):
+        raise ValeurInvalide(f"« {valeur} » : un montant a au plus deux décimales (centimes).")
     return montant.quantize(Decimal("0.01"))
 
 
@@ -506,7 +540,7 @@ def _entier(valeur) -> int:
         raise ValeurInvalide(f"« {valeur} » n'est pas un nombre entier.")
     if isinstance(valeur, int):
         nombre = valeur
-    elif isinstance(valeur, float | Decimal) and valeur == int(valeur):
+    elif isinstance(valeur, float | Decimal) and math.isfinite(valeur) and valeur == int(valeur):
         nombre = int(valeur)
     else:
         texte = re.sub(r"[\s\u00a0\u202f]", "", _texte(valeur))
@@ -637,6 +671,12 @@ def _convertir(numero: int, brutes: dict, rapport: RapportImport) -> dict:
                 rapport.ajouter(
                     numero, nom, f"Valeur obligatoire manquante ({colonne.libelle.lower()})."
                 )
+            continue
+        if isinstance(brute, str) and "\x00" in brute:
+            # Invisible dans un tableur, refusé par PostgreSQL dans un texte.
+            rapport.ajouter(
+                numero, nom, "La cellule contient un caractère nul (invisible) : ressaisissez-la."
+            )
             continue
         try:
             valeurs[nom] = _CONVERSIONS[nom](brute)

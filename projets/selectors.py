@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 
 from comptes.models import Role
 from comptes.scoping import portee_de
-from projets.models import Evenement, Projet, Statut
+from projets.models import Avis, Evenement, Projet, Statut
 from territoires.validators import normaliser
 
 
@@ -27,6 +27,18 @@ def projets_visibles_par(user) -> QuerySet[Projet]:
     if portee.role in (Role.REGION, Role.MINISTERE):
         qs = qs.exclude(statut=Statut.BROUILLON)
     return qs
+
+
+def projets_masques_dans_la_region(user) -> QuerySet[Projet]:
+    """Les projets de la région d'un agent régional qu'il ne voit pas (journal d'audit)."""
+    portee = portee_de(user)
+    return Projet.objects.filter(region_id=portee.region_code).exclude(
+        pk__in=projets_visibles_par(user).values("pk")
+    )
+
+
+def avis_masques_dans_la_region(user) -> QuerySet[Avis]:
+    return Avis.objects.filter(projet__in=projets_masques_dans_la_region(user).values("pk"))
 
 
 def pour_liste(qs: QuerySet[Projet]) -> QuerySet[Projet]:
@@ -71,7 +83,7 @@ def rechercher(qs: QuerySet[Projet], texte: str) -> QuerySet[Projet]:
         | Q(porteur__raison_sociale__icontains=texte)
         | Q(territoire__recherche__contains=normaliser(texte))
     )
-    if texte.isdigit():
+    if texte.isascii() and texte.isdigit():
         condition |= Q(porteur__siren=texte) | Q(siret=texte)
         if len(texte) <= 9:
             condition |= Q(pk=int(texte))

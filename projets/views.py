@@ -159,6 +159,7 @@ def modifier(request, pk):
 @require_POST
 def transition(request, pk):
     projet = _projet_ou_404(request.user, pk)
+    _refuser_si(permissions.peut_changer_de_statut(request.user))
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
@@ -175,6 +176,10 @@ def transition(request, pk):
             messages.success(
                 request, f"Le projet est maintenant « {projet.get_statut_display()} »."
             )
+    else:
+        for erreurs in form.errors.values():
+            for erreur in erreurs:
+                messages.error(request, f"Statut inchangé : {erreur}")
     return redirect("projets:detail", pk=pk)
 
 
@@ -182,6 +187,7 @@ def transition(request, pk):
 @require_POST
 def avis(request, pk):
     projet = _projet_ou_404(request.user, pk)
+    _refuser_si(permissions.peut_donner_des_avis(request.user))
     form = AvisForm(request.POST)
     if not form.is_valid():
         for erreurs in form.errors.values():

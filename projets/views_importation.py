@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from projets import importation, permissions
 
 ACTION_VERIFIER = "verifier"
 ACTION_IMPORTER = "importer"
+TROP_VOLUMINEUX = "trop_volumineux"
 
 
 class FormulaireImport(forms.Form):
@@ -31,7 +33,9 @@ class FormulaireImport(forms.Form):
         if fichier.size > importation.TAILLE_MAX:
             raise forms.ValidationError(
                 f"Le fichier dépasse la taille maximale de "
-                f"{importation.TAILLE_MAX // (1024 * 1024)} Mo : découpez-le en plusieurs fichiers."
+                f"{importation.TAILLE_MAX // (1024 * 1024)} Mo : "
+                "découpez-le en plusieurs fichiers.",
+                code=TROP_VOLUMINEUX,
             )
         return fichier
 
@@ -87,6 +91,8 @@ def importer(request):
             rapport=rapport,
             nom_fichier=request.FILES["fichier"].name if "fichier" in request.FILES else "",
         ),
+        # Un fichier refusé pour sa taille : 413 (Content Too Large), la page dit pourquoi.
+        status=413 if formulaire.has_error("fichier", TROP_VOLUMINEUX) else 200,
     )
 
 
@@ -94,6 +100,9 @@ def importer(request):
 @require_GET
 def modele(request):
     """Le classeur modèle (en-tête, ligne d'exemple, mode d'emploi) à remplir."""
+    decision = permissions.peut_importer(request.user)
+    if not decision:
+        raise PermissionDenied(decision.raison)
     reponse = HttpResponse(importation.modele_xlsx(), content_type=TYPE_XLSX)
     nom = f"modele-import-projets-{timezone.localdate().isoformat()}.xlsx"
     reponse["Content-Disposition"] = f'attachment; filename="{nom}"'

@@ -19,7 +19,7 @@ def cle_luhn_valide(chiffres: str) -> bool:
 
 
 def valider_siren(valeur: str) -> None:
-    if not (isinstance(valeur, str) and len(valeur) == 9 and valeur.isdigit()):
+    if not (isinstance(valeur, str) and len(valeur) == 9 and valeur.isascii() and valeur.isdigit()):
         raise ValidationError(
             "Le SIREN doit comporter exactement 9 chiffres (« %(valeur)s »).",
             code="siren_format",
@@ -39,7 +39,9 @@ def valider_siret(valeur: str) -> None:
     Exception connue : les établissements de La Poste (SIREN 356000000), dont la
     somme des chiffres du SIRET est un multiple de 5.
     """
-    if not (isinstance(valeur, str) and len(valeur) == 14 and valeur.isdigit()):
+    if not (
+        isinstance(valeur, str) and len(valeur) == 14 and valeur.isascii() and valeur.isdigit()
+    ):
         raise ValidationError(
             "Le SIRET doit comporter exactement 14 chiffres (« %(valeur)s »).",
             code="siret_format",

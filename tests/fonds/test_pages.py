@@ -501,3 +501,10 @@ def test_mouvements_jamais_supprimes_ni_modifies_dans_l_admin(admin_user, rf, en
         assert not modele_admin.has_delete_permission(requete)
         assert not modele_admin.has_change_permission(requete)
     assert not admin_django.site._registry[Mouvement].has_add_permission(requete)
+
+
+@pytest.mark.parametrize("valeur", ["²", "abc", "-1", "%C2%B2"])
+def test_engagement_d_un_projet_mal_designe_404(client, prefecture_84, valeur):
+    """« ² » passe str.isdigit() mais pas int() : une erreur 500 avant la correction."""
+    client.force_login(prefecture_84)
+    assert client.get(f"/fonds/engagements/nouveau/?projet={valeur}").status_code == 404

@@ -588,3 +588,77 @@ def test_classeur_demesure_une_fois_decompresse(prefecture, monkeypatch):
     assert [e.message for e in rapport.erreurs] == [
         "Le classeur est trop volumineux une fois décompressé : découpez-le en plusieurs fichiers."
     ]
+
+
+# --- Fichiers hostiles trouvés par tests/test_fuzz_formulaires.py ------------------------------
+
+
+def _classeur_falsifie(remplacements: dict[str, str]) -> bytes:
+    """Un classeur dont des valeurs numériques de la feuille sont réécrites dans l'archive."""
+    import zipfile
+
+    ligne = ligne_import(emplois_crees=424242)
+    entree, sortie = zipfile.ZipFile(io.BytesIO(fichier_xlsx([ligne]))), io.BytesIO()
+    with zipfile.ZipFile(sortie, "w") as archive:
+        for membre in entree.infolist():
+            donnees = entree.read(membre.filename)
+            if membre.filename.startswith("xl/worksheets/"):
+                texte = donnees.decode()
+                for avant, apres in remplacements.items():
+                    texte = texte.replace(f"<v>{avant}</v>", f"<v>{apres}</v>")
+                donnees = texte.encode()
+            archive.writestr(membre, donnees)
+    return sortie.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("valeur", "message"),
+    [
+        ("NaN", "Le classeur n'a pas pu être lu"),  # openpyxl : int("NaN") -> ValueError
+        ("1E999", "n'est pas un nombre entier"),  # float infini
+        ("-1E999", "n'est pas un nombre entier"),
+    ],
+)
+def test_classeur_aux_nombres_falsifies(prefecture, valeur, message):
+    rapport = importer_projets(
+        auteur=prefecture, fichier=_classeur_falsifie({"424242": valeur}), nom_fichier="p.xlsx"
+    )
+    assert message in " ".join(e.message for e in rapport.erreurs)
+    _rien_n_est_ecrit()
+
+
+def test_classeur_a_la_feuille_mal_formee(prefecture):
+    """Le XML de la feuille n'est lu qu'au parcours des lignes : une ParseError, pas un 500."""
+    rapport = importer_projets(
+        auteur=prefecture, fichier=_classeur_falsifie({"424242": "<"}), nom_fichier="p.xlsx"
+    )
+    assert rapport.erreurs[0].message.startswith("Le classeur n'a pas pu être lu")
+    _rien_n_est_ecrit()
+
+
+@pytest.mark.parametrize("valeur", [float("inf"), float("nan"), 1e300, 10**40, "9" * 40])
+def test_montants_demesures_refuses(valeur):
+    with pytest.raises(ValeurInvalide):
+        importation._montant(valeur)
+
+
+def test_cellule_demesuree_d_un_csv(prefecture):
+    lignes = lignes_valides(2)
+    lignes[1]["description"] = "x" * 140_000
+    rapport = importer_projets(auteur=prefecture, fichier=fichier_csv(lignes), nom_fichier="p.csv")
+    assert [e.message for e in rapport.erreurs] == [
+        "Le fichier CSV est mal formé vers la ligne 3 : une cellule dépasse 131\u202f072 "
+        "caractères, ou un guillemet n'y est pas refermé."
+    ]
+
+
+def test_caractere_nul_dans_une_cellule(prefecture):
+    """PostgreSQL refuse le caractère nul dans un texte : la ligne est signalée, pas écrite."""
+    lignes = lignes_valides(2)
+    lignes[0]["intitule"] = "Projet\x00caché"
+    rapport = importer_projets(auteur=prefecture, fichier=fichier_csv(lignes), nom_fichier="p.csv")
+    assert [str(e) for e in rapport.erreurs] == [
+        "Ligne 2, colonne « intitule » : La cellule contient un caractère nul (invisible) : "
+        "ressaisissez-la."
+    ]
+    _rien_n_est_ecrit()

@@ -367,3 +367,42 @@ def test_export_limite_au_perimetre(client, comptes, nom, visible):
     texte = reponse.content.decode("utf-8-sig")
     assert texte.splitlines()[0].startswith("N°")
     assert (projet.intitule in texte) is visible
+
+
+# --- Saisies hostiles trouvées par tests/test_fuzz_formulaires.py -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("surcharges", "message"),
+    [
+        # « ² » passe str.isdigit() mais pas int() : une erreur 500 avant la correction.
+        ({"porteur_siren": "²" * 9}, "Le SIREN doit comporter exactement 9 chiffres"),
+        ({"siret": "²" * 14}, "Le SIRET doit comporter exactement 14 chiffres"),
+        # Chiffres arabo-indiens : la clé de Luhn les acceptait, le SIREN était enregistré.
+        ({"porteur_siren": "٠" * 9}, "Le SIREN doit comporter exactement 9 chiffres"),
+    ],
+)
+def test_siren_et_siret_en_chiffres_non_latins_refuses(client, comptes, surcharges, message):
+    prefecture = _connecte(client, comptes, "prefecture-84")
+    reponse = prefecture.post("/projets/nouveau/", _formulaire(intitule="Chiffres", **surcharges))
+    assert reponse.status_code == 200
+    assert message in reponse.content.decode()
+    assert not Projet.objects.filter(intitule="Chiffres").exists()
+
+
+def test_recherche_d_un_chiffre_non_latin(client, comptes):
+    projet_au_statut(Statut.DEPOSE, comptes, intitule="Usinage ²")
+    reponse = _connecte(client, comptes, "prefecture-84").get("/projets/", {"q": "²"})
+    assert reponse.status_code == 200
+    assert "Usinage ²" in reponse.content.decode()
+
+
+def test_transition_sans_statut_demande_le_dit(client, comptes):
+    projet = projet_au_statut(Statut.BROUILLON, comptes)
+    prefecture = _connecte(client, comptes, "prefecture-84")
+    reponse = prefecture.post(
+        f"/projets/{projet.pk}/transition/", {"commentaire": "?"}, follow=True
+    )
+    assert "Statut inchangé : Ce champ est obligatoire." in reponse.content.decode()
+    projet.refresh_from_db()
+    assert projet.statut == Statut.BROUILLON
