@@ -9,9 +9,11 @@ import contextvars
 import datetime
 import re
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
 
 from comptes.models import Trace
 from comptes.scoping import portee_de
@@ -77,12 +79,34 @@ def tracer(*, objet, action: str, auteur, changements: dict | None = None, regio
     )
 
 
+# Les objets suivis qu'un agent régional ne voit pas dans sa région (un brouillon pour le
+# conseil régional, un autre département pour une préfecture départementale) : leurs
+# traces non plus. Chaque application s'inscrit ici avec son sélecteur (voir
+# `projets/apps.py`, `fonds/apps.py`) : `comptes` ne les importe pas.
+_OBJETS_MASQUES: dict[str, Callable[[object], QuerySet]] = {}
+
+
+def inscrire_objets_masques(modele: str, objets_masques: Callable[[object], QuerySet]) -> None:
+    """`objets_masques(user)` : les objets de `modele` de sa région qu'un agent ne voit pas."""
+    _OBJETS_MASQUES[modele] = objets_masques
+
+
 def traces_visibles_par(user) -> QuerySet[Trace]:
-    """L'équipe nationale lit tout ; une préfecture ou une région, sa région ; les autres rien."""
+    """L'équipe nationale lit tout ; une préfecture ou une région, les traces de sa région
+    sur les objets qu'elle voit ; les autres rien."""
     portee = portee_de(user)
     qs = Trace.objects.select_related("auteur")
     if portee.role == "admin_national":
         return qs
-    if portee.regionale:
-        return qs.filter(region=portee.region_code)
-    return qs.none()
+    if not portee.regionale:
+        return qs.none()
+    qs = qs.filter(region=portee.region_code)
+    for modele, objets_masques in _OBJETS_MASQUES.items():
+        masques = (
+            objets_masques(user)
+            .order_by()
+            .annotate(identifiant_texte=Cast("pk", CharField()))
+            .values("identifiant_texte")
+        )
+        qs = qs.exclude(modele=modele, objet_id__in=masques)
+    return qs

@@ -16,3 +16,10 @@ class FondsConfig(AppConfig):
         from projets.services import inscrire_action_avant_abandon
 
         inscrire_action_avant_abandon(liberer_engagements_du_projet)
+
+        # Journal d'audit : pas de trace d'engagement ou de versement hors de la vue de l'agent.
+        from comptes.audit import inscrire_objets_masques
+        from fonds import selectors
+
+        inscrire_objets_masques("fonds.Engagement", selectors.engagements_masques_dans_la_region)
+        inscrire_objets_masques("fonds.Versement", selectors.versements_masques_dans_la_region)

@@ -42,6 +42,21 @@ def versements_visibles_par(user) -> QuerySet[Versement]:
     return qs
 
 
+def engagements_masques_dans_la_region(user) -> QuerySet[Engagement]:
+    """Les engagements de la région d'un agent régional qu'il ne voit pas (journal d'audit)."""
+    portee = portee_de(user)
+    return Engagement.objects.filter(projet__region_id=portee.region_code).exclude(
+        pk__in=engagements_visibles_par(user).values("pk")
+    )
+
+
+def versements_masques_dans_la_region(user) -> QuerySet[Versement]:
+    portee = portee_de(user)
+    return Versement.objects.filter(engagement__projet__region_id=portee.region_code).exclude(
+        pk__in=versements_visibles_par(user).values("pk")
+    )
+
+
 def enveloppes_visibles_par(user) -> QuerySet[Enveloppe]:
     """Toutes les enveloppes pour quiconque a un profil (chiffres publics), aucune sinon."""
     if portee_de(user).aucune:

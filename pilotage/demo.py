@@ -237,7 +237,9 @@ def _creer_comptes(mot_de_passe: str) -> dict:
             email=f"{nom}@demo.invalid",
             first_name="Agent",
             last_name=organisme,
+            # L'équipe nationale administre tout le portail (référentiel, enveloppes, comptes).
             is_staff=role == Role.ADMIN_NATIONAL,
+            is_superuser=role == Role.ADMIN_NATIONAL,
         )
         Profil.objects.create(user=user, role=role, region_id=region, organisme=organisme)
         comptes[nom] = user

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
 
+from comptes.scoping import est_national
 from projets.models import Avis, Entreprise, Evenement, Projet
 from projets.selectors import projets_visibles_par
 
@@ -72,3 +74,11 @@ class EntrepriseAdmin(admin.ModelAdmin):
     list_display = ["raison_sociale", "siren", "taille", "fictive"]
     list_filter = ["taille", "fictive"]
     search_fields = ["raison_sociale", "siren"]
+
+    def get_queryset(self, request):
+        # Le porteur d'un projet n'est pas plus visible que ses projets (hors équipe nationale).
+        qs = super().get_queryset(request)
+        if est_national(request.user):
+            return qs
+        projets = projets_visibles_par(request.user).filter(porteur=OuterRef("pk"))
+        return qs.filter(Exists(projets))

@@ -98,19 +98,34 @@ def peut_transitionner(user, projet: Projet, vers: str) -> Decision:
     return OUI
 
 
+def peut_changer_de_statut(user) -> Decision:
+    """Le rôle demande-t-il jamais un changement de statut ? Sinon, refus avant toute saisie."""
+    roles = {role for roles in workflow.TRANSITIONS_MANUELLES.values() for role in roles}
+    if portee_de(user).role not in roles:
+        return _non("Votre rôle ne permet pas ce changement de statut.")
+    return OUI
+
+
 def cote_de(user) -> str | None:
     role = portee_de(user).role
     return {Role.PREFECTURE: Cote.ETAT, Role.REGION: Cote.REGION}.get(role)
 
 
-def peut_donner_avis(user, projet: Projet) -> Decision:
-    if not peut_voir(user, projet):
-        return _non("Ce projet n'est pas dans votre périmètre.")
+def peut_donner_des_avis(user) -> Decision:
+    """Le rôle donne-t-il un avis (État ou Région) ? Sinon, refus avant toute saisie."""
     if cote_de(user) is None:
         return _non(
             "Seules la préfecture (avis de l'État) et le conseil régional (avis de la Région) "
             "donnent un avis."
         )
+    return OUI
+
+
+def peut_donner_avis(user, projet: Projet) -> Decision:
+    if not peut_voir(user, projet):
+        return _non("Ce projet n'est pas dans votre périmètre.")
+    if not (decision := peut_donner_des_avis(user)):
+        return decision
     if projet.statut != workflow.STATUT_AVIS:
         return _non(
             "Les avis se donnent sur un projet en instruction "

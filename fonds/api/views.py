@@ -190,7 +190,7 @@ class EnveloppeViewSet(
         responses={201: serializers.MouvementSerializer, **ECRITURE},
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
-    def mouvements(self, request, pk=None):
+    def mouvements(self, request, pk=None, format=None):
         if request.method == "POST":
             return self._ajouter_mouvement(request)
         enveloppe = self.get_object()
@@ -222,7 +222,7 @@ class EnveloppeViewSet(
         responses={201: serializers.MouvementSerializer(many=True), **ECRITURE},
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def repartition(self, request, pk=None):
+    def repartition(self, request, pk=None, format=None):
         _exiger(permissions.peut_gerer_enveloppes(request.user))
         enveloppe = self.get_object()
         entree = serializers.RepartitionSerializer(data=request.data)
@@ -250,7 +250,7 @@ class EnveloppeViewSet(
         responses={201: serializers.MouvementSerializer(many=True), **ECRITURE},
     )
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
-    def anticipation(self, request):
+    def anticipation(self, request, format=None):
         _exiger(permissions.peut_gerer_enveloppes(request.user))
         entree = serializers.AnticipationSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
@@ -268,7 +268,7 @@ class EnveloppeViewSet(
         responses={201: serializers.MouvementSerializer(many=True), **ECRITURE},
     )
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
-    def redeploiement(self, request):
+    def redeploiement(self, request, format=None):
         _exiger(permissions.peut_gerer_enveloppes(request.user))
         entree = serializers.RedeploiementSerializer(data=request.data)
         entree.is_valid(raise_exception=True)

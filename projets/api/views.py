@@ -104,6 +104,12 @@ class ProjetViewSet(
     )
     def update(self, request, *args, **kwargs):
         projet = self.get_object()
+        # Un rôle qui ne saisit pas de projets (ou hors de son département) : 403 avant la saisie.
+        decision = permissions.peut_creer(
+            request.user, region_code=projet.region_id, departement_code=projet.departement_id
+        )
+        if not decision:
+            raise exceptions.PermissionDenied(decision.raison)
         entree = serializers.ProjetEcritureSerializer(
             data=request.data,
             partial=kwargs.get("partial", False),
@@ -133,8 +139,11 @@ class ProjetViewSet(
         responses={200: serializers.ProjetSerializer, **ERREURS},
     )
     @action(detail=True, methods=["post"])
-    def transitions(self, request, pk=None):
+    def transitions(self, request, pk=None, format=None):
         projet = self.get_object()
+        decision = permissions.peut_changer_de_statut(request.user)
+        if not decision:
+            raise exceptions.PermissionDenied(decision.raison)
         entree = serializers.TransitionSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         vers = entree.validated_data["vers"]
@@ -158,8 +167,11 @@ class ProjetViewSet(
         responses={201: serializers.AvisSerializer, **ERREURS},
     )
     @action(detail=True, methods=["post"])
-    def avis(self, request, pk=None):
+    def avis(self, request, pk=None, format=None):
         projet = self.get_object()
+        decision = permissions.peut_donner_des_avis(request.user)
+        if not decision:
+            raise exceptions.PermissionDenied(decision.raison)
         entree = serializers.AvisEntreeSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         try:

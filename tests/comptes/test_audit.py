@@ -4,10 +4,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from comptes.audit import traces_visibles_par
 from comptes.models import Profil, Trace
 from fonds import services as fonds
 from projets import services
 from projets.models import Statut
+from tests.factories import ProfilFactory, UserFactory
 from tests.fonds.factories import fonds_reparti
 from tests.projets.outils import creer_comptes, donnees_projet, projet_au_statut
 
@@ -147,3 +149,34 @@ def test_export_du_journal(client, comptes):
     assert lignes[0][:3] == ("Date", "Auteur", "Action")
     assert len(lignes) - 1 == Trace.objects.count()
     assert any("brouillon → depose" in (ligne[7] or "") for ligne in lignes[1:])
+
+
+def test_le_journal_ne_montre_que_les_objets_que_l_agent_voit(comptes):
+    """Un brouillon reste à la préfecture ; une préfecture départementale, à son département."""
+    brouillon = projet_au_statut(Statut.BROUILLON, comptes)
+    depose = projet_au_statut(Statut.DEPOSE, comptes)
+    departement = brouillon.departement_id
+    autre_departement = "01" if departement != "01" else "03"
+    prefectures = {}
+    for code in (departement, autre_departement):
+        profil = ProfilFactory(
+            user=UserFactory(username=f"prefecture-84-{code}"),
+            region_id="84",
+            departement_id=code,
+        )
+        prefectures[code] = profil.user
+
+    def objets_traces(user):
+        return set(
+            traces_visibles_par(user)
+            .filter(modele="projets.Projet")
+            .values_list("objet_id", flat=True)
+        )
+
+    tous = {str(brouillon.pk), str(depose.pk)}
+    assert objets_traces(comptes["admin-national"]) == tous
+    assert objets_traces(comptes["prefecture-84"]) == tous
+    assert objets_traces(prefectures[departement]) == tous
+    assert objets_traces(comptes["region-84"]) == {str(depose.pk)}
+    assert objets_traces(prefectures[autre_departement]) == set()
+    assert objets_traces(comptes["region-32"]) == set()
