@@ -23,7 +23,7 @@ taille, y écrit N projets fictifs (`tests/bench/generation.py`) et mesure :
 - le tableau de bord `/pilotage/` (à défaut, l'accueil de `/admin/`), la liste
   `/projets/` filtrée, `/api/v1/projets/` filtrée et `/api/v1/totaux/` : nombre de
   requêtes SQL et latences p50 / p95 sur 50 requêtes (client de test de Django,
-  connecté en agent d'un ministère).
+  connecté en agent d'un ministère, dans un processus neuf comme un serveur).
 
 Il affiche un tableau, écrit `tests/bench/results.json` et sort en erreur (code 1)
 si une cible n'est pas atteinte (code 2 : configuration refusée). Les seuils absolus
@@ -166,22 +166,20 @@ def _machine() -> dict:
 # --- Une taille ----------------------------------------------------------------------
 
 
-def _pages(client_ministere, client_admin) -> list[tuple[str, str, object, str]]:
-    """(clé, libellé, client, adresse, famille) des pages mesurées à chaque taille."""
+def _pages() -> list[tuple[str, str, str, str, str]]:
+    """(clé, libellé, compte, adresse, famille) des pages mesurées à chaque taille."""
     from tests.bench import mesures
 
     pages = []
     if mesures.url_existe("/pilotage/"):
-        pages.append(("pilotage", "/pilotage/", client_ministere, "/pilotage/", "tableau"))
+        pages.append(("pilotage", "/pilotage/", "ministere", "/pilotage/", "tableau"))
     else:
-        pages.append(
-            ("admin", "/admin/ (à défaut de /pilotage/)", client_admin, "/admin/", "tableau")
-        )
+        pages.append(("admin", "/admin/ (à défaut de /pilotage/)", "admin", "/admin/", "tableau"))
     pages.append(
         (
             "projets",
             "/projets/ (région, statut, page 2)",
-            client_ministere,
+            "ministere",
             "/projets/?region=84&statut=en_instruction&page=2",
             "liste",
         )
@@ -190,7 +188,7 @@ def _pages(client_ministere, client_admin) -> list[tuple[str, str, object, str]]
         (
             "api_projets",
             "/api/v1/projets/ (région)",
-            client_ministere,
+            "ministere",
             "/api/v1/projets/?region=84",
             "liste",
         )
@@ -200,18 +198,51 @@ def _pages(client_ministere, client_admin) -> list[tuple[str, str, object, str]]
             (
                 "api_totaux",
                 "/api/v1/totaux/ (niveau région)",
-                client_ministere,
+                "ministere",
                 "/api/v1/totaux/?niveau=region",
                 "tableau",
             )
         )
-    pages.append(("projets_tous", "/projets/ (sans filtre)", client_ministere, "/projets/", "info"))
+    pages.append(("projets_tous", "/projets/ (sans filtre)", "ministere", "/projets/", "info"))
     return pages
 
 
-def _mesurer_taille(taille: int, comptes) -> dict:
+def _mesurer_pages_dans_ce_processus() -> dict:
+    """Exécuté par un sous-processus : toutes les pages, comme un serveur qui vient de démarrer.
+
+    Un processus neuf, plutôt que celui qui vient d'écrire des centaines de milliers de
+    lignes : son tas et son ramasse-miettes ne pèsent pas sur les latences mesurées.
+    """
+    from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from tests.bench import mesures
+
+    clients = {}
+    for compte in ("ministere", "admin"):
+        clients[compte] = Client()
+        clients[compte].force_login(get_user_model().objects.get(username=f"banc-{compte}"))
+    resultats = {}
+    for cle, libelle, compte, url, famille in _pages():
+        page = mesures.mesurer_page(clients[compte], url)
+        page.update(libelle=libelle, famille=famille)
+        resultats[cle] = page
+    return resultats
+
+
+def _mesurer_pages(taille: int) -> dict:
+    _journal(f"{taille} projets : pages (sous-processus)")
+    sortie = subprocess.run(  # noqa: S603 (notre propre module, mêmes arguments)
+        [sys.executable, "-m", "tests.bench.banc", "--mesurer-pages"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
+    return json.loads(sortie.stdout.strip().splitlines()[-1])
+
+
+def _mesurer_taille(taille: int, comptes) -> dict:
     from tests.bench import generation, mesures
 
     _journal(f"{taille} projets : génération")
@@ -227,15 +258,7 @@ def _mesurer_taille(taille: int, comptes) -> dict:
     resultat["incremental"] = mesures.mesurer_incremental()
     _journal(f"{taille} projets : mémoire du recalcul (sous-processus)")
     resultat["memoire"] = mesures.mesurer_memoire()
-    client_ministere, client_admin = Client(), Client()
-    client_ministere.force_login(comptes.ministere)
-    client_admin.force_login(comptes.admin)
-    resultat["pages"] = {}
-    for cle, libelle, client, url, famille in _pages(client_ministere, client_admin):
-        _journal(f"{taille} projets : {url}")
-        page = mesures.mesurer_page(client, url)
-        page.update(libelle=libelle, famille=famille)
-        resultat["pages"][cle] = page
+    resultat["pages"] = _mesurer_pages(taille)
     return resultat
 
 
@@ -405,16 +428,20 @@ def _tailles(texte: str) -> list[int]:
     return tailles
 
 
-def _memoire_recalcul() -> int:
-    """Sous-processus de mesure de la mémoire : la base doit être celle du banc."""
+def _sous_processus(mesure) -> int:
+    """Un sous-processus de mesure (mémoire, pages) : la base doit être celle du banc."""
     config = _verifier_postgresql(os.environ.get("DATABASE_URL", ""))
     if not config["NAME"].endswith(SUFFIXE):
-        return _refus("la mesure de mémoire ne s'exécute que sur la base du banc.")
+        return _refus("les mesures en sous-processus ne s'exécutent que sur la base du banc.")
     _django()
+    print(json.dumps(mesure(), default=str))
+    return 0
+
+
+def _memoire_recalcul() -> dict:
     from tests.bench import mesures
 
-    print(json.dumps(mesures.memoire_dans_ce_processus()))
-    return 0
+    return mesures.memoire_dans_ce_processus()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -429,9 +456,12 @@ def main(argv: list[str] | None = None) -> int:
         help="nombres de projets, séparés par des virgules (défaut : 1000,10000,100000)",
     )
     parser.add_argument("--memoire-recalcul", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--mesurer-pages", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     if arguments.memoire_recalcul:
-        return _memoire_recalcul()
+        return _sous_processus(_memoire_recalcul)
+    if arguments.mesurer_pages:
+        return _sous_processus(_mesurer_pages_dans_ce_processus)
 
     import environ
 
