@@ -23,7 +23,10 @@ taille, y écrit N projets fictifs (`tests/bench/generation.py`) et mesure :
 - le tableau de bord `/pilotage/` (à défaut, l'accueil de `/admin/`), la liste
   `/projets/` filtrée, `/api/v1/projets/` filtrée et `/api/v1/totaux/` : nombre de
   requêtes SQL et latences p50 / p95 sur 50 requêtes (client de test de Django,
-  connecté en agent d'un ministère, dans un processus neuf comme un serveur).
+  connecté en agent d'un ministère). La base de chaque taille est copiée
+  (`<nom>_banc_<taille>`) ; à la fin, un processus neuf par taille sert ses pages et
+  les requêtes alternent d'une taille à l'autre, si bien qu'une variation de la charge
+  de la machine pèse sur toutes les tailles à la fois. Les copies sont supprimées.
 
 Il affiche un tableau, écrit `tests/bench/results.json` et sort en erreur (code 1)
 si une cible n'est pas atteinte (code 2 : configuration refusée). Les seuils absolus
@@ -93,8 +96,11 @@ def _url_du_banc(url: str, nom: str) -> str:
     return morceaux._replace(path="/" + nom).geturl()
 
 
-def _recreer_base(config: dict, nom: str) -> None:
-    """Supprime puis recrée la base du banc, par la base d'administration `postgres`."""
+def _administrer(config: dict, *instructions: tuple[str, ...]) -> None:
+    """Exécute des `DROP`/`CREATE DATABASE` par la base d'administration `postgres`.
+
+    Chaque instruction est un gabarit suivi des noms de bases qu'il cite (identifiants).
+    """
     import psycopg2
     from psycopg2 import sql
 
@@ -108,12 +114,33 @@ def _recreer_base(config: dict, nom: str) -> None:
     connexion.autocommit = True
     try:
         with connexion.cursor() as curseur:
-            curseur.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(nom))
-            )
-            curseur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(nom)))
+            for gabarit, *noms in instructions:
+                curseur.execute(sql.SQL(gabarit).format(*map(sql.Identifier, noms)))
     finally:
         connexion.close()
+
+
+def _recreer_base(config: dict, nom: str) -> None:
+    """Supprime puis recrée la base du banc."""
+    _administrer(
+        config, ("DROP DATABASE IF EXISTS {} WITH (FORCE)", nom), ("CREATE DATABASE {}", nom)
+    )
+
+
+def _copier_base(config: dict, nom: str, copie: str) -> None:
+    """Une copie de la base du banc à une taille, pour en mesurer les pages plus tard."""
+    from django.db import connection
+
+    connection.close()  # une base ne se copie que sans connexion ouverte
+    _administrer(
+        config,
+        ("DROP DATABASE IF EXISTS {} WITH (FORCE)", copie),
+        ("CREATE DATABASE {} TEMPLATE {}", copie, nom),
+    )
+
+
+def _supprimer_bases(config: dict, noms: list[str]) -> None:
+    _administrer(config, *(("DROP DATABASE IF EXISTS {} WITH (FORCE)", nom) for nom in noms))
 
 
 def _preparer_environnement(url_banc: str) -> None:
@@ -207,39 +234,110 @@ def _pages() -> list[tuple[str, str, str, str, str]]:
     return pages
 
 
-def _mesurer_pages_dans_ce_processus() -> dict:
-    """Exécuté par un sous-processus : toutes les pages, comme un serveur qui vient de démarrer.
+def _servir_pages() -> None:
+    """Sous-processus : un « serveur » des pages d'une taille, piloté ligne à ligne.
 
-    Un processus neuf, plutôt que celui qui vient d'écrire des centaines de milliers de
-    lignes : son tas et son ramasse-miettes ne pèsent pas sur les latences mesurées.
+    Sur son entrée, `get <clé>` (une requête chronométrée) ou `requetes <clé>` (les requêtes
+    SQL d'une page) ; il répond une ligne JSON. Un processus neuf, plutôt que celui qui
+    vient d'écrire des centaines de milliers de lignes : son tas et son ramasse-miettes
+    ne pèsent pas sur les latences.
     """
     from django.contrib.auth import get_user_model
+    from django.db import connection
     from django.test import Client
-
-    from tests.bench import mesures
+    from django.test.utils import CaptureQueriesContext
 
     clients = {}
     for compte in ("ministere", "admin"):
         clients[compte] = Client()
         clients[compte].force_login(get_user_model().objects.get(username=f"banc-{compte}"))
-    resultats = {}
-    for cle, libelle, compte, url, famille in _pages():
-        page = mesures.mesurer_page(clients[compte], url)
-        page.update(libelle=libelle, famille=famille)
-        resultats[cle] = page
+    pages = {cle: (clients[compte], url) for cle, _l, compte, url, _f in _pages()}
+    print("pret", flush=True)
+    for ligne in sys.stdin:
+        commande, _espace, cle = ligne.strip().partition(" ")
+        if commande == "fin":
+            break
+        client, url = pages[cle]
+        if commande == "requetes":
+            with CaptureQueriesContext(connection) as capture:
+                reponse = client.get(url)
+            sortie = {"sql": [q["sql"] for q in capture.captured_queries]}
+        else:
+            debut = time.perf_counter()
+            reponse = client.get(url)
+            sortie = {"ms": (time.perf_counter() - debut) * 1000}
+        sortie["statut"] = reponse.status_code
+        print(json.dumps(sortie), flush=True)
+
+
+class _Serveur:
+    """Le sous-processus `--servir-pages` d'une taille, sur la copie de sa base."""
+
+    def __init__(self, url_base: str):
+        self.processus = subprocess.Popen(  # noqa: S603 (notre propre module)
+            [sys.executable, "-m", "tests.bench.banc", "--servir-pages"],
+            env={**os.environ, "DATABASE_URL": url_base},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        if self.processus.stdout.readline().strip() != "pret":
+            raise RuntimeError("le sous-processus de mesure des pages n'a pas démarré")
+
+    def demander(self, commande: str, cle: str, url: str) -> dict:
+        self.processus.stdin.write(f"{commande} {cle}\n")
+        self.processus.stdin.flush()
+        reponse = json.loads(self.processus.stdout.readline())
+        if reponse["statut"] != 200:
+            raise RuntimeError(f"{url} répond {reponse['statut']}")
+        return reponse
+
+    def arreter(self) -> None:
+        self.processus.stdin.write("fin\n")
+        self.processus.stdin.close()
+        self.processus.wait(timeout=60)
+
+
+def _mesurer_pages(tailles: list[int], urls_des_bases: dict[int, str]) -> dict[str, dict]:
+    """Les pages de toutes les tailles, mesurées en alternance.
+
+    Un serveur par taille, chacun sur la copie de la base à cette taille ; la i-ème
+    requête de chaque page est envoyée à chaque taille tour à tour (l'ordre tourne) :
+    une variation de la charge de la machine pèse sur toutes les tailles à la fois, et
+    le rapport des latences entre tailles ne mesure que l'effet du nombre de projets.
+    """
+    from tests.bench import mesures
+
+    serveurs = {taille: _Serveur(urls_des_bases[taille]) for taille in tailles}
+    resultats: dict[str, dict] = {str(taille): {} for taille in tailles}
+    try:
+        for cle, libelle, _compte, url, famille in _pages():
+            _journal(f"pages : {url}, {mesures.REQUETES} requêtes par taille, en alternance")
+            for taille, serveur in serveurs.items():
+                for _ in range(mesures.ECHAUFFEMENT):
+                    serveur.demander("get", cle, url)
+                sql = serveur.demander("requetes", cle, url)["sql"]
+                resultats[str(taille)][cle] = {
+                    "url": url,
+                    "libelle": libelle,
+                    "famille": famille,
+                    "requetes_sql": len(sql),
+                    "sql": sql,
+                    "durees_ms": [],
+                }
+            for rang in range(mesures.REQUETES):
+                decalage = rang % len(tailles)
+                for taille in tailles[decalage:] + tailles[:decalage]:
+                    duree = serveurs[taille].demander("get", cle, url)["ms"]
+                    resultats[str(taille)][cle]["durees_ms"].append(duree)
+            for taille in tailles:
+                page = resultats[str(taille)][cle]
+                page["p50_ms"] = mesures.centile(page["durees_ms"], 50)
+                page["p95_ms"] = mesures.centile(page["durees_ms"], 95)
+    finally:
+        for serveur in serveurs.values():
+            serveur.arreter()
     return resultats
-
-
-def _mesurer_pages(taille: int) -> dict:
-    _journal(f"{taille} projets : pages (sous-processus)")
-    sortie = subprocess.run(  # noqa: S603 (notre propre module, mêmes arguments)
-        [sys.executable, "-m", "tests.bench.banc", "--mesurer-pages"],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-    )
-    return json.loads(sortie.stdout.strip().splitlines()[-1])
 
 
 def _mesurer_taille(taille: int, comptes) -> dict:
@@ -258,7 +356,6 @@ def _mesurer_taille(taille: int, comptes) -> dict:
     resultat["incremental"] = mesures.mesurer_incremental()
     _journal(f"{taille} projets : mémoire du recalcul (sous-processus)")
     resultat["memoire"] = mesures.mesurer_memoire()
-    resultat["pages"] = _mesurer_pages(taille)
     return resultat
 
 
@@ -431,10 +528,12 @@ def _tailles(texte: str) -> list[int]:
 def _sous_processus(mesure) -> int:
     """Un sous-processus de mesure (mémoire, pages) : la base doit être celle du banc."""
     config = _verifier_postgresql(os.environ.get("DATABASE_URL", ""))
-    if not config["NAME"].endswith(SUFFIXE):
+    if SUFFIXE not in config["NAME"]:
         return _refus("les mesures en sous-processus ne s'exécutent que sur la base du banc.")
     _django()
-    print(json.dumps(mesure(), default=str))
+    resultat = mesure()
+    if resultat is not None:
+        print(json.dumps(resultat, default=str))
     return 0
 
 
@@ -456,12 +555,12 @@ def main(argv: list[str] | None = None) -> int:
         help="nombres de projets, séparés par des virgules (défaut : 1000,10000,100000)",
     )
     parser.add_argument("--memoire-recalcul", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--mesurer-pages", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--servir-pages", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     if arguments.memoire_recalcul:
         return _sous_processus(_memoire_recalcul)
-    if arguments.mesurer_pages:
-        return _sous_processus(_mesurer_pages_dans_ce_processus)
+    if arguments.servir_pages:
+        return _sous_processus(_servir_pages)
 
     import environ
 
@@ -490,9 +589,17 @@ def main(argv: list[str] | None = None) -> int:
     mesures.creer_tables_brouillon()
     machine = _machine()
 
-    par_taille = {}
-    for taille in arguments.tailles:
-        par_taille[str(taille)] = _mesurer_taille(taille, comptes)
+    par_taille, urls_des_bases = {}, {}
+    copies = [f"{nom_banc}_{taille}" for taille in arguments.tailles]
+    try:
+        for taille, copie in zip(arguments.tailles, copies, strict=True):
+            par_taille[str(taille)] = _mesurer_taille(taille, comptes)
+            _copier_base(config, nom_banc, copie)
+            urls_des_bases[taille] = _url_du_banc(url, copie)
+        for taille, pages in _mesurer_pages(arguments.tailles, urls_des_bases).items():
+            par_taille[taille]["pages"] = pages
+    finally:
+        _supprimer_bases(config, copies)
     machine["charge_fin"] = os.getloadavg()
     lignes, cibles = _evaluer(arguments.tailles, par_taille)
     tableau = _tableau(arguments.tailles, lignes)

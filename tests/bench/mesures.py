@@ -12,8 +12,6 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, F
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
 from fonds.models import Dispositif, Engagement, Enveloppe
@@ -447,24 +445,3 @@ def url_existe(chemin: str) -> bool:
     except Resolver404:
         return False
     return True
-
-
-def mesurer_page(client: Client, url: str) -> dict:
-    """Nombre de requêtes SQL (une requête capturée) et latences de 50 requêtes."""
-    for _ in range(ECHAUFFEMENT):
-        reponse = client.get(url)
-        if reponse.status_code != 200:
-            raise RuntimeError(f"{url} répond {reponse.status_code}")
-    with CaptureQueriesContext(connection) as capture:
-        client.get(url)
-    # À lire tout de suite : chaque requête suivante vide le journal des requêtes.
-    sql = [q["sql"] for q in capture.captured_queries]
-    durees = chronometrer(lambda: client.get(url), REQUETES)
-    return {
-        "url": url,
-        "requetes_sql": len(sql),
-        "sql": sql,
-        "p50_ms": centile(durees, 50),
-        "p95_ms": centile(durees, 95),
-        "durees_ms": durees,
-    }
