@@ -3,9 +3,13 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
 from comptes import audit
+from comptes.forms import ConnexionAdministrationForm
 from comptes.models import Action, Profil, Trace
 
 CHAMPS_PROFIL = ["role", "region_id", "departement_id", "organisme"]
+
+# `/admin/login/` ne contourne pas le verrou après des échecs de connexion répétés.
+admin.site.login_form = ConnexionAdministrationForm
 
 
 def _tracer_profil(request, profil, action, avant=None):

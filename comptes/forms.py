@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.password_validation import password_validators_help_texts
 
@@ -44,6 +45,11 @@ class ConnexionForm(AuthenticationForm):
             raise
         securite.effacer_echecs(identifiant, ip)
         return donnees
+
+
+class ConnexionAdministrationForm(ConnexionForm, AdminAuthenticationForm):
+    """La connexion de `/admin/login/` : même verrou après des échecs répétés, et réservée
+    aux comptes qui ont accès à l'administration."""
 
 
 class MotDePasseForm(PasswordChangeForm):

@@ -37,6 +37,25 @@ def test_verrouillage_apres_echecs_repetes(client, referentiel, settings):
     assert "_auth_user_id" not in client.session
 
 
+def test_la_connexion_de_l_administration_est_verrouillee_aussi(client, referentiel, settings):
+    settings.CONNEXION_ECHECS_MAX = 3
+    UserFactory(username="admin-verrou", is_staff=True)
+    for _ in range(3):
+        client.post("/admin/login/", {"username": "admin-verrou", "password": "faux"})
+    reponse = client.post(
+        "/admin/login/", {"username": "admin-verrou", "password": "mot-de-passe-de-test"}
+    )
+    assert reponse.status_code == 200
+    assert "Trop de tentatives de connexion échouées" in reponse.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Un agent sans accès à l'administration n'y entre pas, même avec son bon mot de passe.
+    UserFactory(username="agent-sans-admin")
+    reponse = client.post(
+        "/admin/login/", {"username": "agent-sans-admin", "password": "mot-de-passe-de-test"}
+    )
+    assert reponse.status_code == 200 and "_auth_user_id" not in client.session
+
+
 def test_un_succes_remet_le_compteur_a_zero(client, referentiel, settings):
     settings.CONNEXION_ECHECS_MAX = 3
     ProfilFactory(user=UserFactory(username="agent-verrou"))
