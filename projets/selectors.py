@@ -29,6 +29,19 @@ def projets_visibles_par(user) -> QuerySet[Projet]:
     return qs
 
 
+def nombre_de_brouillons_caches(user) -> int:
+    """Les brouillons du périmètre d'un conseil régional ou d'un ministère, qui ne les voit
+    pas : la liste les signale, pour que son total rejoigne celui des tableaux de bord
+    (qui comptent les projets à tous les stades)."""
+    portee = portee_de(user)
+    if portee.role not in (Role.REGION, Role.MINISTERE):
+        return 0
+    brouillons = Projet.objects.filter(statut=Statut.BROUILLON)
+    if portee.regionale:
+        brouillons = brouillons.filter(region_id=portee.region_code)
+    return brouillons.count()
+
+
 def projets_masques_dans_la_region(user) -> QuerySet[Projet]:
     """Les projets de la région d'un agent régional qu'il ne voit pas (journal d'audit)."""
     portee = portee_de(user)

@@ -310,6 +310,29 @@ def test_requetes_de_la_liste_constantes(client, comptes, django_assert_num_quer
     assert _compte(reponse) == copies + 1
 
 
+@pytest.mark.parametrize(
+    ("nom", "listes", "brouillons"),
+    [("prefecture-84", 2, 0), ("region-84", 1, 1), ("ministere", 2, 2)],
+)
+def test_la_liste_signale_les_brouillons_qu_elle_ne_montre_pas(
+    client, comptes, nom, listes, brouillons
+):
+    """Les tableaux de bord comptent tous les projets ; la liste dit ce qui lui manque."""
+    for territoire in ("8414", "3201"):
+        projet_au_statut(Statut.BROUILLON, comptes, code_territoire=territoire)
+        projet_au_statut(Statut.DEPOSE, comptes, code_territoire=territoire)
+    reponse = _connecte(client, comptes, nom).get("/projets/")
+    assert _compte(reponse) == listes
+    texte = reponse.content.decode()
+    if brouillons:
+        pluriel = "s" if brouillons > 1 else ""
+        assert f"(et {brouillons} brouillon{pluriel} en préparation dans les préfectures" in texte
+    else:
+        assert "en préparation dans les préfectures" not in texte
+    # Avec un filtre, le nombre de brouillons ne correspondrait plus : il n'est pas donné.
+    assert "en préparation" not in client.get("/projets/", {"statut": "depose"}).content.decode()
+
+
 @pytest.mark.parametrize("copies", [0, 60])
 def test_requetes_de_la_preselection_constantes(client, comptes, django_assert_num_queries, copies):
     projet = projet_au_statut(Statut.EN_INSTRUCTION, comptes)
