@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from comptes import audit
 from comptes.forms import ConnexionAdministrationForm
 from comptes.models import Action, Profil, Trace
+from config.admin import LectureSeule
 
 CHAMPS_PROFIL = ["role", "region_id", "departement_id", "organisme"]
 
@@ -95,7 +96,7 @@ class ProfilAdmin(admin.ModelAdmin):
 
 
 @admin.register(Trace)
-class TraceAdmin(admin.ModelAdmin):
+class TraceAdmin(LectureSeule, admin.ModelAdmin):
     """Le journal se lit ; il ne s'écrit que par les services."""
 
     list_display = ["created_at", "auteur", "action", "modele", "objet_id", "libelle", "region"]
@@ -103,15 +104,6 @@ class TraceAdmin(admin.ModelAdmin):
     search_fields = ["objet_id", "libelle", "auteur__username", "requete"]
     list_select_related = ["auteur"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return audit.traces_visibles_par(request.user)

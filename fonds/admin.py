@@ -16,23 +16,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from comptes.scoping import est_admin_national
+from config.admin import LectureSeule
 from config.format_fr import format_euros
 from fonds import permissions, selectors, services
 from fonds.forms import MouvementForm
 from fonds.models import Dispositif, Engagement, Enveloppe, Mouvement, Versement
-
-
-class LectureSeule:
-    """Consultation seulement : ni ajout, ni modification, ni suppression."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _euros(champ: str, libelle: str):

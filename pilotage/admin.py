@@ -15,12 +15,13 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
 
+from config.admin import LectureSeule
 from pilotage import indicateurs, permissions, selectors, tasks
 from pilotage.models import Calcul, Indicateur, Totaux, ValeurIndicateur
 
 
 @admin.register(Totaux)
-class TotauxAdmin(admin.ModelAdmin):
+class TotauxAdmin(LectureSeule, admin.ModelAdmin):
     """Les totaux se recalculent, ils ne se saisissent pas."""
 
     list_display = [
@@ -41,18 +42,9 @@ class TotauxAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return selectors.totaux_visibles_par(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Calcul)
-class CalculAdmin(admin.ModelAdmin):
+class CalculAdmin(LectureSeule, admin.ModelAdmin):
     """Le journal des recalculs : quand, lesquels, ce qu'ils ont écrit, en combien de temps."""
 
     list_display = [
@@ -66,15 +58,6 @@ class CalculAdmin(admin.ModelAdmin):
     ]
     list_filter = ["complet"]
     date_hierarchy = "calcule_le"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _entier(valeur) -> int:

@@ -2,31 +2,19 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 
 from comptes.scoping import est_national
+from config.admin import LectureSeule
 from projets.models import Avis, Entreprise, Evenement, Projet
 from projets.selectors import projets_visibles_par
 
 
-class LectureSeuleMixin:
-    """Les écritures passent par les services (permissions, historique) : pas par l'admin."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AvisInline(LectureSeuleMixin, admin.TabularInline):
+class AvisInline(LectureSeule, admin.TabularInline):
     model = Avis
     extra = 0
     fields = ["created_at", "cote", "sens", "commentaire", "auteur", "en_cours"]
     readonly_fields = fields
 
 
-class EvenementInline(LectureSeuleMixin, admin.TabularInline):
+class EvenementInline(LectureSeule, admin.TabularInline):
     model = Evenement
     extra = 0
     fields = ["created_at", "type", "auteur", "statut_avant", "statut_apres", "commentaire"]
@@ -34,7 +22,7 @@ class EvenementInline(LectureSeuleMixin, admin.TabularInline):
 
 
 @admin.register(Projet)
-class ProjetAdmin(LectureSeuleMixin, admin.ModelAdmin):
+class ProjetAdmin(LectureSeule, admin.ModelAdmin):
     list_display = [
         "id",
         "intitule",
