@@ -38,6 +38,12 @@ def dans_le_perimetre(portee: Portee, *, region_code: str, departement_code: str
     return True
 
 
+def voit_les_brouillons(portee: Portee) -> bool:
+    """Un brouillon reste entre la préfecture qui le prépare et l'équipe nationale : ni le
+    conseil régional ni les ministères ne le voient avant son dépôt."""
+    return portee.role not in (Role.REGION, Role.MINISTERE)
+
+
 def peut_voir(user, projet: Projet) -> Decision:
     portee = portee_de(user)
     if portee.aucune:
@@ -46,7 +52,7 @@ def peut_voir(user, projet: Projet) -> Decision:
         portee, region_code=projet.region_id, departement_code=projet.departement_id
     ):
         return _non("Ce projet n'est pas dans votre périmètre.")
-    if projet.statut == Statut.BROUILLON and portee.role in (Role.REGION, Role.MINISTERE):
+    if projet.statut == Statut.BROUILLON and not voit_les_brouillons(portee):
         return _non("Un brouillon n'est visible que de la préfecture qui le prépare.")
     return OUI
 

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from comptes.models import Role
 from comptes.scoping import portee_de
 from projets.models import Avis, Evenement, Projet, Statut
+from projets.permissions import voit_les_brouillons
 from territoires.validators import normaliser
 
 
@@ -24,22 +25,9 @@ def projets_visibles_par(user) -> QuerySet[Projet]:
         qs = qs.filter(region_id=portee.region_code)
         if portee.role == Role.PREFECTURE and portee.departement_code:
             qs = qs.filter(departement_id=portee.departement_code)
-    if portee.role in (Role.REGION, Role.MINISTERE):
+    if not voit_les_brouillons(portee):
         qs = qs.exclude(statut=Statut.BROUILLON)
     return qs
-
-
-def nombre_de_brouillons_caches(user) -> int:
-    """Les brouillons du périmètre d'un conseil régional ou d'un ministère, qui ne les voit
-    pas : la liste les signale, pour que son total rejoigne celui des tableaux de bord
-    (qui comptent les projets à tous les stades)."""
-    portee = portee_de(user)
-    if portee.role not in (Role.REGION, Role.MINISTERE):
-        return 0
-    brouillons = Projet.objects.filter(statut=Statut.BROUILLON)
-    if portee.regionale:
-        brouillons = brouillons.filter(region_id=portee.region_code)
-    return brouillons.count()
 
 
 def projets_masques_dans_la_region(user) -> QuerySet[Projet]:

@@ -63,7 +63,6 @@ def liste(request):
     )
     page.pages_list = list(page.paginator.get_elided_page_range(page.number))
     parametres.pop("page", None)
-    filtre_actif = any(v for k, v in parametres.items() if k != "tri" and v)
     return render(
         request,
         "projets/liste.html",
@@ -72,10 +71,7 @@ def liste(request):
             "page_obj": page,
             "parametres": parametres.urlencode(),
             "peut_creer": bool(permissions.peut_creer(request.user)),
-            "filtre_actif": filtre_actif,
-            "brouillons_caches": 0
-            if filtre_actif
-            else selectors.nombre_de_brouillons_caches(request.user),
+            "filtre_actif": any(v for k, v in parametres.items() if k != "tri" and v),
         },
     )
 
