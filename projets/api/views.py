@@ -104,10 +104,8 @@ class ProjetViewSet(
     )
     def update(self, request, *args, **kwargs):
         projet = self.get_object()
-        # Un rôle qui ne saisit pas de projets (ou hors de son département) : 403 avant la saisie.
-        decision = permissions.peut_creer(
-            request.user, region_code=projet.region_id, departement_code=projet.departement_id
-        )
+        # La règle du service (`modifier_projet`), vérifiée avant de lire la saisie : 403.
+        decision = permissions.peut_modifier(request.user, projet)
         if not decision:
             raise exceptions.PermissionDenied(decision.raison)
         entree = serializers.ProjetEcritureSerializer(
