@@ -10,7 +10,7 @@ from typing import NamedTuple
 from django.db.models import Q, QuerySet
 
 from comptes.scoping import portee_de
-from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Calcul, Niveau, Totaux
+from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Niveau, Totaux
 
 _NON_FOURNI = object()
 
@@ -103,12 +103,6 @@ def totaux_par_territoire(
 def totaux_d_un_perimetre(niveau: str, code: str = "", *, user=_NON_FOURNI) -> QuerySet[Totaux]:
     """Toutes les lignes d'un périmètre : tous dispositifs et toutes années d'abord."""
     return _base(user).filter(niveau=niveau, code=code or "").order_by("dispositif", "annee")
-
-
-def donnees_au() -> DonneesAu:
-    """« Données au … » : le dernier recalcul et le dernier recalcul complet (journal)."""
-    recalculs = Calcul.objects.order_by("-calcule_le", "-id").values_list("calcule_le", flat=True)
-    return DonneesAu(recalculs.filter(complet=True).first(), recalculs.first())
 
 
 class TableauDeBord(NamedTuple):

@@ -778,37 +778,16 @@ def _ajouter_national(lignes: defaultdict[Cle, _Ligne], portee: _Portee) -> None
 
 
 def _lignes_regions_ecrites(*, exclure: frozenset[str]) -> Iterator[tuple[Cle, _Ligne]]:
+    """Les lignes déjà écrites des autres régions ; leurs montants engagés et versés, qui
+    viennent des enveloppes, ne sont pas repris au national (`ajouter(montants=False)`)."""
     ecrites = (
         Totaux.objects.filter(niveau=Niveau.REGION)
         .exclude(code__in=sorted(exclure))
         .order_by()
-        .values_list(
-            "code",
-            "dispositif",
-            "annee",
-            "nb_projets_par_statut",
-            "investissement",
-            "emplois_crees",
-            "emplois_maintenus",
-            "aide_sollicitee",
-            "nb_engagements",
-            "nb_projets_par_enjeu",
-        )
+        .values_list("code", "dispositif", "annee", *CHAMPS_PARTIELS)
     )
-    for ligne in ecrites:
-        code, dispositif, annee, par_statut, inv, crees, maint, aide, engagements, par_enjeu = ligne
-        yield (
-            (Niveau.REGION, code, dispositif, annee),
-            _Ligne(
-                par_statut=par_statut,
-                par_enjeu=par_enjeu,
-                investissement=_decimal(inv),
-                emplois_crees=crees,
-                emplois_maintenus=maint,
-                aide_sollicitee=_decimal(aide),
-                nb_engagements=engagements,
-            ),
-        )
+    for code, dispositif, annee, *chiffres in ecrites:
+        yield (Niveau.REGION, code, dispositif, annee), _Ligne.depuis_partiel(*chiffres)
 
 
 def _chiffres(cle: Cle, ligne: _Ligne, ref: _Referentiel) -> dict:

@@ -82,5 +82,8 @@ def test_portee_des_totaux_selon_le_role(jeu):
     # « Données au » : la date du recalcul, la même pour toutes les lignes.
     recalcul = Calcul.objects.get()
     assert recalcul.complet
-    assert selectors.donnees_au() == (recalcul.calcule_le, recalcul.calcule_le)
+    assert selectors.DonneesAu.de(selectors.totaux_nationaux()) == (
+        recalcul.calcule_le,
+        recalcul.calcule_le,
+    )
     assert {t.calcule_le for t in selectors.totaux_visibles_par(ministere)} == {recalcul.calcule_le}

@@ -236,7 +236,10 @@ def test_le_journal_des_recalculs_garde_trois_mois(jeu):
         complet.calcule_le,
     }
     assert Calcul.objects.count() == 3
-    assert selectors.donnees_au() == (complet.calcule_le, complet.calcule_le)
+    assert selectors.DonneesAu.de(ligne(Niveau.NATIONAL)) == (
+        complet.calcule_le,
+        complet.calcule_le,
+    )
 
 
 @pytest.mark.parametrize(
