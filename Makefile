@@ -36,9 +36,10 @@ test-e2e: $(INSTALLE) ## Tests de bout en bout dans Chromium : parcours des agen
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 	$(VENV)/bin/pytest tests/e2e -rs $(PYTEST_ARGS)
 
-lint: $(INSTALLE) ## Vérifie le style (ruff check et ruff format --check)
+lint: $(INSTALLE) ## Vérifie le style (ruff) et le contrat des couches (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(INSTALLE) ## Reformate le code avec ruff
 	$(VENV)/bin/ruff check --fix .

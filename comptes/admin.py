@@ -4,8 +4,7 @@ from django.contrib.auth.models import User
 
 from comptes import audit
 from comptes.forms import ConnexionAdministrationForm
-from comptes.models import Action, Profil, Trace
-from config.admin import LectureSeule
+from comptes.models import Action, Profil
 
 CHAMPS_PROFIL = ["role", "region_id", "departement_id", "organisme"]
 
@@ -93,17 +92,3 @@ class ProfilAdmin(admin.ModelAdmin):
             region=obj.region_id or "",
         )
         super().delete_model(request, obj)
-
-
-@admin.register(Trace)
-class TraceAdmin(LectureSeule, admin.ModelAdmin):
-    """Le journal se lit ; il ne s'écrit que par les services."""
-
-    list_display = ["created_at", "auteur", "action", "modele", "objet_id", "libelle", "region"]
-    list_filter = ["action", "modele", "region"]
-    search_fields = ["objet_id", "libelle", "auteur__username", "requete"]
-    list_select_related = ["auteur"]
-    date_hierarchy = "created_at"
-
-    def get_queryset(self, request):
-        return audit.traces_visibles_par(request.user)

@@ -9,13 +9,13 @@ import contextvars
 import datetime
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
 
-from comptes.models import Trace
+from comptes.models import Role, Trace
 from comptes.scoping import portee_de
 
 _requete = contextvars.ContextVar("requete_courante", default=("", None))
@@ -79,31 +79,25 @@ def tracer(*, objet, action: str, auteur, changements: dict | None = None, regio
     )
 
 
-# Les objets suivis qu'un agent régional ne voit pas dans sa région (un brouillon pour le
-# conseil régional, un autre département pour une préfecture départementale) : leurs
-# traces non plus. Chaque application s'inscrit ici avec son sélecteur (voir
-# `projets/apps.py`, `fonds/apps.py`) : `comptes` ne les importe pas.
-_OBJETS_MASQUES: dict[str, Callable[[object], QuerySet]] = {}
-
-
-def inscrire_objets_masques(modele: str, objets_masques: Callable[[object], QuerySet]) -> None:
-    """`objets_masques(user)` : les objets de `modele` de sa région qu'un agent ne voit pas."""
-    _OBJETS_MASQUES[modele] = objets_masques
-
-
-def traces_visibles_par(user) -> QuerySet[Trace]:
+def traces_visibles_par(
+    user, *, objets_masques: Mapping[str, Callable[[object], QuerySet]]
+) -> QuerySet[Trace]:
     """L'équipe nationale lit tout ; une préfecture ou une région, les traces de sa région
-    sur les objets qu'elle voit ; les autres rien."""
+    sur les objets qu'elle voit ; les autres rien.
+
+    `objets_masques` : pour chaque modèle suivi (« projets.Projet »), les objets de sa
+    région qu'un agent ne voit pas (voir `portail.journal`, qui les réunit).
+    """
     portee = portee_de(user)
     qs = Trace.objects.select_related("auteur")
-    if portee.role == "admin_national":
+    if portee.role == Role.ADMIN_NATIONAL:
         return qs
     if not portee.regionale:
         return qs.none()
     qs = qs.filter(region=portee.region_code)
-    for modele, objets_masques in _OBJETS_MASQUES.items():
+    for modele, masques_de in objets_masques.items():
         masques = (
-            objets_masques(user)
+            masques_de(user)
             .order_by()
             .annotate(identifiant_texte=Cast("pk", CharField()))
             .values("identifiant_texte")

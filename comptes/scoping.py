@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ObjectDoesNotExist
 
 from comptes.models import ROLES_REGIONAUX, Role
+from socle.decisions import OUI, Decision, non
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,11 @@ def est_national(user) -> bool:
 
 def est_admin_national(user) -> bool:
     return portee_de(user).role == Role.ADMIN_NATIONAL
+
+
+SANS_PROFIL = "Vous n'avez pas de profil sur le portail : contactez l'équipe nationale."
+
+
+def a_un_profil(user) -> Decision:
+    """Le premier droit de tout agent : un profil (rôle, région) ouvert par l'équipe nationale."""
+    return non(SANS_PROFIL) if portee_de(user).aucune else OUI

@@ -4,11 +4,13 @@ from comptes import oidc, views
 
 app_name = "comptes"
 
+# Le journal d'audit (`comptes:journal`) est lu sans les objets que l'agent ne voit pas,
+# connus des projets et du fonds : la page est assemblée par `portail` (`config/urls.py`).
+
 urlpatterns = [
     path("connexion/", views.Connexion.as_view(), name="connexion"),
     path("deconnexion/", oidc.Deconnexion.as_view(), name="deconnexion"),
     path("mot-de-passe/", views.MotDePasse.as_view(), name="mot_de_passe"),
-    path("journal/", views.journal, name="journal"),
     # ProConnect (facultatif) : 404 tant que PROCONNECT_CLIENT_ID n'est pas configuré.
     path(
         "proconnect/connexion/",

@@ -1,36 +1,13 @@
 """Le routeur unique de l'API v1."""
 
 from django.urls import include, path
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+from comptes.api.views import JetonView
 from fonds.api import views as fonds
-from fonds.api.serializers import ErreurSerializer, ErreurValidationSerializer
 from pilotage.api import views as pilotage
-from projets.api.views import ProjetViewSet
+from portail.api import ProjetViewSet
 from territoires.api import views as territoires
-
-
-class JetonView(ObtainAuthToken):
-    """`POST auth/token/` (username, password) : le jeton de l'utilisateur."""
-
-    @extend_schema(
-        summary="Obtenir le jeton d'API d'un utilisateur (identifiant et mot de passe)",
-        responses={
-            200: inline_serializer("Jeton", {"token": serializers.CharField()}),
-            400: OpenApiResponse(
-                ErreurValidationSerializer, description="Identifiants incorrects ou absents."
-            ),
-            401: OpenApiResponse(
-                ErreurSerializer, description="En-tête `Authorization` fourni mais invalide."
-            ),
-        },
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
-
 
 routeur = DefaultRouter()
 
@@ -42,7 +19,7 @@ routeur.register(
 )
 routeur.register("territoires", territoires.TerritoireViewSet, basename="territoire")
 
-# Projets
+# Projets (avec leur cycle de vie, qui touche aux crédits : assemblés par `portail`)
 routeur.register("projets", ProjetViewSet, basename="projet")
 
 # Crédits
@@ -53,8 +30,6 @@ routeur.register("versements", fonds.VersementViewSet, basename="versement")
 
 # Pilotage
 routeur.register("totaux", pilotage.TotauxViewSet, basename="totaux")
-# `indicateurs` (indicateurs du programme et leurs cibles) : enregistré ici par
-# l'application pilotage, p. ex.
 routeur.register("indicateurs", pilotage.IndicateurViewSet, basename="indicateur")
 
 urlpatterns = [

@@ -42,18 +42,21 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "comptes",
+    # Les couches du portail, de la plus basse à la plus haute (voir docs/architecture.md).
+    "socle",
     "territoires",
+    "comptes",
     "projets",
     "fonds",
     "pilotage",
+    "portail",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.securite.PolitiqueDeContenuMiddleware",
-    "config.securite.RefusCaractereNulMiddleware",
+    "socle.securite.PolitiqueDeContenuMiddleware",
+    "socle.securite.RefusCaractereNulMiddleware",
     "comptes.audit.IdentifiantDeRequete",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,13 +82,13 @@ TEMPLATES = [
                 "comptes.context_processors.portail",
                 "pilotage.context_processors.donnees_demo",
             ],
-            "builtins": ["config.format_fr"],
+            "builtins": ["socle.format_fr"],
         },
     },
 ]
 
-# Listes déroulantes rendues sans gabarit par option (voir config/rendu.py).
-FORM_RENDERER = "config.rendu.RenduRapide"
+# Listes déroulantes rendues sans gabarit par option (voir socle/rendu.py).
+FORM_RENDERER = "socle.rendu.RenduRapide"
 
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -154,7 +157,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "config.views.formulaire_expire"
+CSRF_FAILURE_VIEW = "socle.vues.formulaire_expire"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -199,15 +202,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["config.api_permissions.AccesPortail"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_PERMISSION_CLASSES": ["comptes.api.permissions.AccesPortail"],
+    "DEFAULT_PAGINATION_CLASS": "socle.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.gestionnaire_erreurs",
+    "EXCEPTION_HANDLER": "socle.api.gestionnaire_erreurs",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

@@ -1,19 +1,37 @@
+"""Les adresses du portail.
+
+Chaque domaine déclare les siennes ; les pages qui réunissent plusieurs domaines
+(`portail`) y sont ajoutées sous le nom du domaine, si bien que leurs adresses et leurs
+noms ne changent pas : `projets:detail`, `territoires:detail`, `comptes:journal`.
+"""
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config import views as portail_views
+from comptes import urls as comptes_urls
+from portail import urls as pages_assemblees
+from portail import views as portail_views
+from projets import urls as projets_urls
+from socle import vues
+from territoires import urls as territoires_urls
 
 admin.site.site_header = "Administration du portail Territoires d'industrie"
 admin.site.site_title = "Portail Territoires d'industrie"
 admin.site.index_title = "Administration"
 
+
+def domaine(urls, assemblees: list):
+    """Les adresses d'un domaine et celles de ses pages assemblées, sous son nom."""
+    return include((urls.urlpatterns + assemblees, urls.app_name))
+
+
 urlpatterns = [
     path("", portail_views.accueil, name="accueil"),
-    path("healthz", portail_views.healthz, name="healthz"),
-    path("comptes/", include("comptes.urls")),
-    path("", include("territoires.urls")),
-    path("projets/", include("projets.urls")),
+    path("healthz", vues.healthz, name="healthz"),
+    path("comptes/", domaine(comptes_urls, pages_assemblees.COMPTES)),
+    path("", domaine(territoires_urls, pages_assemblees.TERRITOIRES)),
+    path("projets/", domaine(projets_urls, pages_assemblees.PROJETS)),
     path("fonds/", include("fonds.urls")),
     path("pilotage/", include("pilotage.urls")),
     path("api/v1/", include("config.api_urls")),
@@ -22,6 +40,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "config.views.page_introuvable"
-handler403 = "config.views.acces_refuse"
-handler500 = "config.views.erreur_serveur"
+handler404 = "socle.vues.page_introuvable"
+handler403 = "socle.vues.acces_refuse"
+handler500 = "socle.vues.erreur_serveur"

@@ -16,11 +16,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from comptes.scoping import est_admin_national
-from config.admin import LectureSeule
-from config.format_fr import format_euros
 from fonds import permissions, selectors, services
 from fonds.forms import MouvementForm
 from fonds.models import Dispositif, Engagement, Enveloppe, Mouvement, Versement
+from fonds.services.regles import annee_du_programme
+from socle.administration import LectureSeule
+from socle.erreurs import Invalide
+from socle.format_fr import format_euros
+from socle.pages import erreurs_metier
 
 
 def _euros(champ: str, libelle: str):
@@ -66,12 +69,11 @@ class EnveloppeAdminForm(forms.ModelForm):
         fields = ["dispositif", "annee", "region"]
 
     def clean_annee(self):
-        annee = self.cleaned_data["annee"]
-        if not services.ANNEE_MIN <= annee <= services.ANNEE_MAX:
-            raise forms.ValidationError(
-                f"L'année doit être comprise entre {services.ANNEE_MIN} et {services.ANNEE_MAX}."
-            )
-        return annee
+        """La règle des années du service, avant son appel par `save_model`."""
+        try:
+            return annee_du_programme(self.cleaned_data["annee"])
+        except Invalide as exc:
+            raise forms.ValidationError(exc.message) from exc
 
 
 @admin.register(Enveloppe)
@@ -176,13 +178,11 @@ class EnveloppeAdmin(admin.ModelAdmin):
         )
         form = MouvementForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
+            with erreurs_metier(request, form) as resultat:
                 services.ajouter_mouvement(
                     enveloppe_id=enveloppe.pk, auteur=request.user, **form.cleaned_data
                 )
-            except services.ErreurFonds as erreur:
-                form.add_error(None, erreur.message)
-            else:
+            if resultat.ok:
                 messages.success(request, "Mouvement enregistré.")
                 return redirect("admin:fonds_enveloppe_change", enveloppe.pk)
         contexte = {

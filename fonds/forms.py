@@ -5,10 +5,10 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from config.format_fr import format_euros
 from fonds.models import Dispositif, Enveloppe, TypeMouvement
-from fonds.services import ANNEE_MAX, ANNEE_MIN, TYPES_MOUVEMENT_SAISIS
-from projets.models import MONTANT_MAX
+from fonds.services import TYPES_MOUVEMENT_SAISIS
+from projets.saisie import ANNEE_MAX, ANNEE_MIN, MONTANT_MAX
+from socle.format_fr import format_euros
 
 ESPACES = (" ", "\u00a0", "\u202f", "\u2009")
 

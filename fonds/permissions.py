@@ -3,13 +3,20 @@
 La visibilité (quels engagements existent pour quelqu'un) est dans
 `selectors.py` ; ici, les actions : gérer les enveloppes (équipe nationale),
 engager et verser (préfecture de la région du projet, ou équipe nationale).
+
+Deux sortes de questions : celles du droit de l'agent (`peut_…`, un refus est un 403)
+et celles de l'objet (`projet_engageable`, `enveloppe_eligible`,
+`engagement_payable` : un projet, une enveloppe ou un engagement qui ne s'y prête pas,
+un refus est une donnée invalide).
 """
 
 from comptes.models import Role
-from comptes.scoping import portee_de
+from comptes.scoping import a_un_profil, portee_de
 from fonds.models import Engagement, Enveloppe, StatutEngagement
 from projets.models import Projet, Statut
-from projets.permissions import OUI, Decision, dans_le_perimetre
+from projets.permissions import dans_le_perimetre
+from socle.decisions import OUI, Decision
+from socle.decisions import non as _non
 
 # Un projet reçoit un premier engagement quand il est présélectionné, un
 # complément tant qu'il est engagé ou en cours.
@@ -18,15 +25,9 @@ STATUTS_ENGAGEMENT_ACTIFS = (StatutEngagement.PROGRAMME, StatutEngagement.ENGAGE
 ROLES_ENGAGEMENT = (Role.PREFECTURE, Role.ADMIN_NATIONAL)
 
 
-def _non(raison: str) -> Decision:
-    return Decision(False, raison)
-
-
 def peut_consulter(user) -> Decision:
     """Les enveloppes sont des chiffres publics : tout utilisateur doté d'un profil les lit."""
-    if portee_de(user).aucune:
-        return _non("Vous n'avez pas de profil sur le portail : contactez l'équipe nationale.")
-    return OUI
+    return a_un_profil(user)
 
 
 def peut_gerer_enveloppes(user) -> Decision:
@@ -35,6 +36,42 @@ def peut_gerer_enveloppes(user) -> Decision:
         return _non(
             "Seule l'équipe nationale du programme crée les enveloppes et enregistre "
             "leurs mouvements."
+        )
+    return OUI
+
+
+def peut_engager_des_credits(user) -> Decision:
+    """Le rôle engage-t-il jamais des crédits ? Sinon, refus avant toute saisie."""
+    if portee_de(user).role not in ROLES_ENGAGEMENT:
+        return _non(
+            "Seules la préfecture de la région du projet et l'équipe nationale engagent "
+            "des crédits."
+        )
+    return OUI
+
+
+def peut_enregistrer_des_versements(user) -> Decision:
+    if portee_de(user).role not in ROLES_ENGAGEMENT:
+        return _non(
+            "Seules la préfecture de la région du projet et l'équipe nationale enregistrent "
+            "les versements."
+        )
+    return OUI
+
+
+def _dans_le_perimetre(user, projet: Projet) -> Decision:
+    if not dans_le_perimetre(
+        portee_de(user), region_code=projet.region_id, departement_code=projet.departement_id
+    ):
+        return _non("Ce projet n'est pas dans votre périmètre.")
+    return OUI
+
+
+def projet_engageable(projet: Projet) -> Decision:
+    if projet.statut not in STATUTS_ENGAGEABLES:
+        return _non(
+            f"Un projet « {projet.get_statut_display().lower()} » ne reçoit pas de crédits : "
+            "il doit être présélectionné (ou déjà engagé, pour un complément)."
         )
     return OUI
 
@@ -57,42 +94,24 @@ def enveloppe_eligible(projet: Projet, enveloppe: Enveloppe) -> Decision:
     return OUI
 
 
-def peut_engager(user, projet: Projet, enveloppe: Enveloppe | None = None) -> Decision:
-    portee = portee_de(user)
-    if portee.role not in ROLES_ENGAGEMENT:
-        return _non(
-            "Seules la préfecture de la région du projet et l'équipe nationale engagent "
-            "des crédits."
-        )
-    if not dans_le_perimetre(
-        portee, region_code=projet.region_id, departement_code=projet.departement_id
-    ):
-        return _non("Ce projet n'est pas dans votre périmètre.")
-    if projet.statut not in STATUTS_ENGAGEABLES:
-        return _non(
-            f"Un projet « {projet.get_statut_display().lower()} » ne reçoit pas de crédits : "
-            "il doit être présélectionné (ou déjà engagé, pour un complément)."
-        )
-    if enveloppe is not None:
-        return enveloppe_eligible(projet, enveloppe)
-    return OUI
-
-
-def peut_verser(user, engagement: Engagement) -> Decision:
-    portee = portee_de(user)
-    if portee.role not in ROLES_ENGAGEMENT:
-        return _non(
-            "Seules la préfecture de la région du projet et l'équipe nationale enregistrent "
-            "les versements."
-        )
-    projet = engagement.projet
-    if not dans_le_perimetre(
-        portee, region_code=projet.region_id, departement_code=projet.departement_id
-    ):
-        return _non("Ce projet n'est pas dans votre périmètre.")
+def engagement_payable(engagement: Engagement) -> Decision:
     if engagement.statut not in STATUTS_ENGAGEMENT_ACTIFS:
         return _non(
             f"Un engagement « {engagement.get_statut_display().lower()} » ne reçoit plus "
             "de versement."
         )
     return OUI
+
+
+def peut_engager(user, projet: Projet) -> Decision:
+    """Le droit de l'agent sur ce projet : son rôle et son périmètre."""
+    return peut_engager_des_credits(user) and _dans_le_perimetre(user, projet)
+
+
+def peut_verser(user, engagement: Engagement) -> Decision:
+    return peut_enregistrer_des_versements(user) and _dans_le_perimetre(user, engagement.projet)
+
+
+def actions_sur_le_projet(user, projet: Projet) -> bool:
+    """La page du projet propose-t-elle d'engager des crédits ?"""
+    return bool(peut_engager(user, projet) and projet_engageable(projet))

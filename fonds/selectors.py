@@ -10,11 +10,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from comptes.models import Role
 from comptes.scoping import portee_de
-from fonds.models import ZERO, Dispositif, Engagement, Enveloppe, Mouvement, Versement
+from fonds import permissions
+from fonds.models import (
+    ZERO,
+    Dispositif,
+    Engagement,
+    Enveloppe,
+    Mouvement,
+    StatutEngagement,
+    Versement,
+)
 from projets.models import Projet
 
 
@@ -225,3 +234,39 @@ def totaux_engagements(engagements) -> dict:
         totaux["verse"] += engagement.montant_verse
     totaux["reste"] = totaux["montant"] - totaux["verse"]
     return dict(totaux)
+
+
+def credits_du_projet(user, projet: Projet) -> dict:
+    """La section « Crédits » de la fiche d'un projet (gabarit `fonds/_projet.html`).
+
+    Deux requêtes (engagements avec leur enveloppe, versements), quel que soit le
+    nombre d'engagements.
+    """
+    engagements = list(engagements_du_projet(user, projet))
+    for engagement in engagements:
+        # La fiche a déjà chargé le projet : pas de requête par engagement.
+        engagement.projet = projet
+    return {
+        "projet": projet,
+        "engagements": [
+            {
+                "engagement": engagement,
+                "reste": engagement.montant_net - engagement.montant_verse,
+                "peut_verser": bool(
+                    permissions.peut_verser(user, engagement)
+                    and permissions.engagement_payable(engagement)
+                ),
+            }
+            for engagement in engagements
+        ],
+        "totaux": totaux_engagements(engagements),
+        "peut_engager": permissions.actions_sur_le_projet(user, projet),
+    }
+
+
+def projets_finances_par(projets: QuerySet[Projet], dispositif: str) -> QuerySet[Projet]:
+    """Les projets qui ont un engagement (non annulé) sur ce dispositif."""
+    engagements = Engagement.objects.filter(
+        projet_id=OuterRef("pk"), enveloppe__dispositif__code=dispositif
+    ).exclude(statut=StatutEngagement.ANNULE)
+    return projets.filter(Exists(engagements))

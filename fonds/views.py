@@ -2,7 +2,8 @@
 
 Les vues sont minces : les sélecteurs lisent (et décident de la visibilité),
 `permissions` dit qui peut agir, les services écrivent ; un refus métier
-(`ErreurFonds`) devient un message dans le formulaire, avec la saisie conservée.
+(`socle.erreurs`) devient une erreur du formulaire (`socle.pages.erreurs_metier`),
+avec la saisie conservée.
 """
 
 from django.contrib import messages
@@ -11,7 +12,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from config.format_fr import format_euros
 from fonds import permissions, selectors, services
 from fonds.forms import (
     AnticipationForm,
@@ -25,6 +25,8 @@ from fonds.models import ZERO, Engagement, Enveloppe
 from fonds.templatetags.fonds_format import adresse_projet
 from projets import selectors as projets_selectors
 from projets.models import Projet
+from socle.format_fr import format_euros
+from socle.pages import erreurs_metier, signaler_filtres_invalides
 from territoires.models import Region, Zone
 
 
@@ -51,12 +53,7 @@ def index(request):
         filtre.is_valid()
         annee = filtre.cleaned_data.get("annee")
         region_code = filtre.cleaned_data.get("region") or None
-        for nom, erreurs in filtre.errors.items():
-            messages.warning(
-                request,
-                f"Filtre « {filtre.fields[nom].label} » ignoré : valeur invalide "
-                f"({' '.join(erreurs)})",
-            )
+        signaler_filtres_invalides(request, filtre)
     return render(
         request,
         "fonds/index.html",
@@ -89,24 +86,24 @@ def enveloppe(request, pk: int):
         if not peut_gerer:
             return _interdit(request, peut_gerer.raison)
         action = request.POST.get("action")
-        try:
-            if action == "mouvement":
-                form_mouvement = MouvementForm(request.POST, prefix="mouvement")
-                if form_mouvement.is_valid():
+        if action == "mouvement":
+            form_mouvement = MouvementForm(request.POST, prefix="mouvement")
+            if form_mouvement.is_valid():
+                with erreurs_metier(request, form_mouvement) as resultat:
                     mouvement = services.ajouter_mouvement(
                         enveloppe_id=env.pk, auteur=request.user, **form_mouvement.cleaned_data
                     )
+                if resultat.ok:
                     messages.success(
                         request,
                         f"Mouvement enregistré : {mouvement.get_type_display().lower()} de "
                         f"{format_euros(abs(mouvement.montant))}.",
                     )
                     return redirect("fonds:enveloppe", pk=env.pk)
-            elif action == "repartition" and form_repartition is not None:
-                form_repartition = RepartitionForm(
-                    request.POST, prefix="repartition", regions=regions
-                )
-                if form_repartition.is_valid():
+        elif action == "repartition" and form_repartition is not None:
+            form_repartition = RepartitionForm(request.POST, prefix="repartition", regions=regions)
+            if form_repartition.is_valid():
+                with erreurs_metier(request, form_repartition) as resultat:
                     mouvements = services.repartir(
                         enveloppe_nationale_id=env.pk,
                         montants_par_region=form_repartition.montants(),
@@ -114,6 +111,7 @@ def enveloppe(request, pk: int):
                         motif=form_repartition.cleaned_data["motif"],
                         auteur=request.user,
                     )
+                if resultat.ok:
                     total = sum(m.montant for m in mouvements)
                     messages.success(
                         request,
@@ -121,12 +119,9 @@ def enveloppe(request, pk: int):
                         f"{len(mouvements)} région{'s' if len(mouvements) > 1 else ''}.",
                     )
                     return redirect("fonds:enveloppe", pk=env.pk)
-            else:
-                messages.error(request, "Action inconnue : rien n'a été enregistré.")
-                return redirect("fonds:enveloppe", pk=env.pk)
-        except services.ErreurFonds as erreur:
-            form = form_mouvement if action == "mouvement" else form_repartition
-            form.add_error(None, erreur.message)
+        else:
+            messages.error(request, "Action inconnue : rien n'a été enregistré.")
+            return redirect("fonds:enveloppe", pk=env.pk)
     regionales = list(selectors.enveloppes_regionales_de(env)) if env.est_nationale else []
     reparti = sum((e.montant for e in regionales), ZERO)
     return render(
@@ -153,11 +148,9 @@ def anticipation(request):
         return _interdit(request, decision.raison)
     form = AnticipationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            sortie, entree = services.anticiper(auteur=request.user, **form.cleaned_data)
-        except services.ErreurFonds as erreur:
-            form.add_error(None, erreur.message)
-        else:
+        with erreurs_metier(request, form) as resultat:
+            _sortie, entree = services.anticiper(auteur=request.user, **form.cleaned_data)
+        if resultat.ok:
             messages.success(
                 request,
                 f"Anticipation enregistrée : {format_euros(entree.montant)} de crédits "
@@ -182,13 +175,15 @@ def _projet_demande(request) -> Projet:
 @login_required
 def engager(request):
     projet = _projet_demande(request)
-    decision = permissions.peut_engager(request.user, projet)
+    decision = permissions.peut_engager(request.user, projet) and permissions.projet_engageable(
+        projet
+    )
     if not decision:
         return _interdit(request, decision.raison)
     enveloppes = selectors.enveloppes_eligibles(projet)
     form = EngagementForm(request.POST or None, enveloppes=enveloppes)
     if request.method == "POST" and form.is_valid():
-        try:
+        with erreurs_metier(request, form) as resultat:
             engagement = services.engager(
                 projet_id=projet.pk,
                 enveloppe_id=form.cleaned_data["enveloppe"].pk,
@@ -197,9 +192,7 @@ def engager(request):
                 commentaire=form.cleaned_data["commentaire"],
                 auteur=request.user,
             )
-        except services.ErreurFonds as erreur:
-            form.add_error(None, erreur.message)
-        else:
+        if resultat.ok:
             messages.success(
                 request,
                 f"Crédits engagés : {format_euros(engagement.montant)} pour « {projet.intitule} ».",
@@ -223,18 +216,18 @@ def versement(request, pk: int):
         engagement = selectors.engagement_detail(request.user, pk)
     except Engagement.DoesNotExist as exc:
         raise Http404(f"Aucun engagement n° {pk} dans votre périmètre.") from exc
-    decision = permissions.peut_verser(request.user, engagement)
+    decision = permissions.peut_verser(request.user, engagement) and permissions.engagement_payable(
+        engagement
+    )
     if not decision:
         return _interdit(request, decision.raison)
     form = VersementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with erreurs_metier(request, form) as resultat:
             versement = services.verser(
                 engagement_id=engagement.pk, auteur=request.user, **form.cleaned_data
             )
-        except services.ErreurFonds as erreur:
-            form.add_error(None, erreur.message)
-        else:
+        if resultat.ok:
             messages.success(
                 request,
                 f"Versement de {format_euros(versement.montant)} enregistré"

@@ -15,9 +15,10 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
 
-from config.admin import LectureSeule
 from pilotage import indicateurs, permissions, selectors, tasks
 from pilotage.models import Calcul, Indicateur, Totaux, ValeurIndicateur
+from socle.administration import LectureSeule
+from socle.erreurs import Invalide
 
 
 @admin.register(Totaux)
@@ -141,9 +142,12 @@ class ValeurIndicateurAdminForm(forms.ModelForm):
                     date=donnees.get("date"),
                     source=donnees.get("source"),
                 )
-            except indicateurs.ErreurIndicateur as exc:
+            except Invalide as exc:
                 raise ValidationError(
-                    {exc.champ if exc.champ in self.fields else NON_FIELD_ERRORS: exc.message}
+                    {
+                        champ if champ in self.fields else NON_FIELD_ERRORS: messages
+                        for champ, messages in exc.erreurs.items()
+                    }
                 ) from exc
         return donnees
 

@@ -18,8 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from config.format_fr import format_euros
-from config.format_fr import nombre as _nombre
+from socle.format_fr import format_euros
+from socle.format_fr import nombre as _nombre
 
 BLEU_FRANCE = "#000091"
 BLEU_FRANCE_525 = "#6a6af4"

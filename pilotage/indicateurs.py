@@ -21,10 +21,11 @@ from django.utils import timezone
 
 from comptes import audit
 from comptes.models import Action
-from config.format_fr import format_euros
 from pilotage import permissions
 from pilotage.graphiques import nombre_decimal
 from pilotage.models import Indicateur, Unite, ValeurIndicateur
+from socle.erreurs import Invalide, Refus
+from socle.format_fr import format_euros
 
 SOURCE_DEMO = "Données de démonstration fictives"
 DATE_DEMO = datetime.date(2021, 6, 30)
@@ -38,19 +39,6 @@ MESSAGE_SANS_SOURCE = (
     "Indiquez la source de la valeur (rapport, tableau de suivi, opérateur…) : "
     "une valeur sans source ne peut pas être enregistrée."
 )
-
-
-class ErreurIndicateur(Exception):
-    """Refus métier, avec un message en français ; `champ` désigne la saisie en cause."""
-
-    def __init__(self, message: str, champ: str | None = None):
-        self.message = message
-        self.champ = champ
-        super().__init__(message)
-
-
-class PermissionRefusee(ErreurIndicateur):
-    pass
 
 
 @dataclass(frozen=True)
@@ -258,34 +246,34 @@ def avancements(indicateurs) -> list[Avancement]:
 def _verifier_droit(auteur) -> None:
     decision = permissions.peut_saisir_indicateur(auteur)
     if not decision:
-        raise PermissionRefusee(decision.raison)
+        raise Refus(decision.raison)
 
 
 def valider_valeur(
     *, indicateur: Indicateur, valeur, date: datetime.date | None, source: str | None
 ) -> tuple[Decimal, datetime.date, str]:
-    """Vérifie une saisie ; rend (valeur, date, source) nettoyées ou lève `ErreurIndicateur`."""
+    """Vérifie une saisie ; rend (valeur, date, source) nettoyées ou lève `Invalide`."""
     if date is None:
-        raise ErreurIndicateur(MESSAGE_SANS_DATE, champ="date")
+        raise Invalide(MESSAGE_SANS_DATE, champ="date")
     if not isinstance(date, datetime.date):
-        raise ErreurIndicateur("La date de la mesure n'est pas une date valide.", champ="date")
+        raise Invalide("La date de la mesure n'est pas une date valide.", champ="date")
     if date > timezone.localdate():
-        raise ErreurIndicateur("La date de la mesure ne peut pas être dans le futur.", champ="date")
+        raise Invalide("La date de la mesure ne peut pas être dans le futur.", champ="date")
     source = (source or "").strip()
     if not source:
-        raise ErreurIndicateur(MESSAGE_SANS_SOURCE, champ="source")
+        raise Invalide(MESSAGE_SANS_SOURCE, champ="source")
     if valeur is None or valeur == "":
-        raise ErreurIndicateur("Indiquez la valeur mesurée.", champ="valeur")
+        raise Invalide("Indiquez la valeur mesurée.", champ="valeur")
     try:
         valeur = Decimal(str(valeur))
     except (InvalidOperation, ValueError) as exc:
-        raise ErreurIndicateur("La valeur doit être un nombre.", champ="valeur") from exc
+        raise Invalide("La valeur doit être un nombre.", champ="valeur") from exc
     if not valeur.is_finite() or valeur < 0:
-        raise ErreurIndicateur("La valeur doit être un nombre positif ou nul.", champ="valeur")
+        raise Invalide("La valeur doit être un nombre positif ou nul.", champ="valeur")
     if valeur > VALEUR_MAX:
-        raise ErreurIndicateur("La valeur est trop grande.", champ="valeur")
+        raise Invalide("La valeur est trop grande.", champ="valeur")
     if indicateur.unite == Unite.POURCENTAGE and valeur > CENT:
-        raise ErreurIndicateur("Une part ne dépasse pas 100 %.", champ="valeur")
+        raise Invalide("Une part ne dépasse pas 100 %.", champ="valeur")
     return valeur.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), date, source[:300]
 
 
@@ -303,7 +291,7 @@ def enregistrer_valeur(
     try:
         indicateur = Indicateur.objects.get(pk=indicateur_id)
     except Indicateur.DoesNotExist as exc:
-        raise ErreurIndicateur("Cet indicateur n'existe pas.", champ="indicateur") from exc
+        raise Invalide("Cet indicateur n'existe pas.", champ="indicateur") from exc
     valeur, date, source = valider_valeur(
         indicateur=indicateur, valeur=valeur, date=date, source=source
     )

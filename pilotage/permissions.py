@@ -5,14 +5,9 @@ ici, les questions que posent les pages.
 """
 
 from comptes.models import Role
-from comptes.scoping import portee_de
-from projets.permissions import OUI, Decision
-
-SANS_PROFIL = "Vous n'avez pas de profil sur le portail : contactez l'équipe nationale."
-
-
-def _non(raison: str) -> Decision:
-    return Decision(False, raison)
+from comptes.scoping import SANS_PROFIL, a_un_profil, portee_de
+from socle.decisions import OUI, Decision
+from socle.decisions import non as _non
 
 
 def peut_voir_tableau_national(user) -> Decision:
@@ -49,9 +44,7 @@ def peut_voir_region(user, code_region: str) -> Decision:
 
 def peut_voir_indicateurs(user) -> Decision:
     """Les indicateurs du programme sont publics pour tout agent doté d'un profil."""
-    if portee_de(user).aucune:
-        return _non(SANS_PROFIL)
-    return OUI
+    return a_un_profil(user)
 
 
 def peut_saisir_indicateur(user) -> Decision:

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from comptes.scoping import portee_de
 from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Niveau, Totaux
+from projets.selectors import pour_liste, projets_visibles_par
 
 _NON_FOURNI = object()
 
@@ -146,3 +147,31 @@ def tableau_de_bord(user, *, dispositif: str = "", annee: int | None = None) -> 
         annee=annee,
         donnees_au=DonneesAu.de(next(iter(national + regions), None)),
     )
+
+
+NB_PROJETS_DU_TERRITOIRE = 10
+
+
+def chiffres_du_territoire(territoire, user) -> dict:
+    """La section « Chiffres et projets » de la page d'un territoire (`pilotage/_territoire.html`).
+
+    Un visiteur anonyme (ou sans profil) ne voit rien de plus. Un agent voit la ligne de
+    totaux du territoire si elle est dans son périmètre (`totaux_visibles_par`), et les
+    dix derniers projets du territoire qu'il peut voir (`projets_visibles_par`) : deux
+    requêtes, quel que soit le nombre de projets.
+    """
+    if portee_de(user).aucune:
+        return {"visible": False}
+    ligne = totaux(Niveau.TERRITOIRE, territoire.code, user=user)
+    projets = list(
+        pour_liste(projets_visibles_par(user).filter(territoire_id=territoire.code)).order_by(
+            "-updated_at", "-id"
+        )[:NB_PROJETS_DU_TERRITOIRE]
+    )
+    return {
+        "visible": True,
+        "territoire": territoire,
+        "ligne": ligne,
+        "projets": projets,
+        "nb_projets_max": NB_PROJETS_DU_TERRITOIRE,
+    }

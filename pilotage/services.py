@@ -58,15 +58,12 @@ from pilotage.models import (
     TotauxPartiels,
 )
 from projets.models import Projet, Statut
+from socle.models import DemandeRecalcul
 from territoires.models import Perimetre, Region, TerritoireIndustrie
 
 ZERO = Decimal("0.00")
 CENTIME = Decimal("0.01")
 
-# Les brouillons ne sont pas des projets déposés : ils ne comptent que par statut.
-# Tous les projets comptent, brouillons compris : le programme annonce « 1 600 projets »
-# à tous les stades de maturité.
-STATUTS_NON_DEPOSES: frozenset[str] = frozenset()
 # Un projet en brouillon, non retenu ou abandonné n'apporte ni investissement ni emplois.
 STATUTS_HORS_SOMMES = frozenset({Statut.BROUILLON, Statut.NON_RETENU, Statut.ABANDONNE})
 
@@ -223,8 +220,9 @@ class _Ligne:
     ) -> None:
         par_statut = self.par_statut
         par_statut[statut] = par_statut.get(statut, 0) + nombre
-        if statut not in STATUTS_NON_DEPOSES:
-            self.par_enjeu[enjeu] = self.par_enjeu.get(enjeu, 0) + nombre
+        # Tous les projets comptent par enjeu, brouillons compris : le programme annonce
+        # « 1 600 projets » à tous les stades de maturité.
+        self.par_enjeu[enjeu] = self.par_enjeu.get(enjeu, 0) + nombre
         if statut not in STATUTS_HORS_SOMMES:
             self.investissement += investissement
             self.emplois_crees += crees
@@ -372,8 +370,36 @@ class Rapport:
 
 
 def recalculer_tout(*, progression: Callable[[str], None] | None = None) -> Rapport:
-    """Recalcule tous les périmètres ; idempotent (seul `calcule_le` change)."""
-    return _recalculer(_Portee(), progression=progression)
+    """Recalcule tous les périmètres ; idempotent (seul `calcule_le` change).
+
+    Les demandes de recalcul déjà inscrites sont couvertes : elles sont effacées dans la
+    même transaction.
+    """
+    with transaction.atomic():
+        derniere = DemandeRecalcul.objects.order_by("-pk").values_list("pk", flat=True).first()
+        rapport = _recalculer(_Portee(), progression=progression)
+        if derniere is not None:
+            DemandeRecalcul.objects.filter(pk__lte=derniere).delete()
+    return rapport
+
+
+def recalculer_les_demandes() -> Rapport | None:
+    """Recalcule les périmètres des demandes en attente (`socle.recalcul`), puis les efface.
+
+    Tout se passe dans une transaction : un worker tué en chemin laisse les demandes en
+    attente et les totaux précédents ; la tâche suivante les reprend. Deux workers ne
+    traitent pas les mêmes demandes (verrou de ligne, lignes verrouillées sautées).
+    """
+    with transaction.atomic():
+        demandes = list(DemandeRecalcul.objects.select_for_update(skip_locked=True).order_by("pk"))
+        if not demandes:
+            return None
+        rapport = recalculer_perimetres(
+            territoires={t for d in demandes for t in d.territoires},
+            regions={r for d in demandes for r in d.regions},
+        )
+        DemandeRecalcul.objects.filter(pk__in=[d.pk for d in demandes]).delete()
+    return rapport
 
 
 def recalculer_perimetres(
@@ -820,7 +846,7 @@ def _chiffres(cle: Cle, ligne: _Ligne, ref: _Referentiel) -> dict:
         code_region=code_region,
         nb_territoires=nb_territoires,
         nb_intercommunalites=nb_epci,
-        nb_projets=sum(n for s, n in par_statut.items() if s not in STATUTS_NON_DEPOSES),
+        nb_projets=sum(par_statut.values()),
         nb_projets_par_statut=par_statut,
         nb_projets_par_enjeu=_sans_zeros(ligne.par_enjeu),
         nb_engagements=ligne.nb_engagements,

@@ -1,7 +1,8 @@
 """Tâches Celery du pilotage : de minces enveloppes autour de `pilotage.services`.
 
-Les autres applications programment le recalcul incrémental par son nom
-(`config.celery.TACHE_RECALCUL_PERIMETRES`), après validation de leur transaction.
+Les écritures demandent le recalcul par `socle.recalcul.demander_recalcul` : une
+ligne de demande dans leur transaction, puis la tâche `pilotage.recalculer_demandes`
+envoyée par son nom après validation.
 
 Un recalcul est idempotent et remplace les totaux dans une seule transaction :
 une tâche interrompue (worker tué, base indisponible) laisse les chiffres
@@ -37,3 +38,10 @@ def recalculer_perimetres(*, territoires: list[str] = (), regions: list[str] = (
 def recalculer_tout() -> dict:
     """Recalcule les totaux de tous les périmètres (chaque nuit, ou à la demande)."""
     return services.recalculer_tout().resume()
+
+
+@shared_task(name="pilotage.recalculer_demandes", soft_time_limit=60, time_limit=90, **REPRISES)
+def recalculer_demandes() -> dict | None:
+    """Recalcule les périmètres des demandes en attente et les efface."""
+    rapport = services.recalculer_les_demandes()
+    return rapport.resume() if rapport else None

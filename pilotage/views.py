@@ -3,7 +3,7 @@
 Les pages ne lisent que les lignes de totaux précalculées (`selectors.totaux_visibles_par`)
 et les indicateurs : leur nombre de requêtes ne dépend pas du nombre de projets.
 Chaque tableau de la page est décrit une fois (`Tableau`) et sert à la fois à la page
-et à son export (`?format=xlsx&table=regions`, mêmes filtres, par `config.exports`).
+et à son export (`?format=xlsx&table=regions`, mêmes filtres, par `socle.exports`).
 """
 
 from collections.abc import Callable, Iterator
@@ -20,13 +20,14 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from comptes.scoping import portee_de
-from config import exports
-from config.exports import TypeColonne
-from config.format_fr import format_euros
-from config.format_fr import nombre as format_nombre
 from pilotage import graphiques, indicateurs, permissions, selectors
 from pilotage.forms import FiltreTableauForm, ValeurIndicateurForm
 from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Indicateur, Niveau, Totaux
+from socle import exports
+from socle.exports import TypeColonne
+from socle.format_fr import format_euros
+from socle.format_fr import nombre as format_nombre
+from socle.pages import erreurs_metier
 
 FONDS_ACCELERATION = "fonds-acceleration"
 T = TypeColonne
@@ -818,7 +819,7 @@ def saisir_valeur(request):
         )
     form = ValeurIndicateurForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with erreurs_metier(request, form) as resultat:
             valeur = indicateurs.enregistrer_valeur(
                 indicateur_id=form.cleaned_data["indicateur"].pk,
                 auteur=request.user,
@@ -826,9 +827,7 @@ def saisir_valeur(request):
                 date=form.cleaned_data["date"],
                 source=form.cleaned_data["source"],
             )
-        except indicateurs.ErreurIndicateur as exc:
-            form.add_error(exc.champ if exc.champ in form.fields else None, exc.message)
-        else:
+        if resultat.ok:
             messages.success(
                 request,
                 f"Valeur enregistrée pour « {valeur.indicateur.libelle} » : "

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 
 from comptes.scoping import est_national
-from config.admin import LectureSeule
 from projets.models import Avis, Entreprise, Evenement, Projet
 from projets.selectors import projets_visibles_par
+from socle.administration import LectureSeule
 
 
 class AvisInline(LectureSeule, admin.TabularInline):

@@ -8,8 +8,8 @@ en colonnes.
 from django.db.models import QuerySet
 from django.http import HttpResponse
 
-from config.exports import Colonne, TypeColonne, reponse_export
 from projets.models import Enjeu, Filiere, Projet, SensAvis, Statut, Taille
+from socle.exports import Colonne, TypeColonne, reponse_export
 
 TITRE = "Projets"
 TAILLE_LOT = 2000  # lignes lues à la fois (curseur côté serveur sous PostgreSQL)
@@ -82,7 +82,7 @@ def lignes_projets(qs: QuerySet[Projet]):
 def exporter_projets(qs: QuerySet[Projet], format: str) -> HttpResponse:
     """Le fichier des projets de `qs` (déjà restreinte au périmètre de l'utilisateur).
 
-    `format` vaut « csv » ou « xlsx » ; tout autre format lève `config.exports.FormatInconnu`.
+    `format` vaut « csv » ou « xlsx » ; tout autre format lève `socle.exports.FormatInconnu`.
     """
     return reponse_export(
         format=format, titre=TITRE, colonnes=COLONNES, lignes=lignes_projets(qs), nom="projets"

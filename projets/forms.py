@@ -1,3 +1,10 @@
+"""Formulaires des projets : ils lisent la saisie (texte à la française), sans règle.
+
+Les règles d'un projet sont dans `projets.saisie` : `ProjetForm` ne fait que lire ses
+champs en valeurs typées (`saisie()`), et rapporter les erreurs de `saisie.valider`
+à leurs champs, avec les mêmes mots que l'API et l'import de tableurs.
+"""
+
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -5,27 +12,19 @@ from django import forms
 from django.db.models import Exists, OuterRef
 
 from comptes.scoping import portee_de
-from projets.models import MONTANT_MAX, Enjeu, Filiere, SensAvis, Taille
-from territoires.models import Commune, TerritoireIndustrie
-from territoires.validators import valider_siren, valider_siret
+from projets import saisie
+from projets.models import Enjeu, Filiere, SensAvis, Taille
+from projets.saisie import LIBELLES, SaisieInvalide, SaisieProjet
+from territoires.models import TerritoireIndustrie
 
 
 class MontantField(forms.DecimalField):
     """Un montant en euros saisi à la française : « 1 500 000,50 » ou « 1500000.50 »."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal("0"))
-        kwargs.setdefault("max_value", MONTANT_MAX)
         kwargs.setdefault(
             "error_messages",
-            {
-                "invalid": "Saisissez un montant en euros, par exemple 1 500 000,00.",
-                "min_value": "Le montant ne peut pas être négatif.",
-                "max_value": "Ce montant dépasse 10 milliards d'euros : vérifiez la saisie.",
-                "max_decimal_places": "Au plus deux chiffres après la virgule (centimes).",
-            },
+            {"invalid": "Saisissez un montant en euros, par exemple 1 500 000,00."},
         )
         super().__init__(**kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
@@ -63,127 +62,155 @@ def territoires_saisissables(user):
     return qs
 
 
+def _obligatoire(champ: forms.Field) -> forms.Field:
+    """Un champ que la saisie exige : marqué d'un astérisque, vérifié par `saisie.valider`."""
+    champ.obligatoire = True
+    return champ
+
+
+def _liste(libelle, choix, vide: str) -> forms.CharField:
+    """Une liste déroulante dont la valeur est vérifiée par la saisie, pas par le champ."""
+    return _obligatoire(
+        forms.CharField(
+            label=libelle, required=False, widget=forms.Select(choices=[("", vide), *choix])
+        )
+    )
+
+
 class ProjetForm(forms.Form):
-    intitule = forms.CharField(label="Intitulé du projet", max_length=200)
+    intitule = _obligatoire(
+        forms.CharField(
+            label=LIBELLES["intitule"],
+            required=False,
+            widget=forms.TextInput(attrs={"maxlength": saisie.INTITULE_MAX}),
+        )
+    )
     description = forms.CharField(
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    territoire = forms.ModelChoiceField(
-        label="Territoire d'industrie",
-        queryset=TerritoireIndustrie.objects.none(),
-        empty_label="Choisir un territoire",
-        error_messages={
-            "invalid_choice": "Ce territoire n'existe pas ou n'est pas de votre région."
-        },
+    territoire = _liste(LIBELLES["territoire"], [], "Choisir un territoire")
+    commune = _obligatoire(
+        forms.CharField(
+            label="Commune du site (code INSEE)",
+            required=False,
+            help_text="Code INSEE à 5 caractères, par exemple 74081 pour Cluses.",
+        )
     )
-    commune = forms.CharField(
-        label="Commune du site (code INSEE)",
-        max_length=5,
-        help_text="Code INSEE à 5 caractères, par exemple 74081 pour Cluses.",
+    porteur_raison_sociale = _obligatoire(
+        forms.CharField(label="Raison sociale du porteur", required=False)
     )
-    porteur_raison_sociale = forms.CharField(label="Raison sociale du porteur", max_length=200)
-    porteur_siren = forms.CharField(
-        label="SIREN du porteur", max_length=9, help_text="9 chiffres, sans espace."
+    porteur_siren = _obligatoire(
+        forms.CharField(
+            label="SIREN du porteur", required=False, help_text="9 chiffres, sans espace."
+        )
     )
-    porteur_taille = forms.ChoiceField(label="Taille de l'entreprise", choices=Taille.choices)
+    porteur_taille = _liste("Taille de l'entreprise", Taille.choices, "Choisir une taille")
     siret = forms.CharField(
         label="SIRET de l'établissement",
-        max_length=14,
         required=False,
         help_text="Facultatif : 14 chiffres, commençant par le SIREN.",
     )
-    enjeu = forms.ChoiceField(label="Enjeu", choices=Enjeu.choices)
-    filiere = forms.ChoiceField(label="Filière", choices=Filiere.choices)
-    annee = forms.IntegerField(
-        label="Année de programmation",
-        min_value=2018,
-        max_value=2030,
-        error_messages={
-            "min_value": "L'année doit être comprise entre 2018 et 2030.",
-            "max_value": "L'année doit être comprise entre 2018 et 2030.",
-        },
+    enjeu = _liste(LIBELLES["enjeu"], Enjeu.choices, "Choisir un enjeu")
+    filiere = _liste(LIBELLES["filiere"], Filiere.choices, "Choisir une filière")
+    annee = _obligatoire(
+        forms.IntegerField(
+            label=LIBELLES["annee"],
+            required=False,
+            widget=forms.NumberInput(attrs={"min": saisie.ANNEE_MIN, "max": saisie.ANNEE_MAX}),
+        )
     )
-    montant_investissement = MontantField(label="Investissement productif (€)")
-    aide_sollicitee = MontantField(label="Aide sollicitée (€)")
-    emplois_crees = forms.IntegerField(
-        label="Emplois créés",
-        min_value=0,
-        max_value=100_000,
-        error_messages={"min_value": "Le nombre d'emplois ne peut pas être négatif."},
+    montant_investissement = _obligatoire(
+        MontantField(label=LIBELLES["montant_investissement"], required=False)
     )
-    emplois_maintenus = forms.IntegerField(
-        label="Emplois maintenus",
-        min_value=0,
-        max_value=100_000,
-        error_messages={"min_value": "Le nombre d'emplois ne peut pas être négatif."},
+    aide_sollicitee = _obligatoire(MontantField(label=LIBELLES["aide_sollicitee"], required=False))
+    emplois_crees = _obligatoire(
+        forms.IntegerField(
+            label=LIBELLES["emplois_crees"],
+            required=False,
+            widget=forms.NumberInput(attrs={"min": 0}),
+        )
     )
-    date_debut = forms.DateField(
-        label="Début des travaux", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    emplois_maintenus = _obligatoire(
+        forms.IntegerField(
+            label=LIBELLES["emplois_maintenus"],
+            required=False,
+            widget=forms.NumberInput(attrs={"min": 0}),
+        )
     )
-    date_fin = forms.DateField(
-        label="Fin prévue", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    date_debut = _obligatoire(
+        forms.DateField(
+            label=LIBELLES["date_debut"],
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        )
+    )
+    date_fin = _obligatoire(
+        forms.DateField(
+            label=LIBELLES["date_fin"],
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        )
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territoire"].queryset = territoires_saisissables(user)
+        self.fields["territoire"].widget.choices = [
+            ("", "Choisir un territoire"),
+            *((t.code, str(t)) for t in territoires_saisissables(user)),
+        ]
 
-    def clean_porteur_siren(self):
-        valeur = self.cleaned_data["porteur_siren"].replace(" ", "")
-        valider_siren(valeur)
-        return valeur
+    def saisie(self) -> SaisieProjet:
+        """Les valeurs lues, typées ; `None` pour un champ vide ou illisible."""
+        donnees = getattr(self, "cleaned_data", {})
 
-    def clean_siret(self):
-        valeur = self.cleaned_data["siret"].replace(" ", "")
-        if valeur:
-            valider_siret(valeur)
-        return valeur
+        def texte(champ):
+            valeur = (donnees.get(champ) or "").strip()
+            return valeur or None
 
-    def clean_commune(self):
-        code = self.cleaned_data["commune"].strip().upper()
-        try:
-            return Commune.objects.select_related("departement").get(code_insee=code)
-        except Commune.DoesNotExist as exc:
-            raise forms.ValidationError(f"Aucune commune n'a le code INSEE « {code} ».") from exc
+        def code(champ):
+            valeur = texte(champ)
+            return valeur.replace(" ", "").upper() if valeur else None
+
+        return SaisieProjet(
+            intitule=texte("intitule"),
+            description=(donnees.get("description") or "").strip(),
+            territoire=texte("territoire"),
+            commune=code("commune"),
+            porteur_siren=code("porteur_siren"),
+            porteur_raison_sociale=texte("porteur_raison_sociale"),
+            porteur_taille=texte("porteur_taille"),
+            siret=code("siret") or "",
+            enjeu=texte("enjeu"),
+            filiere=texte("filiere"),
+            annee=donnees.get("annee"),
+            montant_investissement=donnees.get("montant_investissement"),
+            emplois_crees=donnees.get("emplois_crees"),
+            emplois_maintenus=donnees.get("emplois_maintenus"),
+            aide_sollicitee=donnees.get("aide_sollicitee"),
+            date_debut=donnees.get("date_debut"),
+            date_fin=donnees.get("date_fin"),
+        )
 
     def clean(self):
+        """Des champs illisibles : les règles de ce qui a pu être lu, pour tout dire d'un coup.
+
+        Sinon, le service valide la saisie en l'enregistrant (une seule validation).
+        """
         donnees = super().clean()
-        debut, fin = donnees.get("date_debut"), donnees.get("date_fin")
-        if debut and fin and fin < debut:
-            self.add_error("date_fin", "La fin prévue doit être postérieure au début des travaux.")
-        investissement, aide = donnees.get("montant_investissement"), donnees.get("aide_sollicitee")
-        if investissement is not None and aide is not None and aide > investissement:
-            self.add_error(
-                "aide_sollicitee",
-                "L'aide sollicitée ne peut pas dépasser l'investissement productif.",
-            )
-        siren, siret = donnees.get("porteur_siren"), donnees.get("siret")
-        if siren and siret and not siret.startswith(siren):
-            self.add_error("siret", "Le SIRET doit commencer par le SIREN du porteur.")
-        territoire, commune = donnees.get("territoire"), donnees.get("commune")
-        if territoire and commune and not territoire.communes.filter(pk=commune.pk).exists():
-            self.add_error(
-                "commune",
-                f"La commune {commune.nom} ({commune.code_insee}) n'appartient pas au territoire "
-                f"« {territoire.nom} ».",
-            )
+        if self.errors:
+            try:
+                saisie.valider(self.saisie(), deja_en_erreur=self.errors.keys())
+            except SaisieInvalide as exc:
+                for champ, messages in exc.erreurs.items():
+                    for message in messages:
+                        self.add_error(champ if champ in self.fields else None, message)
         return donnees
 
     @classmethod
     def initial_depuis(cls, projet) -> dict:
-        initial = {
-            champ: getattr(projet, champ)
-            for champ in cls.base_fields
-            if champ != "commune" and not champ.startswith("porteur_")
-        }
-        initial.update(
-            commune=projet.commune_id,
-            territoire=projet.territoire_id,
-            porteur_siren=projet.porteur.siren,
-            porteur_raison_sociale=projet.porteur.raison_sociale,
-            porteur_taille=projet.porteur.taille,
-        )
+        initial = saisie.saisie_du_projet(projet).__dict__.copy()
+        initial["version"] = projet.version
         return initial
 
 
@@ -202,15 +229,6 @@ class AvisForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Obligatoire pour un avis défavorable : il sera le motif communiqué.",
     )
-
-    def clean(self):
-        donnees = super().clean()
-        if (
-            donnees.get("sens") == SensAvis.DEFAVORABLE
-            and not donnees.get("commentaire", "").strip()
-        ):
-            self.add_error("commentaire", "Un avis défavorable doit être motivé.")
-        return donnees
 
 
 class AvisEnLotForm(AvisForm):

@@ -33,8 +33,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from projets import permissions
-from projets.models import MONTANT_MAX, Enjeu, Filiere, Projet, Statut, Taille, TypeEvenement
-from projets.services import CHAMPS_SAISIS, ErreurProjet, TransitionRefusee, creer_projet
+from projets.models import Enjeu, Filiere, Projet, Statut, Taille, TypeEvenement
+from projets.saisie import MONTANT_MAX, SaisieProjet
+from projets.services import creer_projet
+from socle.erreurs import ErreurMetier, Invalide
 from territoires.models import Commune, TerritoireIndustrie
 from territoires.validators import normaliser, valider_siren, valider_siret
 
@@ -799,27 +801,23 @@ def _messages_de(exc: ValidationError) -> list[tuple[str, str]]:
 
 def _enregistrer(numero: int, valeurs: dict, auteur, referentiel, rapport) -> Projet | None:
     """`creer_projet` dans un point de sauvegarde : une ligne refusée n'écrit rien."""
-    donnees = {champ: valeurs[champ] for champ in CHAMPS_SAISIS if champ in valeurs}
-    donnees["territoire"] = referentiel.territoires[valeurs["territoire"]]
-    donnees["commune"] = referentiel.communes[valeurs["commune"]]
-    donnees.setdefault("description", "")
-    donnees.setdefault("siret", "")
-    for champ in ("porteur_siren", "porteur_raison_sociale", "porteur_taille"):
-        donnees[champ] = valeurs[champ]
+    saisie = SaisieProjet.depuis(valeurs)
     try:
         with transaction.atomic():
             return creer_projet(
                 auteur=auteur,
-                donnees=donnees,
+                saisie=saisie.avec(description=saisie.description or "", siret=saisie.siret or ""),
                 deposer=valeurs.get("deposer", False),
                 source=TypeEvenement.IMPORT,
             )
     except ValidationError as exc:
         for colonne, message in _messages_de(exc):
             rapport.ajouter(numero, colonne, message)
-    except TransitionRefusee as exc:
-        rapport.ajouter(numero, "deposer", exc.message)
-    except ErreurProjet as exc:
+    except Invalide as exc:
+        for champ, messages in exc.erreurs.items():
+            for message in messages:
+                rapport.ajouter(numero, "deposer" if champ == "vers" else champ, message)
+    except ErreurMetier as exc:
         rapport.ajouter(numero, "", exc.message)
     except DatabaseError as exc:
         rapport.ajouter(numero, "", f"Enregistrement refusé par la base de données ({exc}).")

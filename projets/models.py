@@ -1,28 +1,13 @@
 """Projets industriels des Territoires d'industrie, leurs avis et leur historique."""
 
-from decimal import Decimal
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from territoires.validators import valider_siren, valider_siret
-
-MONTANT_MAX = Decimal("10000000000.00")  # 10 Md€ : au-delà, une erreur de saisie
-MESSAGE_AIDE = "L'aide sollicitée ne peut pas dépasser l'investissement productif."
-MESSAGE_DATES = "La fin prévue doit être postérieure au début des travaux."
-
 
 def champ_montant(verbose_name, **kwargs):
-    return models.DecimalField(
-        verbose_name,
-        max_digits=14,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MONTANT_MAX)],
-        **kwargs,
-    )
+    """Un montant en euros, au centime. Ses règles de saisie sont dans `projets.saisie`."""
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
 class Taille(models.TextChoices):
@@ -34,7 +19,7 @@ class Taille(models.TextChoices):
 class Entreprise(models.Model):
     """Porteur d'un projet. Une entreprise de démonstration est marquée `fictive`."""
 
-    siren = models.CharField("SIREN", max_length=9, unique=True, validators=[valider_siren])
+    siren = models.CharField("SIREN", max_length=9, unique=True)
     raison_sociale = models.CharField("raison sociale", max_length=200)
     taille = models.CharField("taille", max_length=3, choices=Taille.choices)
     fictive = models.BooleanField(
@@ -105,6 +90,10 @@ class SensAvis(models.TextChoices):
 class Projet(models.Model):
     """Un projet industriel porté par une entreprise dans un Territoire d'industrie.
 
+    Les règles de saisie (champs obligatoires, montants, dates, commune du territoire…)
+    sont dans `projets.saisie` ; la base garantit les invariants d'une ligne (montants
+    positifs, aide au plus égale à l'investissement, dates ordonnées, statut connu).
+
     `region` et `departement` sont ceux de la commune du site ; ils sont fixés
     par le service d'écriture et servent au périmètre des agents et aux filtres.
     `avis_etat` et `avis_region` recopient l'avis en cours de chaque côté.
@@ -145,22 +134,13 @@ class Projet(models.Model):
     porteur = models.ForeignKey(
         Entreprise, on_delete=models.PROTECT, related_name="projets", verbose_name="porteur"
     )
-    siret = models.CharField(
-        "SIRET de l'établissement", max_length=14, blank=True, validators=[valider_siret]
-    )
+    siret = models.CharField("SIRET de l'établissement", max_length=14, blank=True)
     enjeu = models.CharField("enjeu", max_length=10, choices=Enjeu.choices)
     filiere = models.CharField("filière", max_length=20, choices=Filiere.choices)
-    annee = models.PositiveSmallIntegerField(
-        "année de programmation",
-        validators=[MinValueValidator(2018), MaxValueValidator(2030)],
-    )
+    annee = models.PositiveSmallIntegerField("année de programmation")
     montant_investissement = champ_montant("investissement productif (€)")
-    emplois_crees = models.PositiveIntegerField(
-        "emplois créés", validators=[MaxValueValidator(100_000)]
-    )
-    emplois_maintenus = models.PositiveIntegerField(
-        "emplois maintenus", validators=[MaxValueValidator(100_000)]
-    )
+    emplois_crees = models.PositiveIntegerField("emplois créés")
+    emplois_maintenus = models.PositiveIntegerField("emplois maintenus")
     aide_sollicitee = champ_montant("aide sollicitée (€)")
     date_debut = models.DateField("début des travaux")
     date_fin = models.DateField("fin prévue")
@@ -247,19 +227,6 @@ class Projet(models.Model):
 
     def __str__(self):
         return self.intitule
-
-    def clean(self):
-        """Les règles entre champs, vérifiées en Python (la base les garantit aussi)."""
-        erreurs = {}
-        investissement, aide = self.montant_investissement, self.aide_sollicitee
-        if investissement is not None and aide is not None and aide > investissement:
-            erreurs["aide_sollicitee"] = MESSAGE_AIDE
-        if self.date_debut and self.date_fin and self.date_fin < self.date_debut:
-            erreurs["date_fin"] = MESSAGE_DATES
-        if self.siret and self.porteur_id and not self.siret.startswith(self.porteur.siren):
-            erreurs["siret"] = "Le SIRET doit commencer par le SIREN du porteur."
-        if erreurs:
-            raise ValidationError(erreurs)
 
 
 class Avis(models.Model):

@@ -4,28 +4,12 @@ Pages, exports, API et administration posent leurs questions ici ; la
 visibilité (quels projets existent pour quelqu'un) est dans `selectors.py`.
 """
 
-from dataclasses import dataclass
-
 from comptes.models import Role
-from comptes.scoping import Portee, portee_de
+from comptes.scoping import SANS_PROFIL, Portee, a_un_profil, portee_de
 from projets import workflow
 from projets.models import Cote, Projet, Statut
-
-
-@dataclass(frozen=True)
-class Decision:
-    ok: bool
-    raison: str = ""
-
-    def __bool__(self):
-        return self.ok
-
-
-OUI = Decision(True)
-
-
-def _non(raison: str) -> Decision:
-    return Decision(False, raison)
+from socle.decisions import OUI, Decision
+from socle.decisions import non as _non
 
 
 def dans_le_perimetre(portee: Portee, *, region_code: str, departement_code: str) -> bool:
@@ -47,7 +31,7 @@ def voit_les_brouillons(portee: Portee) -> bool:
 def peut_voir(user, projet: Projet) -> Decision:
     portee = portee_de(user)
     if portee.aucune:
-        return _non("Vous n'avez pas de profil sur le portail.")
+        return _non(SANS_PROFIL)
     if not dans_le_perimetre(
         portee, region_code=projet.region_id, departement_code=projet.departement_id
     ):
@@ -85,21 +69,11 @@ def peut_modifier(user, projet: Projet) -> Decision:
 
 
 def peut_transitionner(user, projet: Projet, vers: str) -> Decision:
+    """Le rôle et le périmètre de l'agent (le cycle de vie : `workflow.transition_permise`)."""
     if not peut_voir(user, projet):
         return _non("Ce projet n'est pas dans votre périmètre.")
-    roles = workflow.TRANSITIONS_MANUELLES.get((projet.statut, vers))
-    if roles is None:
-        if (projet.statut, vers) in workflow.TRANSITIONS_AUTOMATIQUES:
-            return _non(
-                "Ce changement de statut résulte des avis ou d'un engagement de crédits ; "
-                "il ne se demande pas directement."
-            )
-        return _non(
-            f"Un projet « {projet.get_statut_display().lower()} » ne peut pas passer "
-            f"à « {Statut(vers).label.lower() if vers in Statut.values else vers} »."
-        )
-    portee = portee_de(user)
-    if portee.role not in roles:
+    roles = workflow.TRANSITIONS_MANUELLES.get((projet.statut, vers), ())
+    if portee_de(user).role not in roles:
         return _non("Votre rôle ne permet pas ce changement de statut.")
     return OUI
 
@@ -141,9 +115,7 @@ def peut_donner_avis(user, projet: Projet) -> Decision:
 
 
 def peut_lister(user) -> Decision:
-    if portee_de(user).aucune:
-        return _non("Vous n'avez pas de profil sur le portail : contactez l'équipe nationale.")
-    return OUI
+    return a_un_profil(user)
 
 
 def peut_importer(user) -> Decision:

@@ -30,6 +30,22 @@ def projets_visibles_par(user) -> QuerySet[Projet]:
     return qs
 
 
+def nb_brouillons_hors_liste(user) -> int:
+    """Les brouillons du périmètre qu'un agent ne voit pas (conseil régional, ministère).
+
+    Les tableaux de bord comptent les projets à tous les stades, brouillons compris ; la
+    liste dit combien lui en manquent, pour que son total rejoigne le leur. Une requête
+    de comptage sur l'index (région, statut) : son coût ne suit pas le nombre de projets.
+    """
+    portee = portee_de(user)
+    if portee.aucune or voit_les_brouillons(portee):
+        return 0
+    qs = Projet.objects.filter(statut=Statut.BROUILLON)
+    if portee.regionale:
+        qs = qs.filter(region_id=portee.region_code)
+    return qs.count()
+
+
 def projets_masques_dans_la_region(user) -> QuerySet[Projet]:
     """Les projets de la région d'un agent régional qu'il ne voit pas (journal d'audit)."""
     portee = portee_de(user)

@@ -1,20 +1,22 @@
 """Toutes les écritures sur les projets et leurs avis.
 
-Chaque fonction prend des arguments nommés, vérifie la permission, écrit dans une
-transaction, trace l'événement (qui, quand, quoi) et programme, après validation,
-le recalcul des totaux des périmètres touchés.
+Chaque fonction prend des arguments nommés, vérifie les règles (`saisie.valider`) et
+la permission (`permissions`), écrit dans une transaction, trace l'événement (qui,
+quand, quoi) et demande le recalcul des totaux des périmètres touchés
+(`socle.recalcul`). Un refus lève une erreur de `socle.erreurs` : rien n'est écrit.
+
+L'abandon d'un projet qui a reçu des crédits passe par le fonds
+(`fonds.services.abandonner_projet`), qui rend d'abord la part non versée à son
+enveloppe : ce module ne connaît pas les crédits.
 """
 
 import datetime
-from collections.abc import Callable
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from comptes import audit
 from comptes.models import Action
-from config.celery import programmer_recalcul_totaux
 from projets import permissions, workflow
 from projets.models import (
     Avis,
@@ -26,35 +28,19 @@ from projets.models import (
     Statut,
     TypeEvenement,
 )
-from territoires.models import Commune
+from projets.saisie import FACULTATIFS, ProjetValide, Referentiel, SaisieProjet, valider
+from socle.erreurs import Conflit, Invalide, Refus
+from socle.recalcul import demander_recalcul
 
+MESSAGE_VERSION_PERIMEE = (
+    "Ce projet a été modifié par quelqu'un d'autre depuis l'ouverture du formulaire. "
+    "Rechargez la page pour voir la version actuelle ; vos saisies n'ont pas été enregistrées."
+)
 
-class ErreurProjet(Exception):
-    """Refus métier, avec un message en français pour l'utilisateur."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
-
-
-class PermissionRefusee(ErreurProjet):
-    pass
-
-
-class TransitionRefusee(ErreurProjet):
-    pass
-
-
-class ConflitDeVersion(ErreurProjet):
-    """Le projet a changé depuis l'ouverture du formulaire."""
-
-
-# Champs du projet saisis par les agents (hors porteur, décrit à part).
-CHAMPS_SAISIS = [
+# Champs du projet saisis par les agents (le porteur est décrit à part).
+CHAMPS_PROJET = [
     "intitule",
     "description",
-    "territoire",
-    "commune",
     "siret",
     "enjeu",
     "filiere",
@@ -66,17 +52,16 @@ CHAMPS_SAISIS = [
     "date_debut",
     "date_fin",
 ]
-CHAMPS_PORTEUR = ["porteur_siren", "porteur_raison_sociale", "porteur_taille"]
-CHAMPS_SUIVIS = [*CHAMPS_SAISIS, "porteur", "statut", "region", "departement", "epci"]
-
-# Actions exécutées, dans la même transaction, avant l'abandon d'un projet engagé.
-# L'application `fonds` y inscrit la libération des crédits non versés.
-_ACTIONS_AVANT_ABANDON: list[Callable] = []
-
-
-def inscrire_action_avant_abandon(action: Callable) -> None:
-    if action not in _ACTIONS_AVANT_ABANDON:
-        _ACTIONS_AVANT_ABANDON.append(action)
+CHAMPS_SUIVIS = [
+    *CHAMPS_PROJET,
+    "territoire",
+    "commune",
+    "porteur",
+    "statut",
+    "region",
+    "departement",
+    "epci",
+]
 
 
 def _valeur_json(valeur):
@@ -89,41 +74,51 @@ def _valeur_json(valeur):
     return valeur
 
 
-def _programmer_totaux(projet: Projet) -> None:
-    programmer_recalcul_totaux(territoires=[projet.territoire_id], regions=[projet.region_id])
+def _demander_recalcul(projet: Projet) -> None:
+    demander_recalcul(territoires=[projet.territoire_id], regions=[projet.region_id])
 
 
 def _obtenir_entreprise(*, siren: str, raison_sociale: str, taille: str) -> Entreprise:
     entreprise, creee = Entreprise.objects.get_or_create(
         siren=siren, defaults={"raison_sociale": raison_sociale, "taille": taille}
     )
-    if creee:
-        entreprise.full_clean()
-    elif (entreprise.raison_sociale, entreprise.taille) != (raison_sociale, taille):
+    if not creee and (entreprise.raison_sociale, entreprise.taille) != (raison_sociale, taille):
         entreprise.raison_sociale = raison_sociale
         entreprise.taille = taille
-        entreprise.full_clean()
         entreprise.save(update_fields=["raison_sociale", "taille"])
     return entreprise
 
 
-def _situer(projet: Projet) -> None:
-    """Déduit EPCI, département et région de la commune ; vérifie qu'elle est du territoire."""
-    commune: Commune = projet.commune
-    if commune.epci_id is None:
-        raise ValidationError({"commune": "Cette commune n'appartient à aucune intercommunalité."})
-    if not projet.territoire.communes.filter(pk=commune.pk).exists():
-        raise ValidationError(
-            {
-                "commune": (
-                    f"La commune {commune.nom} ({commune.code_insee}) n'appartient pas au "
-                    f"territoire « {projet.territoire.nom} »."
-                )
-            }
+def _exiger(decision) -> None:
+    if not decision:
+        raise Refus(decision.raison)
+
+
+def verifier_creation(
+    *, auteur, saisie: SaisieProjet, referentiel: Referentiel | None = None
+) -> ProjetValide:
+    """Les règles de saisie, puis le périmètre de l'auteur : ce que `creer_projet` vérifie
+    avant d'écrire (l'import d'un tableur le vérifie aussi, ligne à ligne, à blanc)."""
+    valide = valider(saisie, referentiel=referentiel)
+    _exiger(
+        permissions.peut_creer(
+            auteur, region_code=valide.region_id, departement_code=valide.departement_id
         )
-    projet.epci_id = commune.epci_id
-    projet.departement_id = commune.departement_id
-    projet.region_id = commune.departement.region_id
+    )
+    return valide
+
+
+def _placer(projet: Projet, valide: ProjetValide) -> None:
+    for champ in CHAMPS_PROJET:
+        valeur = getattr(valide.saisie, champ)
+        if valeur is None and champ in FACULTATIFS:
+            valeur = ""  # un champ facultatif laissé vide
+        setattr(projet, champ, valeur)
+    projet.territoire = valide.territoire
+    projet.commune = valide.commune
+    projet.epci_id = valide.epci_id
+    projet.departement_id = valide.departement_id
+    projet.region_id = valide.region_id
 
 
 def _evenement(projet, *, type, auteur, commentaire="", avant="", apres="", changements=None):
@@ -139,25 +134,23 @@ def _evenement(projet, *, type, auteur, commentaire="", avant="", apres="", chan
 
 
 @transaction.atomic
-def creer_projet(*, auteur, donnees: dict, deposer: bool = False, source=TypeEvenement.CREATION):
+def creer_projet(
+    *,
+    auteur,
+    saisie: SaisieProjet,
+    deposer: bool = False,
+    source: str = TypeEvenement.CREATION,
+    referentiel: Referentiel | None = None,
+) -> Projet:
     """Crée un projet en brouillon (et le dépose si `deposer`)."""
+    valide = verifier_creation(auteur=auteur, saisie=saisie, referentiel=referentiel)
     porteur = _obtenir_entreprise(
-        siren=donnees["porteur_siren"],
-        raison_sociale=donnees["porteur_raison_sociale"],
-        taille=donnees["porteur_taille"],
+        siren=saisie.porteur_siren,
+        raison_sociale=saisie.porteur_raison_sociale,
+        taille=saisie.porteur_taille,
     )
     projet = Projet(porteur=porteur, cree_par=auteur, statut=Statut.BROUILLON)
-    for champ in CHAMPS_SAISIS:
-        if champ in donnees:
-            setattr(projet, champ, donnees[champ])
-    _situer(projet)
-    decision = permissions.peut_creer(
-        auteur, region_code=projet.region_id, departement_code=projet.departement_id
-    )
-    if not decision:
-        raise PermissionRefusee(decision.raison)
-    # Les contraintes de la base sont reprises par Projet.clean() : pas de requête par règle.
-    projet.full_clean(validate_constraints=False)
+    _placer(projet, valide)
     projet.save()
     audit.tracer(
         objet=projet,
@@ -179,11 +172,11 @@ def creer_projet(*, auteur, donnees: dict, deposer: bool = False, source=TypeEve
     if deposer:
         changer_statut(projet_id=projet.pk, auteur=auteur, vers=Statut.DEPOSE)
         projet.refresh_from_db()
-    _programmer_totaux(projet)
+    _demander_recalcul(projet)
     return projet
 
 
-def _verrouiller(projet_id: int) -> Projet:
+def verrouiller(projet_id: int) -> Projet:
     """La ligne du projet, verrouillée jusqu'à la fin de la transaction ; elle seule.
 
     `of=("self",)` : sans lui, PostgreSQL verrouillerait aussi la ligne du territoire
@@ -191,53 +184,46 @@ def _verrouiller(projet_id: int) -> Projet:
     du même territoire (avis en lot de la préfecture et de la région, engagement et
     abandon) s'attendraient, voire s'interbloqueraient.
     """
-    return (
-        Projet.objects.select_for_update(of=("self",))
-        .select_related("territoire")
-        .get(pk=projet_id)
-    )
+    try:
+        return (
+            Projet.objects.select_for_update(of=("self",))
+            .select_related("territoire", "porteur")
+            .get(pk=projet_id)
+        )
+    except Projet.DoesNotExist as exc:
+        raise Invalide("Projet introuvable.", champ="projet") from exc
 
 
 @transaction.atomic
-def modifier_projet(*, projet_id: int, auteur, donnees: dict, version_attendue: int) -> Projet:
+def modifier_projet(
+    *, projet_id: int, auteur, saisie: SaisieProjet, version_attendue: int
+) -> Projet:
     """Modifie un projet ; refuse si le projet a changé depuis `version_attendue`."""
-    projet = _verrouiller(projet_id)
-    decision = permissions.peut_modifier(auteur, projet)
-    if not decision:
-        raise PermissionRefusee(decision.raison)
+    projet = verrouiller(projet_id)
+    _exiger(permissions.peut_modifier(auteur, projet))
     if projet.version != version_attendue:
-        raise ConflitDeVersion(
-            "Ce projet a été modifié par quelqu'un d'autre depuis l'ouverture du formulaire. "
-            "Rechargez la page pour voir la version actuelle ; vos saisies n'ont pas été "
-            "enregistrées."
-        )
-    anciennes_regions = (projet.territoire_id, projet.region_id)
-    changements = {}
+        raise Conflit(MESSAGE_VERSION_PERIMEE, code="version_perimee")
+    valide = verifier_creation(auteur=auteur, saisie=saisie)
+    avant = audit.instantane(projet, CHAMPS_SUIVIS)
+    anciens_perimetres = (projet.territoire_id, projet.region_id)
+    ancien_porteur = projet.porteur
     porteur = _obtenir_entreprise(
-        siren=donnees.get("porteur_siren", projet.porteur.siren),
-        raison_sociale=donnees.get("porteur_raison_sociale", projet.porteur.raison_sociale),
-        taille=donnees.get("porteur_taille", projet.porteur.taille),
+        siren=saisie.porteur_siren,
+        raison_sociale=saisie.porteur_raison_sociale,
+        taille=saisie.porteur_taille,
     )
-    if porteur.pk != projet.porteur_id:
-        changements["porteur"] = [str(projet.porteur), str(porteur)]
-        projet.porteur = porteur
-    for champ in CHAMPS_SAISIS:
-        if champ not in donnees:
-            continue
-        avant, apres = getattr(projet, champ), donnees[champ]
-        if avant != apres:
-            changements[champ] = [_valeur_json(avant), _valeur_json(apres)]
-            setattr(projet, champ, apres)
+    projet.porteur = porteur
+    _placer(projet, valide)
+    changements = {
+        champ: [_valeur_json(ancien), _valeur_json(nouveau)]
+        for champ, (ancien, nouveau) in audit.differences(
+            avant, audit.instantane(projet, CHAMPS_SUIVIS)
+        ).items()
+    }
     if not changements:
         return projet
-    _situer(projet)
-    decision = permissions.peut_creer(
-        auteur, region_code=projet.region_id, departement_code=projet.departement_id
-    )
-    if not decision:
-        raise PermissionRefusee(decision.raison)
-    # Les contraintes de la base sont reprises par Projet.clean() : pas de requête par règle.
-    projet.full_clean(validate_constraints=False)
+    if "porteur" in changements:
+        changements["porteur"] = [str(ancien_porteur), str(porteur)]
     projet.version += 1
     projet.save()
     _evenement(projet, type=TypeEvenement.MODIFICATION, auteur=auteur, changements=changements)
@@ -248,41 +234,42 @@ def modifier_projet(*, projet_id: int, auteur, donnees: dict, version_attendue: 
         changements=changements,
         region=projet.region_id,
     )
-    _programmer_totaux(projet)
-    if anciennes_regions != (projet.territoire_id, projet.region_id):
-        programmer_recalcul_totaux(
-            territoires=[anciennes_regions[0]], regions=[anciennes_regions[1]]
-        )
+    demander_recalcul(
+        territoires=[projet.territoire_id, anciens_perimetres[0]],
+        regions=[projet.region_id, anciens_perimetres[1]],
+    )
     return projet
 
 
 @transaction.atomic
 def changer_statut(
-    *, projet_id: int, auteur, vers: str, commentaire: str = "", systeme: bool = False
+    *,
+    projet_id: int,
+    auteur,
+    vers: str,
+    commentaire: str = "",
+    systeme: bool = False,
+    credits_liberes: bool = False,
 ) -> Projet:
     """Seul point de passage d'un statut à un autre.
 
     `systeme=True` est réservé aux transitions qui résultent des avis ou d'un
     engagement de crédits : elles ne sont pas soumises au rôle de l'auteur, mais
-    doivent figurer parmi les transitions automatiques.
+    doivent figurer parmi les transitions du cycle de vie. Un projet qui a reçu des
+    crédits ne s'abandonne qu'avec `credits_liberes=True` : seul le fonds, qui les a
+    rendus à l'enveloppe, le dit (`fonds.services.abandonner_projet`).
     """
-    projet = _verrouiller(projet_id)
+    projet = verrouiller(projet_id)
     depuis = projet.statut
-    if systeme:
-        if (depuis, vers) not in workflow.TRANSITIONS_AUTOMATIQUES and (
-            depuis,
-            vers,
-        ) not in workflow.TRANSITIONS_MANUELLES:
-            raise TransitionRefusee(f"Transition impossible de « {depuis} » à « {vers} ».")
-    else:
-        decision = permissions.peut_transitionner(auteur, projet, vers)
-        if not decision:
-            raise TransitionRefusee(decision.raison)
+    if not (decision := workflow.transition_permise(depuis, vers, systeme=systeme)):
+        raise Invalide(decision.raison, champ="vers")
+    if not systeme:
+        _exiger(permissions.peut_transitionner(auteur, projet, vers))
     if vers == Statut.ABANDONNE:
         if not commentaire.strip() and not systeme:
-            raise TransitionRefusee("Indiquez la raison de l'abandon.")
-        for action in _ACTIONS_AVANT_ABANDON:
-            action(projet=projet, auteur=auteur)
+            raise Invalide("Indiquez la raison de l'abandon.", champ="commentaire")
+        if depuis in workflow.STATUTS_AVEC_CREDITS and not credits_liberes:
+            raise Invalide(workflow.MESSAGE_ABANDON_AVEC_CREDITS, champ="vers")
     projet.statut = vers
     if vers == Statut.NON_RETENU:
         projet.motif_non_retenu = commentaire
@@ -303,28 +290,11 @@ def changer_statut(
         apres=vers,
         commentaire=commentaire,
     )
-    _programmer_totaux(projet)
+    _demander_recalcul(projet)
     return projet
 
 
-@transaction.atomic
-def donner_avis(*, projet_id: int, auteur, sens: str, commentaire: str = "") -> Avis:
-    """Enregistre l'avis de l'État ou de la Région (selon le rôle de l'auteur).
-
-    Le projet est verrouillé le temps de l'écriture : deux avis simultanés sur le
-    même projet s'appliquent l'un après l'autre, et la décision (présélection ou
-    non-retenue) est prise sur les deux avis en cours.
-    """
-    projet = _verrouiller(projet_id)
-    decision = permissions.peut_donner_avis(auteur, projet)
-    if not decision:
-        raise PermissionRefusee(decision.raison)
-    if sens not in SensAvis.values:
-        raise ErreurProjet("L'avis doit être « favorable » ou « défavorable ».")
-    commentaire = (commentaire or "").strip()
-    if sens == SensAvis.DEFAVORABLE and not commentaire:
-        raise ErreurProjet("Un avis défavorable doit être motivé : indiquez la raison.")
-    cote = permissions.cote_de(auteur)
+def _desactiver_avis_en_cours(projet: Projet, cote: str, auteur) -> None:
     for ancien in projet.avis.filter(cote=cote, en_cours=True):
         ancien.en_cours = False
         ancien.save(update_fields=["en_cours"])
@@ -335,6 +305,33 @@ def donner_avis(*, projet_id: int, auteur, sens: str, commentaire: str = "") -> 
             changements={"en_cours": [True, False]},
             region=projet.region_id,
         )
+
+
+def _avis_motive(sens: str, commentaire: str) -> str:
+    """Un avis est favorable ou défavorable ; un avis défavorable dit pourquoi."""
+    if sens not in SensAvis.values:
+        raise Invalide("L'avis doit être « favorable » ou « défavorable ».", champ="sens")
+    commentaire = (commentaire or "").strip()
+    if sens == SensAvis.DEFAVORABLE and not commentaire:
+        raise Invalide(
+            "Un avis défavorable doit être motivé : indiquez la raison.", champ="commentaire"
+        )
+    return commentaire
+
+
+@transaction.atomic
+def donner_avis(*, projet_id: int, auteur, sens: str, commentaire: str = "") -> Avis:
+    """Enregistre l'avis de l'État ou de la Région (selon le rôle de l'auteur).
+
+    Le projet est verrouillé le temps de l'écriture : deux avis simultanés sur le
+    même projet s'appliquent l'un après l'autre, et la décision (présélection ou
+    non-retenue) est prise sur les deux avis en cours.
+    """
+    projet = verrouiller(projet_id)
+    _exiger(permissions.peut_donner_avis(auteur, projet))
+    commentaire = _avis_motive(sens, commentaire)
+    cote = permissions.cote_de(auteur)
+    _desactiver_avis_en_cours(projet, cote, auteur)
     avis = Avis.objects.create(
         projet=projet, cote=cote, sens=sens, commentaire=commentaire, auteur=auteur
     )
@@ -381,7 +378,7 @@ def donner_avis(*, projet_id: int, auteur, sens: str, commentaire: str = "") -> 
             commentaire=f"Avis défavorable {libelle} : {issue.motif}",
             systeme=True,
         )
-    _programmer_totaux(projet)
+    _demander_recalcul(projet)
     return avis
 
 
@@ -389,17 +386,17 @@ def donner_avis(*, projet_id: int, auteur, sens: str, commentaire: str = "") -> 
 def donner_avis_en_lot(*, projet_ids: list[int], auteur, sens: str, commentaire: str = ""):
     """Le même avis sur plusieurs projets : tous ou aucun.
 
-    Renvoie le nombre d'avis enregistrés ; lève `ErreurProjet` en listant les
-    projets refusés, sans rien enregistrer.
+    Renvoie le nombre d'avis enregistrés ; lève `Invalide` en listant les projets
+    refusés, sans rien enregistrer.
     """
+    commentaire = _avis_motive(sens, commentaire)
     refus = []
     for projet_id in sorted(set(projet_ids)):
         try:
             with transaction.atomic():
                 donner_avis(projet_id=projet_id, auteur=auteur, sens=sens, commentaire=commentaire)
-        except (ErreurProjet, Projet.DoesNotExist) as exc:
-            raison = exc.message if isinstance(exc, ErreurProjet) else "projet introuvable"
-            refus.append(f"projet n° {projet_id} : {raison}")
+        except (Invalide, Refus) as exc:
+            refus.append(f"projet n° {projet_id} : {exc.message}")
     if refus:
-        raise ErreurProjet("Aucun avis enregistré. " + " ; ".join(refus))
+        raise Invalide("Aucun avis enregistré. " + " ; ".join(refus))
     return len(set(projet_ids))

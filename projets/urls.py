@@ -4,14 +4,16 @@ from projets import views, views_importation
 
 app_name = "projets"
 
+# La fiche d'un projet (`projets:detail`) et ses changements de statut
+# (`projets:transition`) touchent aussi ses crédits : elles sont assemblées par
+# `portail` (voir `config/urls.py`).
+
 urlpatterns = [
     path("", views.liste, name="liste"),
     path("nouveau/", views.nouveau, name="nouveau"),
     path("preselection/", views.preselection, name="preselection"),
     path("importer/", views_importation.importer, name="importer"),
     path("importer/modele.xlsx", views_importation.modele, name="modele_import"),
-    path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/modifier/", views.modifier, name="modifier"),
-    path("<int:pk>/transition/", views.transition, name="transition"),
     path("<int:pk>/avis/", views.avis, name="avis"),
 ]

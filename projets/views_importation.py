@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.exports import TYPE_XLSX
 from projets import importation, permissions
+from socle.exports import TYPE_XLSX
 
 ACTION_VERIFIER = "verifier"
 ACTION_IMPORTER = "importer"

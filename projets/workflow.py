@@ -17,7 +17,8 @@ l'enveloppe de la région (application `fonds`).
 from dataclasses import dataclass
 
 from comptes.models import Role
-from projets.models import Statut
+from projets.models import SensAvis, Statut
+from socle.decisions import OUI, Decision, non
 
 # Transitions demandées par un agent : (depuis, vers) -> rôles autorisés.
 TRANSITIONS_MANUELLES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -50,7 +51,13 @@ TRANSITIONS_AUTOMATIQUES: set[tuple[str, str]] = {
 
 STATUTS_MODIFIABLES = (Statut.BROUILLON, Statut.DEPOSE, Statut.EN_INSTRUCTION)
 STATUT_AVIS = Statut.EN_INSTRUCTION
-STATUTS_ENGAGES = (Statut.ENGAGE, Statut.EN_COURS, Statut.REALISE)
+# Les statuts d'un projet qui a reçu des crédits et peut encore être abandonné : son
+# abandon rend la part non versée à l'enveloppe (application `fonds`).
+STATUTS_AVEC_CREDITS = (Statut.ENGAGE, Statut.EN_COURS)
+MESSAGE_ABANDON_AVEC_CREDITS = (
+    "Ce projet a reçu des crédits : son abandon passe par le fonds, qui rend d'abord la part "
+    "non versée à l'enveloppe."
+)
 
 LIBELLES_ACTIONS = {
     Statut.DEPOSE: "Déposer le projet",
@@ -71,15 +78,32 @@ class Issue:
 
 
 def issue_des_avis(avis_etat: str, avis_region: str, motif_defavorable: str = "") -> Issue:
-    if "defavorable" in (avis_etat, avis_region):
+    if SensAvis.DEFAVORABLE in (avis_etat, avis_region):
         return Issue(Statut.NON_RETENU, motif_defavorable)
-    if avis_etat == "favorable" and avis_region == "favorable":
+    if avis_etat == SensAvis.FAVORABLE and avis_region == SensAvis.FAVORABLE:
         return Issue(Statut.PRESELECTIONNE)
     return Issue(None)
 
 
-def transition_existe(depuis: str, vers: str) -> bool:
-    return (depuis, vers) in TRANSITIONS_MANUELLES or (depuis, vers) in TRANSITIONS_AUTOMATIQUES
+def _libelle(statut: str) -> str:
+    return Statut(statut).label.lower() if statut in Statut.values else statut
+
+
+def transition_permise(depuis: str, vers: str, *, systeme: bool = False) -> Decision:
+    """Le cycle de vie permet-il ce passage ? (Le rôle de l'agent est une autre question.)
+
+    Une transition automatique (avis, engagement) n'est permise qu'au système.
+    """
+    if (depuis, vers) in TRANSITIONS_MANUELLES:
+        return OUI
+    if (depuis, vers) in TRANSITIONS_AUTOMATIQUES:
+        if systeme:
+            return OUI
+        return non(
+            "Ce changement de statut résulte des avis ou d'un engagement de crédits ; "
+            "il ne se demande pas directement."
+        )
+    return non(f"Un projet « {_libelle(depuis)} » ne peut pas passer à « {_libelle(vers)} ».")
 
 
 def transitions_manuelles_depuis(statut: str) -> list[str]:

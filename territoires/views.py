@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from config.filtres import signaler_filtres_invalides
+from socle.pages import signaler_filtres_invalides
 from territoires import selectors
 from territoires.filters import TerritoireFilter
 from territoires.models import Intercommunalite, TerritoireIndustrie
@@ -33,19 +33,13 @@ def territoires_liste(request):
     )
 
 
-def territoire_detail(request, code):
+def contexte_territoire(code) -> dict:
+    """La page d'un territoire : son référentiel (ses chiffres s'y ajoutent, `portail`)."""
     try:
         territoire = selectors.territoire_detail(code)
     except TerritoireIndustrie.DoesNotExist as exc:
         raise Http404(f"Aucun Territoire d'industrie n'a le code « {code} ».") from exc
-    return render(
-        request,
-        "territoires/detail.html",
-        {
-            "territoire": territoire,
-            "communes": selectors.communes_du_territoire(territoire),
-        },
-    )
+    return {"territoire": territoire, "communes": selectors.communes_du_territoire(territoire)}
 
 
 def intercommunalite_detail(request, siren):

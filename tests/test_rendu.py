@@ -5,10 +5,10 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.test.html import parse_html
 
-from config.rendu import RenduRapide
 from projets.filters import ProjetFilter
 from projets.forms import ProjetForm
 from projets.models import Projet
+from socle.rendu import RenduRapide
 from territoires.filters import TerritoireFilter
 from territoires.models import TerritoireIndustrie
 from tests.factories import ProfilFactory

@@ -9,8 +9,8 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from fonds.models import Dispositif, Engagement, Enveloppe, Mouvement, TypeMouvement, Versement
-from fonds.services import ANNEE_MAX, ANNEE_MIN, TYPES_MOUVEMENT_SAISIS
-from projets.models import MONTANT_MAX
+from fonds.services import TYPES_MOUVEMENT_SAISIS
+from projets.saisie import ANNEE_MAX, ANNEE_MIN, MONTANT_MAX
 
 ID_MAX = 2**63 - 1  # au-delà, aucun identifiant n'existe (entier 64 bits)
 CODE_REGION_MAX = 3
@@ -37,34 +37,6 @@ def _annee(**kwargs) -> serializers.IntegerField:
 
 def _code_region(**kwargs) -> serializers.CharField:
     return serializers.CharField(max_length=CODE_REGION_MAX, **kwargs)
-
-
-# --- Forme des erreurs (documentation du schéma OpenAPI) ----------------------
-
-
-class ErreurSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="Message en français.")
-    code = serializers.CharField(help_text="Code stable de l'erreur.")
-
-
-class ErreurValidationSerializer(ErreurSerializer):
-    erreurs = serializers.DictField(
-        child=serializers.JSONField(),
-        required=False,
-        help_text=(
-            "Messages par champ (liste, ou objet pour un champ composé) ; `non_field_errors` "
-            "pour un refus d'ensemble. Absent si le corps n'est pas du JSON lisible."
-        ),
-    )
-
-
-class DepassementSerializer(ErreurSerializer):
-    demande = serializers.DecimalField(
-        max_digits=16, decimal_places=2, help_text="Montant demandé (€)."
-    )
-    disponible = serializers.DecimalField(
-        max_digits=16, decimal_places=2, help_text="Montant disponible (€)."
-    )
 
 
 # --- Dispositifs et enveloppes -------------------------------------------------

@@ -1,89 +1,33 @@
 """API des crédits : dispositifs, enveloppes et leurs mouvements, engagements, versements.
 
 Les lectures passent par les sélecteurs `..._visibles_par(user)` ; les écritures
-par `fonds.services`, dont les refus deviennent des réponses : permission
-refusée 403, dépassement d'une enveloppe ou d'un engagement 409 (avec les
+par `fonds.services`. Chaque vue déclare la règle de rôle de ses actions (`regles`,
+posée par `comptes.api.AccesPortail` avant de lire la saisie) ; les refus des
+services deviennent des réponses par le gestionnaire d'erreurs (`socle.api`) :
+permission refusée 403, dépassement d'une enveloppe ou d'un engagement 409 (avec les
 montants demandé et disponible), tout autre refus métier 400. Un projet ou un
 engagement hors du périmètre de l'utilisateur répond 404, comme s'il n'existait pas.
 """
 
 from django.db.models import DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from comptes.scoping import portee_de
-from config.api import Conflit
 from fonds import permissions, selectors, services
 from fonds.api import filters, serializers
 from fonds.models import ZERO, Dispositif, Mouvement
 from projets import selectors as projets_selectors
-
-ERREURS = {
-    400: OpenApiResponse(
-        serializers.ErreurValidationSerializer,
-        description="Données ou filtres invalides, ou refus du service (détail par champ).",
-    ),
-    401: OpenApiResponse(serializers.ErreurSerializer, description="Authentification requise."),
-    403: OpenApiResponse(
-        serializers.ErreurSerializer,
-        description="Compte sans profil sur le portail, ou action non permise pour votre rôle.",
-    ),
-    404: OpenApiResponse(
-        serializers.ErreurSerializer,
-        description="Ressource (ou page) introuvable, ou hors de votre périmètre.",
-    ),
-    409: OpenApiResponse(
-        serializers.DepassementSerializer,
-        description=(
-            "Le montant dépasse le disponible : `demande` et `disponible` donnent les deux "
-            "montants ; rien n'est écrit."
-        ),
-    ),
-}
-LECTURE = {code: ERREURS[code] for code in (400, 401, 403, 404)}
-DETAIL = {code: ERREURS[code] for code in (401, 403, 404)}
-ECRITURE = {code: ERREURS[code] for code in (400, 401, 403, 404, 409)}
-
-
-def _traduire(exc: services.ErreurFonds):
-    """Un refus du service en réponse HTTP (jamais une erreur 500)."""
-    if isinstance(exc, services.PermissionRefusee):
-        raise exceptions.PermissionDenied(exc.message) from exc
-    if isinstance(exc, services.DepassementEnveloppe):
-        code = (
-            "depassement_engagement"
-            if isinstance(exc, services.DepassementEngagement)
-            else "depassement_enveloppe"
-        )
-        raise Conflit(
-            exc.message,
-            code=code,
-            demande=f"{exc.demande:.2f}",
-            disponible=f"{exc.disponible:.2f}",
-        ) from exc
-    raise exceptions.ValidationError({"non_field_errors": [exc.message]}) from exc
-
-
-def _exiger(decision) -> None:
-    if not decision:
-        raise exceptions.PermissionDenied(decision.raison)
-
-
-def _exiger_role_engagement(user, action: str) -> None:
-    """Avant de lire la saisie : un rôle qui n'engage ni ne verse jamais reçoit 403."""
-    if portee_de(user).role not in permissions.ROLES_ENGAGEMENT:
-        raise exceptions.PermissionDenied(
-            f"Seules la préfecture de la région du projet et l'équipe nationale {action}."
-        )
+from socle.api import DETAIL, ECRITURE, LECTURE
+from socle.erreurs import Invalide
 
 
 def _dispositif(code: str) -> Dispositif:
     dispositif = Dispositif.objects.filter(code=code).first()
     if dispositif is None:
-        raise exceptions.ValidationError({"dispositif": [f"Dispositif inconnu : « {code} »."]})
+        raise Invalide(f"Dispositif inconnu : « {code} ».", champ="dispositif")
     return dispositif
 
 
@@ -138,6 +82,16 @@ class EnveloppeViewSet(
     filterset_class = filters.EnveloppeApiFilter
     ordering_fields = ["id", "annee", "montant", "montant_engage", "montant_verse"]
     http_method_names = ["get", "post", "head", "options"]
+    regles = {
+        action: permissions.peut_gerer_enveloppes
+        for action in (
+            "create",
+            "ajouter_mouvement",
+            "repartition",
+            "anticipation",
+            "redeploiement",
+        )
+    }
 
     def get_queryset(self):
         return (
@@ -162,52 +116,41 @@ class EnveloppeViewSet(
         responses={201: serializers.EnveloppeSerializer, **ECRITURE},
     )
     def create(self, request, *args, **kwargs):
-        _exiger(permissions.peut_gerer_enveloppes(request.user))
         entree = serializers.EnveloppeCreationSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         donnees = entree.validated_data
-        try:
-            enveloppe = services.creer_enveloppe(
-                dispositif=_dispositif(donnees["dispositif"]),
-                annee=donnees["annee"],
-                region=donnees["region"],
-                auteur=request.user,
-            )
-        except services.ErreurFonds as exc:
-            _traduire(exc)
+        enveloppe = services.creer_enveloppe(
+            dispositif=_dispositif(donnees["dispositif"]),
+            annee=donnees["annee"],
+            region=donnees["region"],
+            auteur=request.user,
+        )
         donnees = self.get_serializer(self._relire(enveloppe.pk)).data
         return Response(donnees, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        methods=["GET"],
         summary="Mouvements d'une enveloppe (dotations, répartitions, anticipations…)",
         responses={200: serializers.MouvementSerializer(many=True), **LECTURE},
     )
-    @extend_schema(
-        methods=["POST"],
-        summary="Enregistrer une dotation, un abondement ou une annulation (équipe nationale)",
-        request=serializers.MouvementEntreeSerializer,
-        responses={201: serializers.MouvementSerializer, **ECRITURE},
-    )
-    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def mouvements(self, request, pk=None, format=None):
-        if request.method == "POST":
-            return self._ajouter_mouvement(request)
         enveloppe = self.get_object()
         page = self.paginate_queryset(selectors.mouvements_de(enveloppe))
         return self.get_paginated_response(serializers.MouvementSerializer(page, many=True).data)
 
-    def _ajouter_mouvement(self, request):
-        _exiger(permissions.peut_gerer_enveloppes(request.user))
+    @extend_schema(
+        summary="Enregistrer une dotation, un abondement ou une annulation (équipe nationale)",
+        request=serializers.MouvementEntreeSerializer,
+        responses={201: serializers.MouvementSerializer, **ECRITURE},
+    )
+    @mouvements.mapping.post
+    def ajouter_mouvement(self, request, pk=None, format=None):
         enveloppe = self.get_object()
         entree = serializers.MouvementEntreeSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
-        try:
-            mouvement = services.ajouter_mouvement(
-                enveloppe_id=enveloppe.pk, auteur=request.user, **entree.validated_data
-            )
-        except services.ErreurFonds as exc:
-            _traduire(exc)
+        mouvement = services.ajouter_mouvement(
+            enveloppe_id=enveloppe.pk, auteur=request.user, **entree.validated_data
+        )
         return Response(
             serializers.MouvementSerializer(mouvement).data, status=status.HTTP_201_CREATED
         )
@@ -223,21 +166,17 @@ class EnveloppeViewSet(
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def repartition(self, request, pk=None, format=None):
-        _exiger(permissions.peut_gerer_enveloppes(request.user))
         enveloppe = self.get_object()
         entree = serializers.RepartitionSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         donnees = entree.validated_data
-        try:
-            mouvements = services.repartir(
-                enveloppe_nationale_id=enveloppe.pk,
-                montants_par_region=donnees["montants"],
-                date_effet=donnees["date_effet"],
-                motif=donnees["motif"],
-                auteur=request.user,
-            )
-        except services.ErreurFonds as exc:
-            _traduire(exc)
+        mouvements = services.repartir(
+            enveloppe_nationale_id=enveloppe.pk,
+            montants_par_region=donnees["montants"],
+            date_effet=donnees["date_effet"],
+            motif=donnees["motif"],
+            auteur=request.user,
+        )
         return self._mouvements_crees(mouvements)
 
     @extend_schema(
@@ -251,15 +190,11 @@ class EnveloppeViewSet(
     )
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def anticipation(self, request, format=None):
-        _exiger(permissions.peut_gerer_enveloppes(request.user))
         entree = serializers.AnticipationSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         donnees = dict(entree.validated_data)
         donnees["dispositif"] = _dispositif(donnees["dispositif"])
-        try:
-            mouvements = services.anticiper(auteur=request.user, **donnees)
-        except services.ErreurFonds as exc:
-            _traduire(exc)
+        mouvements = services.anticiper(auteur=request.user, **donnees)
         return self._mouvements_crees(mouvements)
 
     @extend_schema(
@@ -269,15 +204,11 @@ class EnveloppeViewSet(
     )
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def redeploiement(self, request, format=None):
-        _exiger(permissions.peut_gerer_enveloppes(request.user))
         entree = serializers.RedeploiementSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         donnees = dict(entree.validated_data)
         donnees["dispositif"] = _dispositif(donnees["dispositif"])
-        try:
-            mouvements = services.redeployer(auteur=request.user, **donnees)
-        except services.ErreurFonds as exc:
-            _traduire(exc)
+        mouvements = services.redeployer(auteur=request.user, **donnees)
         return self._mouvements_crees(mouvements)
 
     def _mouvements_crees(self, mouvements):
@@ -311,6 +242,7 @@ class EngagementViewSet(
     filterset_class = filters.EngagementApiFilter
     ordering_fields = ["id", "date_engagement", "montant", "montant_verse"]
     http_method_names = ["get", "post", "head", "options"]
+    regles = {"create": permissions.peut_engager_des_credits}
 
     def get_queryset(self):
         return (
@@ -329,40 +261,24 @@ class EngagementViewSet(
         responses={201: serializers.EngagementSerializer, **ECRITURE},
     )
     def create(self, request, *args, **kwargs):
-        user = request.user
-        _exiger_role_engagement(user, "engagent des crédits")
         entree = serializers.EngagementEntreeSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         donnees = entree.validated_data
-        projet = projets_selectors.projets_visibles_par(user).filter(pk=donnees["projet"]).first()
-        if projet is None:
-            raise exceptions.NotFound("Projet introuvable ou hors de votre périmètre.")
-        enveloppe = (
-            selectors.enveloppes_visibles_par(user)
-            .select_related("dispositif")
-            .filter(pk=donnees["enveloppe"])
+        projet = (
+            projets_selectors.projets_visibles_par(request.user)
+            .filter(pk=donnees["projet"])
             .first()
         )
-        if enveloppe is None:
-            raise exceptions.ValidationError({"enveloppe": ["Enveloppe introuvable."]})
-        # Le rôle et le périmètre sont acquis : un refus ici tient au projet ou à l'enveloppe.
-        decision = permissions.peut_engager(user, projet)
-        if not decision:
-            raise exceptions.ValidationError({"projet": [decision.raison]})
-        decision = permissions.enveloppe_eligible(projet, enveloppe)
-        if not decision:
-            raise exceptions.ValidationError({"enveloppe": [decision.raison]})
-        try:
-            engagement = services.engager(
-                projet_id=projet.pk,
-                enveloppe_id=enveloppe.pk,
-                montant=donnees["montant"],
-                date_engagement=donnees["date_engagement"],
-                commentaire=donnees["commentaire"],
-                auteur=user,
-            )
-        except services.ErreurFonds as exc:
-            _traduire(exc)
+        if projet is None:
+            raise exceptions.NotFound("Projet introuvable ou hors de votre périmètre.")
+        engagement = services.engager(
+            projet_id=projet.pk,
+            enveloppe_id=donnees["enveloppe"],
+            montant=donnees["montant"],
+            date_engagement=donnees["date_engagement"],
+            commentaire=donnees["commentaire"],
+            auteur=request.user,
+        )
         engagement = self.get_queryset().get(pk=engagement.pk)
         return Response(self.get_serializer(engagement).data, status=status.HTTP_201_CREATED)
 
@@ -389,6 +305,7 @@ class VersementViewSet(
     filterset_class = filters.VersementApiFilter
     ordering_fields = ["id", "date_versement", "montant"]
     http_method_names = ["get", "post", "head", "options"]
+    regles = {"create": permissions.peut_enregistrer_des_versements}
 
     def get_queryset(self):
         return (
@@ -407,31 +324,22 @@ class VersementViewSet(
         responses={201: serializers.VersementSerializer, **ECRITURE},
     )
     def create(self, request, *args, **kwargs):
-        user = request.user
-        _exiger_role_engagement(user, "enregistrent les versements")
         entree = serializers.VersementEntreeSerializer(data=request.data)
         entree.is_valid(raise_exception=True)
         donnees = entree.validated_data
         engagement = (
-            selectors.engagements_visibles_par(user)
-            .select_related("projet")
+            selectors.engagements_visibles_par(request.user)
             .filter(pk=donnees["engagement"])
             .first()
         )
         if engagement is None:
             raise exceptions.NotFound("Engagement introuvable ou hors de votre périmètre.")
-        decision = permissions.peut_verser(user, engagement)
-        if not decision:
-            raise exceptions.ValidationError({"engagement": [decision.raison]})
-        try:
-            versement = services.verser(
-                engagement_id=engagement.pk,
-                montant=donnees["montant"],
-                date_versement=donnees["date_versement"],
-                reference=donnees["reference"],
-                auteur=user,
-            )
-        except services.ErreurFonds as exc:
-            _traduire(exc)
+        versement = services.verser(
+            engagement_id=engagement.pk,
+            montant=donnees["montant"],
+            date_versement=donnees["date_versement"],
+            reference=donnees["reference"],
+            auteur=request.user,
+        )
         versement = self.get_queryset().get(pk=versement.pk)
         return Response(self.get_serializer(versement).data, status=status.HTTP_201_CREATED)

@@ -1,19 +1,12 @@
 """API des totaux : la table des totaux précalculés seulement, jamais les projets."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
-from fonds.api.serializers import ErreurSerializer, ErreurValidationSerializer
 from pilotage import selectors
 from pilotage.api import filters, serializers
 from pilotage.indicateurs import indicateurs_avec_derniere_valeur
-
-LECTURE = {
-    400: OpenApiResponse(ErreurValidationSerializer, description="Filtres invalides."),
-    401: OpenApiResponse(ErreurSerializer, description="Authentification requise."),
-    403: OpenApiResponse(ErreurSerializer, description="Compte sans profil sur le portail."),
-    404: OpenApiResponse(ErreurSerializer, description="Page introuvable."),
-}
+from socle.api import LECTURE
 
 
 @extend_schema_view(

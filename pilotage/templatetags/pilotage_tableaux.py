@@ -2,10 +2,10 @@
 
 from django import template
 
-from config.format_fr import format_euros
-from config.format_fr import nombre as format_nombre
 from pilotage import graphiques
 from pilotage.models import Niveau, Totaux
+from socle.format_fr import format_euros
+from socle.format_fr import nombre as format_nombre
 
 register = template.Library()
 

@@ -1,6 +1,4 @@
 import django_filters
-from django.apps import apps
-from django.db.models import Exists, OuterRef
 
 from projets import selectors
 from projets.models import Enjeu, Projet, Statut
@@ -18,10 +16,6 @@ class ProjetApiFilter(django_filters.FilterSet):
     statut = django_filters.ChoiceFilter(choices=Statut.choices)
     enjeu = django_filters.ChoiceFilter(choices=Enjeu.choices)
     annee = django_filters.NumberFilter(help_text="Année de programmation.")
-    dispositif = django_filters.CharFilter(
-        method="filtrer_dispositif",
-        help_text="Code d'un dispositif : projets ayant un engagement sur ce dispositif.",
-    )
     q = django_filters.CharFilter(
         method="filtrer_texte", help_text="Intitulé, porteur, territoire."
     )
@@ -36,17 +30,8 @@ class ProjetApiFilter(django_filters.FilterSet):
             "statut",
             "enjeu",
             "annee",
-            "dispositif",
             "q",
         ]
-
-    def filtrer_dispositif(self, queryset, name, value):
-        # `fonds` dépend de `projets` : le modèle est obtenu par son nom, sans import.
-        engagement = apps.get_model("fonds", "Engagement")
-        engagements = engagement.objects.filter(
-            projet_id=OuterRef("pk"), enveloppe__dispositif__code=value
-        ).exclude(statut="annule")
-        return queryset.filter(Exists(engagements))
 
     def filtrer_texte(self, queryset, name, value):
         return selectors.rechercher(queryset, value)

@@ -1,8 +1,8 @@
 from rest_framework import serializers
 
 from projets import permissions
-from projets.forms import ProjetForm
 from projets.models import Avis, Entreprise, Projet, SensAvis, Statut
+from projets.saisie import SaisieProjet, saisie_du_projet
 
 
 class PorteurSerializer(serializers.ModelSerializer):
@@ -72,24 +72,48 @@ class ProjetSerializer(serializers.ModelSerializer):
         }
 
 
-class ProjetEcritureSerializer(serializers.Serializer):
-    """Saisie d'un projet : les mêmes règles que le formulaire des pages."""
+class PorteurEntreeSerializer(serializers.Serializer):
+    raison_sociale = serializers.CharField(required=False, allow_blank=True)
+    siren = serializers.CharField(required=False, allow_blank=True)
+    taille = serializers.CharField(required=False, allow_blank=True)
 
-    intitule = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
-    territoire = serializers.CharField(help_text="Code du Territoire d'industrie, ex. 8414.")
-    commune = serializers.CharField(help_text="Code INSEE de la commune du site, ex. 74081.")
-    porteur = PorteurSerializer()
-    siret = serializers.CharField(required=False, allow_blank=True, max_length=14)
-    enjeu = serializers.CharField()
-    filiere = serializers.CharField()
-    annee = serializers.IntegerField()
-    montant_investissement = serializers.DecimalField(max_digits=14, decimal_places=2)
-    emplois_crees = serializers.IntegerField()
-    emplois_maintenus = serializers.IntegerField()
-    aide_sollicitee = serializers.DecimalField(max_digits=14, decimal_places=2)
-    date_debut = serializers.DateField()
-    date_fin = serializers.DateField()
+
+def _facultatif(champ: serializers.Field) -> serializers.Field:
+    """Lu s'il est donné ; manquant, c'est la saisie (`projets.saisie`) qui le dit."""
+    champ.required = False
+    champ.allow_null = True
+    return champ
+
+
+class ProjetEcritureSerializer(serializers.Serializer):
+    """Saisie d'un projet : les types seulement ; les règles sont celles de `projets.saisie`,
+    les mêmes que pour le formulaire des pages et l'import de tableurs."""
+
+    intitule = _facultatif(serializers.CharField(allow_blank=True))
+    description = _facultatif(serializers.CharField(allow_blank=True))
+    territoire = _facultatif(
+        serializers.CharField(
+            allow_blank=True, help_text="Code du Territoire d'industrie, ex. 8414."
+        )
+    )
+    commune = _facultatif(
+        serializers.CharField(
+            allow_blank=True, help_text="Code INSEE de la commune du site, ex. 74081."
+        )
+    )
+    porteur = _facultatif(PorteurEntreeSerializer())
+    siret = _facultatif(serializers.CharField(allow_blank=True))
+    enjeu = _facultatif(serializers.CharField(allow_blank=True))
+    filiere = _facultatif(serializers.CharField(allow_blank=True))
+    annee = _facultatif(serializers.IntegerField())
+    montant_investissement = _facultatif(
+        serializers.DecimalField(max_digits=None, decimal_places=None)
+    )
+    emplois_crees = _facultatif(serializers.IntegerField())
+    emplois_maintenus = _facultatif(serializers.IntegerField())
+    aide_sollicitee = _facultatif(serializers.DecimalField(max_digits=None, decimal_places=None))
+    date_debut = _facultatif(serializers.DateField())
+    date_fin = _facultatif(serializers.DateField())
     deposer = serializers.BooleanField(
         required=False, default=False, write_only=True, help_text="Déposer dès la création."
     )
@@ -97,31 +121,22 @@ class ProjetEcritureSerializer(serializers.Serializer):
         required=False, help_text="Version lue avant modification (409 si elle a changé)."
     )
 
-    def validate(self, attrs):
-        porteur = attrs.pop("porteur", {})
-        donnees = {**self.initial_form_data(), **attrs}
-        donnees.update(
-            {f"porteur_{cle}": valeur for cle, valeur in porteur.items() if cle != "fictive"}
-        )
-        form = ProjetForm(data=donnees, user=self.context["request"].user)
-        if not form.is_valid():
-            raise serializers.ValidationError(form.errors.get_json_data(escape_html=False))
-        nettoye = dict(form.cleaned_data)
-        nettoye["deposer"] = attrs.get("deposer", False)
-        nettoye["version"] = attrs.get("version")
-        return nettoye
-
-    def initial_form_data(self) -> dict:
-        projet = self.context.get("projet")
-        if projet is None:
-            return {}
-        donnees = ProjetForm.initial_depuis(projet)
-        donnees["territoire"] = projet.territoire_id
-        return donnees
-
-    def to_internal_value(self, data):
-        # En modification partielle, le porteur peut être donné en partie.
-        return super().to_internal_value(data)
+    def saisie(self, projet: Projet | None = None) -> SaisieProjet:
+        """La saisie lue ; en modification, les champs absents gardent leur valeur."""
+        donnees = dict(self.validated_data)
+        porteur = donnees.pop("porteur", None) or {}
+        valeurs = {
+            champ: valeur for champ, valeur in donnees.items() if champ in SaisieProjet.champs()
+        }
+        valeurs.update({f"porteur_{cle}": valeur for cle, valeur in porteur.items()})
+        for champ in ("territoire", "commune", "porteur_siren", "siret"):
+            if isinstance(valeurs.get(champ), str):
+                valeurs[champ] = valeurs[champ].replace(" ", "").upper()
+        for champ in ("intitule", "porteur_raison_sociale"):
+            if isinstance(valeurs.get(champ), str):
+                valeurs[champ] = valeurs[champ].strip()
+        depart = saisie_du_projet(projet) if projet is not None else SaisieProjet()
+        return depart.avec(**{c: v for c, v in valeurs.items() if c in SaisieProjet.champs()})
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -3,14 +3,10 @@ from decimal import Decimal
 import pytest
 
 from comptes.models import Role
-from tests.fonds.factories import (
-    TERRITOIRE_32,
-    DispositifFactory,
-    agent,
-    fonds_reparti,
-    projet_preselectionne,
-    territoire_reel,
-)
+from tests.comptes.factories import agent
+from tests.fonds.factories import fonds_reparti, projet_preselectionne
+from tests.fonds.factories import fonds_acceleration as creer_fonds_acceleration
+from tests.territoires.factories import TERRITOIRE_32
 
 M = Decimal("1000000")
 
@@ -47,13 +43,7 @@ def ministere(referentiel):
 
 @pytest.fixture
 def fonds_acceleration(db):
-    return DispositifFactory(
-        code="fonds-acceleration",
-        nom="Fonds d'accélération des investissements industriels dans les territoires",
-        montant_annonce=400 * M,
-        finance_projets=True,
-        ordre=1,
-    )
+    return creer_fonds_acceleration()
 
 
 @pytest.fixture
@@ -68,17 +58,18 @@ def enveloppes_2020(admin_national, fonds_acceleration):
     )
 
 
+# Les projets des tests du fonds : 50 M€ d'investissement, 20 M€ d'aide sollicitée.
+GRAND_PROJET = {"montant_investissement": 50 * M, "aide_sollicitee": 20 * M}
+
+
 @pytest.fixture
 def projet_84(prefecture_84, region_84):
-    territoire, commune = territoire_reel()
-    return projet_preselectionne(
-        prefecture=prefecture_84, conseil_regional=region_84, territoire=territoire, commune=commune
-    )
+    """Présélectionné, programmé en 2020."""
+    return projet_preselectionne(prefecture=prefecture_84, conseil=region_84, **GRAND_PROJET)
 
 
 @pytest.fixture
 def projet_32(prefecture_32, region_32):
-    territoire, commune = territoire_reel(TERRITOIRE_32)
     return projet_preselectionne(
-        prefecture=prefecture_32, conseil_regional=region_32, territoire=territoire, commune=commune
+        prefecture=prefecture_32, conseil=region_32, territoire=TERRITOIRE_32, **GRAND_PROJET
     )

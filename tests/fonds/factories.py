@@ -1,39 +1,21 @@
-"""Fabriques des tests du fonds : dispositifs, agents, projets présélectionnés, enveloppes dotées.
+"""Les crédits des tests : dispositifs, enveloppes dotées et réparties, projets engagés.
 
-Les projets et les enveloppes passent par les services (création, dépôt,
-instruction, deux avis favorables ; création, dotation, répartition) : les
-tests partent d'états que l'application sait produire.
+Tout passe par les services (création, dotation, répartition ; engagement, versement) :
+les tests partent d'états que l'application sait produire.
 """
 
 import datetime
-import itertools
 from decimal import Decimal
 
 import factory
 
-from comptes.models import Role
 from fonds import services
-from fonds.models import Dispositif, Enveloppe, TypeMouvement
+from fonds.models import Dispositif, Engagement, Enveloppe, TypeMouvement
 from projets import services as projets_services
-from projets.models import Projet, SensAvis, Statut
-from territoires.models import Commune, TerritoireIndustrie
-from tests.factories import (
-    CommuneFactory,
-    DepartementFactory,
-    ProfilFactory,
-    RegionFactory,
-    TerritoireFactory,
-    UserFactory,
-    siren_fictif,
-)
+from projets.models import Projet, Statut
+from tests.projets.factories import projet_au_statut
 
-factory.Faker._DEFAULT_LOCALE = "fr_FR"
-
-# Vallée de l'Arve (région 84) et Agglomération Creil Sud Oise (région 32).
-TERRITOIRE_84 = "8414"
-TERRITOIRE_32 = "3201"
-DATE = datetime.date(2020, 9, 15)
-_numeros = itertools.count(700_000)
+M = Decimal("1000000")
 
 
 class DispositifFactory(factory.django.DjangoModelFactory):
@@ -47,74 +29,14 @@ class DispositifFactory(factory.django.DjangoModelFactory):
     ordre = factory.Sequence(lambda n: n)
 
 
-def agent(username: str, role: str = Role.PREFECTURE, region: str | None = "84"):
-    """Un utilisateur et son profil ; `region=None` pour un rôle national."""
-    if role in (Role.MINISTERE, Role.ADMIN_NATIONAL):
-        region = None
-    return ProfilFactory(user=UserFactory(username=username), role=role, region_id=region).user
-
-
-def admin_national():
-    return agent("admin-national-fonds", Role.ADMIN_NATIONAL)
-
-
-def territoire_reel(code: str = TERRITOIRE_84) -> tuple[TerritoireIndustrie, Commune]:
-    territoire = TerritoireIndustrie.objects.get(code=code)
-    return territoire, territoire.communes.filter(epci__isnull=False).order_by("pk").first()
-
-
-def territoire_factice(region_code: str) -> tuple[TerritoireIndustrie, Commune]:
-    """Une région, un département, un EPCI, une commune et un territoire inventés."""
-    region = RegionFactory(code=region_code, nom=f"Région {region_code}")
-    departement = DepartementFactory(code=f"Y{region_code[-2:]}", region=region)
-    commune = CommuneFactory(departement=departement)
-    territoire = TerritoireFactory(region=region, code=f"95{region_code[-2:]}")
-    territoire.communes.add(commune)
-    return territoire, commune
-
-
-def donnees_projet(territoire, commune, *, annee: int = 2020, **autres) -> dict:
-    numero = next(_numeros)
-    donnees = {
-        "intitule": f"Ligne de production n° {numero}",
-        "description": "Modernisation d'une ligne de décolletage.",
-        "territoire": territoire,
-        "commune": commune,
-        "siret": "",
-        "enjeu": "innover",
-        "filiere": "metallurgie",
-        "annee": annee,
-        "montant_investissement": Decimal("50000000"),
-        "emplois_crees": 20,
-        "emplois_maintenus": 80,
-        "aide_sollicitee": Decimal("20000000"),
-        "date_debut": datetime.date(annee, 9, 1),
-        "date_fin": datetime.date(annee + 2, 6, 30),
-        "porteur_siren": siren_fictif(numero),
-        "porteur_raison_sociale": f"Décolletage {numero}",
-        "porteur_taille": "PME",
-    }
-    donnees.update(autres)
-    return donnees
-
-
-def projet_preselectionne(*, prefecture, conseil_regional, territoire, commune, **donnees):
-    """Un projet créé, déposé, instruit puis présélectionné par deux avis favorables."""
-    projet = projets_services.creer_projet(
-        auteur=prefecture,
-        donnees=donnees_projet(territoire, commune, **donnees),
-        deposer=True,
+def fonds_acceleration() -> Dispositif:
+    return DispositifFactory(
+        code="fonds-acceleration",
+        nom="Fonds d'accélération des investissements industriels dans les territoires",
+        montant_annonce=400 * M,
+        finance_projets=True,
+        ordre=1,
     )
-    projets_services.changer_statut(
-        projet_id=projet.pk, auteur=prefecture, vers=Statut.EN_INSTRUCTION
-    )
-    projets_services.donner_avis(projet_id=projet.pk, auteur=prefecture, sens=SensAvis.FAVORABLE)
-    projets_services.donner_avis(
-        projet_id=projet.pk, auteur=conseil_regional, sens=SensAvis.FAVORABLE
-    )
-    projet = Projet.objects.get(pk=projet.pk)
-    assert projet.statut == Statut.PRESELECTIONNE
-    return projet
 
 
 def enveloppe_nationale(*, auteur, dispositif, annee: int, montant: Decimal) -> Enveloppe:
@@ -152,3 +74,61 @@ def fonds_reparti(
         for e in Enveloppe.objects.filter(dispositif=dispositif, annee=annee, region__isnull=False)
     }
     return nationale, regionales
+
+
+def projet_preselectionne(*, prefecture, conseil, **valeurs) -> Projet:
+    """Un projet créé, déposé, instruit puis présélectionné par deux avis favorables."""
+    return projet_au_statut(
+        Statut.PRESELECTIONNE, prefecture=prefecture, conseil=conseil, **valeurs
+    )
+
+
+def engager(projet: Projet, enveloppe: Enveloppe, montant: Decimal, *, auteur) -> Engagement:
+    return services.engager(
+        projet_id=projet.pk,
+        enveloppe_id=enveloppe.pk,
+        montant=montant,
+        date_engagement=datetime.date(enveloppe.annee, 10, 1),
+        auteur=auteur,
+    )
+
+
+def verser(engagement: Engagement, montant: Decimal, *, auteur):
+    return services.verser(
+        engagement_id=engagement.pk,
+        montant=montant,
+        date_versement=engagement.date_engagement + datetime.timedelta(days=30),
+        reference=f"Mandat {engagement.pk}",
+        auteur=auteur,
+    )
+
+
+def projet_engage(
+    statut: str = Statut.ENGAGE,
+    *,
+    prefecture,
+    conseil,
+    enveloppe: Enveloppe,
+    montant: Decimal | None = None,
+    verse: Decimal | None = None,
+    **valeurs,
+) -> Projet:
+    """Un projet présélectionné puis engagé sur `enveloppe` (régionale, de son année).
+
+    `statut` : `engage`, `en_cours` (travaux déclarés, et `verse` payé s'il est donné) ou
+    `realise` (tout payé). `montant` : l'aide sollicitée par défaut.
+    """
+    valeurs.setdefault("annee", enveloppe.annee)
+    projet = projet_preselectionne(prefecture=prefecture, conseil=conseil, **valeurs)
+    engagement = engager(projet, enveloppe, montant or projet.aide_sollicitee, auteur=prefecture)
+    if statut in (Statut.EN_COURS, Statut.REALISE):
+        projets_services.changer_statut(
+            projet_id=projet.pk, auteur=prefecture, vers=Statut.EN_COURS
+        )
+    if statut == Statut.REALISE:
+        verse = engagement.montant
+    if verse:
+        verser(engagement, verse, auteur=prefecture)
+    if statut == Statut.REALISE:
+        projets_services.changer_statut(projet_id=projet.pk, auteur=prefecture, vers=Statut.REALISE)
+    return Projet.objects.select_related("porteur", "territoire").get(pk=projet.pk)

@@ -5,12 +5,12 @@ import pytest
 from django.db import transaction
 from django.db.models import ProtectedError, Sum
 
-from config.format_fr import format_euros
 from fonds import services
 from fonds.models import Engagement, Enveloppe, Mouvement, StatutEngagement, TypeMouvement
 from fonds.selectors import engagements_visibles_par
 from projets import services as projets_services
 from projets.models import Evenement, Projet, SensAvis, Statut, TypeEvenement
+from socle.format_fr import format_euros
 from tests.fonds.conftest import M
 from tests.fonds.factories import (
     DATE,

@@ -16,11 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone
 from openpyxl import load_workbook
 
-from config.format_fr import format_euros
-from config.format_fr import nombre as format_nombre
 from pilotage import selectors, services
 from pilotage.models import Niveau, Totaux
 from projets.models import Enjeu, Entreprise, Projet, Statut
+from socle.format_fr import format_euros
+from socle.format_fr import nombre as format_nombre
 from territoires.models import TerritoireIndustrie
 from tests.factories import UserFactory, siren_fictif
 from tests.pilotage.conftest import M, creer_projet

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from config.exports import Colonne, FormatInconnu, TypeColonne, reponse_export
 from projets.exports import COLONNES, exporter_projets
 from projets.models import Projet
+from socle.exports import Colonne, FormatInconnu, TypeColonne, reponse_export
 from tests.projets.factories_import import EntrepriseFactory, ProjetFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from config.format_fr import format_euros
 from pilotage.demo import DemoExistante, generer_demo
+from socle.format_fr import format_euros
 
 ETAPES = 6
 

@@ -1,24 +1,9 @@
-"""Pages transverses : accueil, santé du service, erreurs."""
+"""Pages transverses : santé du service, pages d'erreur."""
 
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-
-from territoires.models import Intercommunalite, TerritoireIndustrie
-
-
-def accueil(request):
-    return render(
-        request,
-        "accueil.html",
-        {
-            "nb_territoires": TerritoireIndustrie.objects.count(),
-            "nb_intercommunalites": Intercommunalite.objects.filter(territoires__isnull=False)
-            .distinct()
-            .count(),
-        },
-    )
 
 
 @never_cache

@@ -1,12 +1,15 @@
-"""Fabriques de données de test (noms français, identifiants valides mais fictifs)."""
+"""Le référentiel des tests : le réel (chargé une fois), ou des lieux inventés.
+
+Les tests placent leurs projets dans de vrais Territoires d'industrie (`territoire_reel`) ;
+les fabriques ci-dessous inventent une région, un département, un EPCI, une commune ou
+un territoire quand un test a besoin d'un lieu hors du référentiel réel.
+"""
 
 import datetime
 import random
 
 import factory
-from django.contrib.auth import get_user_model
 
-from comptes.models import Profil, Role
 from territoires.models import (
     Commune,
     Departement,
@@ -105,22 +108,29 @@ class PerimetreFactory(factory.django.DjangoModelFactory):
     valide_du = datetime.date(2025, 1, 1)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ["username"]
-
-    username = factory.Sequence(lambda n: f"agent{n}")
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
-    email = factory.LazyAttribute(lambda o: f"{o.username}@exemple.gouv.fr")
-    password = factory.django.Password("mot-de-passe-de-test")
+# Vallée de l'Arve (région 84) et Agglomération Creil Sud Oise (région 32).
+TERRITOIRE_84 = "8414"
+TERRITOIRE_32 = "3201"
 
 
-class ProfilFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Profil
+def territoire_reel(code: str = TERRITOIRE_84) -> tuple[TerritoireIndustrie, Commune]:
+    """Un territoire du référentiel réel et sa première commune rattachée à un EPCI,
+    située dans la région qui pilote le territoire."""
+    territoire = TerritoireIndustrie.objects.get(code=code)
+    commune = (
+        territoire.communes.filter(epci__isnull=False, departement__region_id=territoire.region_id)
+        .select_related("departement")
+        .order_by("code_insee")
+        .first()
+    )
+    return territoire, commune
 
-    user = factory.SubFactory(UserFactory)
-    role = Role.PREFECTURE
-    region_id = "84"
+
+def territoire_factice(region_code: str) -> tuple[TerritoireIndustrie, Commune]:
+    """Une région, un département, un EPCI, une commune et un territoire inventés."""
+    region = RegionFactory(code=region_code, nom=f"Région {region_code}")
+    departement = DepartementFactory(code=f"Y{region_code[-2:]}", region=region)
+    commune = CommuneFactory(departement=departement)
+    territoire = TerritoireFactory(region=region, code=f"95{region_code[-2:]}")
+    territoire.communes.add(commune)
+    return territoire, commune

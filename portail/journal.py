@@ -1,0 +1,26 @@
+"""Le journal d'audit tel que chaque agent le lit : sans les objets qu'il ne voit pas.
+
+Les traces sont écrites par les services de toutes les applications (`comptes.audit`).
+Un agent régional ne lit que celles de sa région, et pas celles des objets qu'il ne
+voit pas : brouillons des préfectures pour le conseil régional, autres départements
+pour une préfecture départementale. Ces objets sont connus de `projets` et de `fonds`,
+au-dessus de `comptes` : c'est ici, où tout est connu, qu'ils sont réunis.
+"""
+
+from django.db.models import QuerySet
+
+from comptes import audit
+from comptes.models import Trace
+from fonds import selectors as fonds_selectors
+from projets import selectors as projets_selectors
+
+OBJETS_MASQUES = {
+    "projets.Projet": projets_selectors.projets_masques_dans_la_region,
+    "projets.Avis": projets_selectors.avis_masques_dans_la_region,
+    "fonds.Engagement": fonds_selectors.engagements_masques_dans_la_region,
+    "fonds.Versement": fonds_selectors.versements_masques_dans_la_region,
+}
+
+
+def traces_visibles_par(user) -> QuerySet[Trace]:
+    return audit.traces_visibles_par(user, objets_masques=OBJETS_MASQUES)

@@ -1,0 +1,158 @@
+"""Les pages qui réunissent plusieurs domaines.
+
+Chaque page assemble ce que lui donnent les applications d'en dessous, sans règle
+propre : la fiche d'un projet (le projet et ses avis, `projets` ; ses crédits, `fonds`),
+ses changements de statut (un abandon rend les crédits : `fonds`), la page d'un
+territoire (son référentiel, `territoires` ; ses chiffres et projets, `pilotage`),
+le journal d'audit (les objets masqués viennent de `projets` et de `fonds`), l'accueil.
+Elles gardent l'adresse et le nom de leur domaine (`config/urls.py`).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from comptes.models import Action
+from comptes.permissions import peut_lire_le_journal
+from fonds import selectors as fonds_selectors
+from fonds import services as fonds_services
+from pilotage import selectors as pilotage_selectors
+from portail.journal import traces_visibles_par
+from projets import permissions as projets_permissions
+from projets import views as projets_views
+from socle.exports import Colonne, TypeColonne, reponse_export
+from socle.pages import erreurs_metier, refuser_si
+from territoires import views as territoires_views
+from territoires.models import Intercommunalite, TerritoireIndustrie
+
+COLONNES_JOURNAL = [
+    Colonne("Date", TypeColonne.DATE_HEURE),
+    Colonne("Auteur"),
+    Colonne("Action"),
+    Colonne("Objet"),
+    Colonne("Identifiant"),
+    Colonne("Libellé", largeur=40),
+    Colonne("Région"),
+    Colonne("Changements (avant → après)", largeur=60),
+    Colonne("Requête", largeur=34),
+]
+MODELES_SUIVIS = [
+    "projets.Projet",
+    "projets.Avis",
+    "fonds.Enveloppe",
+    "fonds.Mouvement",
+    "fonds.Engagement",
+    "fonds.Versement",
+    "pilotage.Indicateur",
+    "pilotage.ValeurIndicateur",
+    "comptes.Profil",
+]
+
+
+def accueil(request):
+    return render(
+        request,
+        "portail/accueil.html",
+        {
+            "nb_territoires": TerritoireIndustrie.objects.count(),
+            "nb_intercommunalites": Intercommunalite.objects.filter(territoires__isnull=False)
+            .distinct()
+            .count(),
+        },
+    )
+
+
+@login_required
+def fiche_projet(request, pk):
+    projet = projets_views.projet_ou_404(request.user, pk)
+    contexte = projets_views.contexte_fiche(request, projet)
+    contexte.update(fonds_selectors.credits_du_projet(request.user, projet))
+    return render(request, "portail/fiche_projet.html", contexte)
+
+
+@login_required
+@require_POST
+def transition(request, pk):
+    """Un changement de statut demandé sur la fiche ; l'abandon rend les crédits non versés."""
+    projet = projets_views.projet_ou_404(request.user, pk)
+    refuser_si(projets_permissions.peut_changer_de_statut(request.user))
+    form = projets_views.lire_transition(request)
+    if form is not None:
+        with erreurs_metier(request, prefixe="Statut inchangé : ") as resultat:
+            projet = fonds_services.changer_statut_du_projet(
+                projet_id=projet.pk,
+                auteur=request.user,
+                vers=form.cleaned_data["vers"],
+                commentaire=form.cleaned_data["commentaire"],
+            )
+        if resultat.ok:
+            messages.success(
+                request, f"Le projet est maintenant « {projet.get_statut_display()} »."
+            )
+    return redirect("projets:detail", pk=pk)
+
+
+def fiche_territoire(request, code):
+    contexte = territoires_views.contexte_territoire(code)
+    contexte.update(pilotage_selectors.chiffres_du_territoire(contexte["territoire"], request.user))
+    return render(request, "portail/fiche_territoire.html", contexte)
+
+
+def _changements_lisibles(changements: dict) -> str:
+    return " ; ".join(
+        f"{champ} : {avant} → {apres}" for champ, (avant, apres) in changements.items()
+    )
+
+
+@login_required
+def journal(request):
+    """Le journal d'audit : l'équipe nationale voit tout, les agents régionaux leur région."""
+    refuser_si(peut_lire_le_journal(request.user))
+    traces = traces_visibles_par(request.user)
+    filtres = {cle: request.GET.get(cle, "").strip() for cle in ("modele", "objet", "action")}
+    if filtres["modele"]:
+        traces = traces.filter(modele=filtres["modele"])
+    if filtres["objet"]:
+        traces = traces.filter(objet_id=filtres["objet"])
+    if filtres["action"] in Action.values:
+        traces = traces.filter(action=filtres["action"])
+    format_export = request.GET.get("format")
+    if format_export in ("csv", "xlsx"):
+        lignes = (
+            (
+                trace.created_at,
+                trace.auteur.username if trace.auteur else "",
+                trace.get_action_display(),
+                trace.modele,
+                trace.objet_id,
+                trace.libelle,
+                trace.region,
+                _changements_lisibles(trace.changements),
+                trace.requete,
+            )
+            for trace in traces.iterator(chunk_size=2000)
+        )
+        return reponse_export(
+            format=format_export,
+            titre="Journal d'audit",
+            colonnes=COLONNES_JOURNAL,
+            lignes=lignes,
+            nom="journal-audit",
+        )
+    page = Paginator(traces, 50).get_page(request.GET.get("page"))
+    page.pages_list = list(page.paginator.get_elided_page_range(page.number))
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return render(
+        request,
+        "portail/journal.html",
+        {
+            "page_obj": page,
+            "modeles": MODELES_SUIVIS,
+            "actions": Action.choices,
+            "filtres": filtres,
+            "parametres": parametres.urlencode(),
+        },
+    )

@@ -1,0 +1,67 @@
+"""Les agents des tests : un compte et son profil (rôle, région), comme les ouvre l'équipe
+nationale."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from comptes.models import Profil, Role
+
+factory.Faker._DEFAULT_LOCALE = "fr_FR"
+
+ROLES_NATIONAUX = (Role.MINISTERE, Role.ADMIN_NATIONAL)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"agent{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@exemple.gouv.fr")
+    password = factory.django.Password("mot-de-passe-de-test")
+
+
+class ProfilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profil
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.PREFECTURE
+    region_id = "84"
+
+
+def agent(
+    username: str,
+    role: str = Role.PREFECTURE,
+    region: str | None = "84",
+    *,
+    departement: str | None = None,
+    **champs,
+):
+    """Un compte et son profil ; un rôle national n'a pas de région."""
+    if role in ROLES_NATIONAUX:
+        region = None
+    return ProfilFactory(
+        user=UserFactory(username=username, **champs),
+        role=role,
+        region_id=region,
+        departement_id=departement,
+    ).user
+
+
+# Les comptes des démonstrations (mêmes noms que `generer_demo`).
+COMPTES = {
+    "prefecture-84": (Role.PREFECTURE, "84"),
+    "region-84": (Role.REGION, "84"),
+    "prefecture-32": (Role.PREFECTURE, "32"),
+    "region-32": (Role.REGION, "32"),
+    "ministere": (Role.MINISTERE, None),
+    "admin-national": (Role.ADMIN_NATIONAL, None),
+}
+
+
+def creer_comptes() -> dict:
+    """Les six comptes de `COMPTES`, par identifiant."""
+    return {nom: agent(nom, role, region) for nom, (role, region) in COMPTES.items()}
