@@ -53,11 +53,11 @@ class Profil(models.Model):
         verbose_name_plural = "profils"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=["prefecture", "region"]) | Q(region__isnull=False),
+                condition=~Q(role__in=ROLES_REGIONAUX) | Q(region__isnull=False),
                 name="profil_regional_a_une_region",
             ),
             models.CheckConstraint(
-                condition=Q(departement__isnull=True) | Q(role="prefecture"),
+                condition=Q(departement__isnull=True) | Q(role=Role.PREFECTURE),
                 name="profil_departement_pour_prefecture",
             ),
         ]

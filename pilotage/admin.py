@@ -15,7 +15,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
 
-from pilotage import indicateurs, permissions, selectors, tasks
+from pilotage import permissions, selectors, services, tasks
 from pilotage.models import Calcul, Indicateur, Totaux, ValeurIndicateur
 from socle.administration import LectureSeule
 from socle.erreurs import Invalide
@@ -125,7 +125,7 @@ _installer(admin.site)
 
 
 class ValeurIndicateurAdminForm(forms.ModelForm):
-    """Les mêmes vérifications que la page de saisie (`indicateurs.valider_valeur`)."""
+    """Les mêmes vérifications que la page de saisie (`services.valider_valeur`)."""
 
     class Meta:
         model = ValeurIndicateur
@@ -136,7 +136,7 @@ class ValeurIndicateurAdminForm(forms.ModelForm):
         indicateur = donnees.get("indicateur")
         if indicateur is not None and not self.errors:
             try:
-                indicateurs.valider_valeur(
+                services.valider_valeur(
                     indicateur=indicateur,
                     valeur=donnees.get("valeur"),
                     date=donnees.get("date"),
@@ -206,7 +206,7 @@ class ValeurIndicateurAdmin(_SaisieEquipeNationale, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Par le service, comme la page de saisie : vérifications, auteur et journal d'audit."""
-        valeur = indicateurs.enregistrer_valeur(
+        valeur = services.enregistrer_valeur(
             indicateur_id=obj.indicateur_id,
             auteur=request.user,
             valeur=obj.valeur,

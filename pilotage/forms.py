@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from fonds.forms import ChampMontant
-from pilotage.indicateurs import MESSAGE_SANS_DATE, MESSAGE_SANS_SOURCE
 from pilotage.models import Indicateur
+from pilotage.services import MESSAGE_SANS_DATE, MESSAGE_SANS_SOURCE
 
 
 class FiltreTableauForm(forms.Form):

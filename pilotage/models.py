@@ -2,7 +2,7 @@
 
 Les tableaux de bord, l'API `totaux` et l'administration ne comptent jamais les
 projets à la demande : ils lisent ces lignes, recalculées par
-`pilotage.services` (chaque nuit, à la demande et après chaque changement).
+`pilotage.moteur` (chaque nuit, à la demande et après chaque changement).
 """
 
 from django.conf import settings
@@ -74,7 +74,7 @@ class TotauxQuerySet(models.QuerySet):
 class Totaux(models.Model):
     """Les chiffres d'un périmètre (national, une région, un territoire) × dispositif × année.
 
-    Règles de calcul (voir `pilotage.services`) :
+    Règles de calcul (voir `pilotage.moteur`) :
 
     - sans dispositif ni année, les chiffres des projets portent sur tous les
       projets du périmètre ; avec un dispositif et/ou une année, sur les projets

@@ -1,4 +1,4 @@
-"""Tâches Celery du pilotage : de minces enveloppes autour de `pilotage.services`.
+"""Tâches Celery du pilotage : de minces enveloppes autour du moteur des totaux (`pilotage.moteur`).
 
 Les écritures demandent le recalcul par `socle.recalcul.demander_recalcul` : une
 ligne de demande dans leur transaction, puis la tâche `pilotage.recalculer_demandes`
@@ -14,7 +14,7 @@ bornées avec attente croissante, et des limites de durée.
 from celery import shared_task
 from django.db import DatabaseError
 
-from pilotage import services
+from pilotage import moteur
 
 REPRISES = {
     "acks_late": True,
@@ -30,18 +30,18 @@ REPRISES = {
 @shared_task(name="pilotage.recalculer_perimetres", soft_time_limit=60, time_limit=90, **REPRISES)
 def recalculer_perimetres(*, territoires: list[str] = (), regions: list[str] = ()) -> dict:
     """Recalcule les totaux de ces territoires, de ces régions et du niveau national."""
-    rapport = services.recalculer_perimetres(territoires=territoires, regions=regions)
+    rapport = moteur.recalculer_perimetres(territoires=territoires, regions=regions)
     return rapport.resume()
 
 
 @shared_task(name="pilotage.recalculer_tout", soft_time_limit=600, time_limit=900, **REPRISES)
 def recalculer_tout() -> dict:
     """Recalcule les totaux de tous les périmètres (chaque nuit, ou à la demande)."""
-    return services.recalculer_tout().resume()
+    return moteur.recalculer_tout().resume()
 
 
 @shared_task(name="pilotage.recalculer_demandes", soft_time_limit=60, time_limit=90, **REPRISES)
 def recalculer_demandes() -> dict | None:
     """Recalcule les périmètres des demandes en attente et les efface."""
-    rapport = services.recalculer_les_demandes()
+    rapport = moteur.recalculer_les_demandes()
     return rapport.resume() if rapport else None

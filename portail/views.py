@@ -22,22 +22,12 @@ from pilotage import selectors as pilotage_selectors
 from portail.journal import traces_visibles_par
 from projets import permissions as projets_permissions
 from projets import views as projets_views
-from socle.exports import Colonne, TypeColonne, reponse_export
+from socle.exports import FORMATS, TypeColonne
 from socle.pages import erreurs_metier, refuser_si
+from socle.tableaux import Colonne, Tableau, exporter
 from territoires import views as territoires_views
 from territoires.models import Intercommunalite, TerritoireIndustrie
 
-COLONNES_JOURNAL = [
-    Colonne("Date", TypeColonne.DATE_HEURE),
-    Colonne("Auteur"),
-    Colonne("Action"),
-    Colonne("Objet"),
-    Colonne("Identifiant"),
-    Colonne("Libellé", largeur=40),
-    Colonne("Région"),
-    Colonne("Changements (avant → après)", largeur=60),
-    Colonne("Requête", largeur=34),
-]
 MODELES_SUIVIS = [
     "projets.Projet",
     "projets.Avis",
@@ -76,8 +66,8 @@ def fiche_projet(request, pk):
 @require_POST
 def transition(request, pk):
     """Un changement de statut demandé sur la fiche ; l'abandon rend les crédits non versés."""
-    projet = projets_views.projet_ou_404(request.user, pk)
     refuser_si(projets_permissions.peut_changer_de_statut(request.user))
+    projet = projets_views.projet_ou_404(request.user, pk)
     form = projets_views.lire_transition(request)
     if form is not None:
         with erreurs_metier(request, prefixe="Statut inchangé : ") as resultat:
@@ -106,6 +96,25 @@ def _changements_lisibles(changements: dict) -> str:
     )
 
 
+# L'export du journal : une trace par ligne.
+COLONNES_JOURNAL = [
+    Colonne("date", "Date", lambda t: t.created_at, TypeColonne.DATE_HEURE),
+    Colonne("auteur", "Auteur", lambda t: t.auteur.username if t.auteur else ""),
+    Colonne("action", "Action", lambda t: t.get_action_display()),
+    Colonne("objet", "Objet", lambda t: t.modele),
+    Colonne("identifiant", "Identifiant", lambda t: t.objet_id),
+    Colonne("libelle", "Libellé", lambda t: t.libelle, largeur=40),
+    Colonne("region", "Région", lambda t: t.region),
+    Colonne(
+        "changements",
+        "Changements (avant → après)",
+        lambda t: _changements_lisibles(t.changements),
+        largeur=60,
+    ),
+    Colonne("requete", "Requête", lambda t: t.requete, largeur=34),
+]
+
+
 @login_required
 def journal(request):
     """Le journal d'audit : l'équipe nationale voit tout, les agents régionaux leur région."""
@@ -119,28 +128,11 @@ def journal(request):
     if filtres["action"] in Action.values:
         traces = traces.filter(action=filtres["action"])
     format_export = request.GET.get("format")
-    if format_export in ("csv", "xlsx"):
-        lignes = (
-            (
-                trace.created_at,
-                trace.auteur.username if trace.auteur else "",
-                trace.get_action_display(),
-                trace.modele,
-                trace.objet_id,
-                trace.libelle,
-                trace.region,
-                _changements_lisibles(trace.changements),
-                trace.requete,
-            )
-            for trace in traces.iterator(chunk_size=2000)
+    if format_export in FORMATS:
+        tableau = Tableau(
+            "journal", "Journal d'audit", COLONNES_JOURNAL, traces.iterator(chunk_size=2000)
         )
-        return reponse_export(
-            format=format_export,
-            titre="Journal d'audit",
-            colonnes=COLONNES_JOURNAL,
-            lignes=lignes,
-            nom="journal-audit",
-        )
+        return exporter(tableau, format=format_export, nom="journal-audit")
     page = Paginator(traces, 50).get_page(request.GET.get("page"))
     page.pages_list = list(page.paginator.get_elided_page_range(page.number))
     parametres = request.GET.copy()

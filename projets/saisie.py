@@ -229,10 +229,12 @@ def _regles_de_champ(saisie: SaisieProjet) -> dict[str, str]:
         elif montant < 0:
             erreurs[champ] = "Le montant ne peut pas être négatif."
         elif montant > MONTANT_MAX:
+            # Au-delà de 25 chiffres, le montant n'est pas cité : il ne s'arrondit plus au
+            # centime dans la précision décimale (28 chiffres).
+            cite = f" ({format_euros(montant, centimes=True)})" if montant.adjusted() < 25 else ""
             erreurs[champ] = (
-                f"Montant invraisemblable ({format_euros(montant, centimes=True)}) : il dépasse "
-                "10 milliards d'euros. Vérifiez les unités (le montant s'écrit en euros, pas en "
-                "centimes)."
+                f"Montant invraisemblable{cite} : il dépasse 10 milliards d'euros. Vérifiez les "
+                "unités (le montant s'écrit en euros, pas en centimes)."
             )
         elif montant != montant.quantize(CENTIME):
             erreurs[champ] = "Un montant a au plus deux décimales (centimes)."

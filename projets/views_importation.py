@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from projets import importation, permissions
 from socle.exports import TYPE_XLSX
+from socle.pages import refuser_si
 
 ACTION_VERIFIER = "verifier"
 ACTION_IMPORTER = "importer"
@@ -52,11 +52,7 @@ def _contexte(**contexte):
 @login_required
 @require_http_methods(["GET", "POST"])
 def importer(request):
-    decision = permissions.peut_importer(request.user)
-    if not decision:
-        return render(
-            request, "projets/importer.html", _contexte(refus=decision.raison), status=403
-        )
+    refuser_si(permissions.peut_importer(request.user))
     rapport = None
     action = request.POST.get("action", ACTION_VERIFIER)
     formulaire = FormulaireImport(request.POST or None, request.FILES or None)
@@ -100,9 +96,7 @@ def importer(request):
 @require_GET
 def modele(request):
     """Le classeur modèle (en-tête, ligne d'exemple, mode d'emploi) à remplir."""
-    decision = permissions.peut_importer(request.user)
-    if not decision:
-        raise PermissionDenied(decision.raison)
+    refuser_si(permissions.peut_importer(request.user))
     reponse = HttpResponse(importation.modele_xlsx(), content_type=TYPE_XLSX)
     nom = f"modele-import-projets-{timezone.localdate().isoformat()}.xlsx"
     reponse["Content-Disposition"] = f'attachment; filename="{nom}"'

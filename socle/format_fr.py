@@ -1,6 +1,11 @@
-"""Filtres de gabarit disponibles partout (déclarés en `builtins`) : nombres à la française."""
+"""Filtres de gabarit disponibles partout (déclarés en `builtins`) : nombres à la française.
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+Aussi, pour le code : `nombre_decimal` (décimales sans zéros inutiles) et
+`cle_alphabetique` (l'ordre alphabétique français des libellés).
+"""
+
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from django import template
 
@@ -31,9 +36,13 @@ def format_euros(montant, *, centimes: bool | None = None) -> str:
         valeur = Decimal(str(montant))
     except (InvalidOperation, TypeError, ValueError):
         return str(montant)
-    if centimes is False:
-        valeur = valeur.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    valeur = valeur.quantize(CENTIME, rounding=ROUND_HALF_UP)
+    if not valeur.is_finite():
+        return str(montant)
+    # Assez de chiffres pour arrondir au centime un montant démesuré (saisie hostile).
+    with localcontext(prec=max(28, valeur.adjusted() + 4)):
+        if centimes is False:
+            valeur = valeur.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        valeur = valeur.quantize(CENTIME, rounding=ROUND_HALF_UP)
     entier, _, fraction = f"{valeur:.2f}".partition(".")
     texte = _grouper(entier)
     if centimes or (centimes is None and fraction != "00"):
@@ -75,3 +84,19 @@ def nombre(valeur):
         return _grouper(str(int(valeur)))
     except (TypeError, ValueError):
         return valeur
+
+
+def nombre_decimal(valeur: Decimal, decimales: int) -> str:
+    """« 1 234,5 » : au plus `decimales` décimales, sans zéros inutiles."""
+    quantum = Decimal(1).scaleb(-decimales)
+    texte = f"{valeur.quantize(quantum, rounding=ROUND_HALF_UP):f}"
+    if "." in texte:
+        texte = texte.rstrip("0").rstrip(".")
+    entier, _, fraction = texte.partition(".")
+    return nombre(entier) + ("," + fraction if fraction else "")
+
+
+def cle_alphabetique(texte: str) -> str:
+    """Ordre alphabétique français simple : sans accents ni majuscules (Île après Hauts)."""
+    decompose = unicodedata.normalize("NFD", texte)
+    return "".join(c for c in decompose if not unicodedata.combining(c)).casefold()

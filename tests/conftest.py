@@ -3,6 +3,9 @@ from django.core.management import call_command
 
 from territoires.models import Region
 
+# Le banc d'essai des tests de saisies générées (fixture `banc`) : `tests/fuzz.py`.
+pytest_plugins = ["tests.fuzz"]
+
 
 def _charger_referentiel():
     if not Region.objects.filter(code="84").exists():
@@ -36,11 +39,14 @@ def _hachage_rapide(settings):
 
 @pytest.fixture(autouse=True)
 def _sans_donnees_de_demo():
-    """La bannière de démonstration lit un cache : fixé ici pour des comptes de requêtes stables."""
+    """Chaque test part d'un cache vide (compteurs de connexion, limites de débit de l'API) ;
+    la bannière de démonstration, qui lit le cache, est fixée pour des comptes de requêtes
+    stables."""
     from django.core.cache import cache
 
     from pilotage.context_processors import CLE_DEMO
 
+    cache.clear()
     cache.set(CLE_DEMO, False)
     yield
     cache.delete(CLE_DEMO)

@@ -6,7 +6,6 @@ régions, 84 et 32) et la fabrication des adresses à partir de ce jeu. Ce que
 chaque rôle doit obtenir est écrit dans le module de test, et nulle part ailleurs.
 """
 
-import datetime
 import functools
 import io
 import re
@@ -24,12 +23,10 @@ from dsfr.models import DsfrConfig
 from rest_framework.authtoken.models import Token
 
 from comptes.models import Profil, Role, Trace
-from fonds import services as fonds_services
 from fonds.models import Engagement, Enveloppe, Mouvement, Versement
-from pilotage import indicateurs as pilotage_indicateurs
+from pilotage import services as pilotage_services
 from pilotage.models import Calcul, Indicateur, Niveau, Totaux, ValeurIndicateur
-from pilotage.services import recalculer_tout
-from projets import services as projets_services
+from pilotage.moteur import recalculer_tout
 from projets.models import Avis, Entreprise, Evenement, Projet, Statut
 from territoires.models import (
     Commune,
@@ -39,16 +36,16 @@ from territoires.models import (
     Region,
     TerritoireIndustrie,
 )
-from tests.factories import ProfilFactory, UserFactory
+from tests.comptes.factories import ProfilFactory, UserFactory
 from tests.fonds.factories import (
-    TERRITOIRE_32,
-    TERRITOIRE_84,
-    DispositifFactory,
-    donnees_projet,
+    engager,
+    fonds_acceleration,
     fonds_reparti,
     projet_preselectionne,
-    territoire_reel,
+    verser,
 )
+from tests.projets.factories import creer_projet, projet_au_statut
+from tests.territoires.factories import TERRITOIRE_32, TERRITOIRE_84
 
 M = Decimal("1000000")
 
@@ -127,48 +124,28 @@ MARQUEURS = {
 }
 
 
-def _donnees(territoire, commune, marqueur: str) -> dict:
-    return donnees_projet(
-        territoire,
-        commune,
-        intitule=f"Ligne témoin {marqueur}",
-        porteur_raison_sociale=f"Porteur {marqueur}",
-    )
+TERRITOIRES = {"84": TERRITOIRE_84, "32": TERRITOIRE_32}
 
 
-def _projet_en_instruction(prefecture, territoire, commune, marqueur: str) -> Projet:
-    projet = projets_services.creer_projet(
-        auteur=prefecture, donnees=_donnees(territoire, commune, marqueur), deposer=True
-    )
-    projets_services.changer_statut(
-        projet_id=projet.pk, auteur=prefecture, vers=Statut.EN_INSTRUCTION
-    )
-    return Projet.objects.get(pk=projet.pk)
+def _valeurs(region: str, marqueur: str) -> dict:
+    """La saisie d'un projet témoin : son territoire, son marqueur ; 50 M€ d'investissement
+    et 20 M€ d'aide sollicitée (de quoi engager 2 M€)."""
+    return {
+        "territoire": TERRITOIRES[region],
+        "intitule": f"Ligne témoin {marqueur}",
+        "porteur_raison_sociale": f"Porteur {marqueur}",
+        "montant_investissement": 50 * M,
+        "aide_sollicitee": 20 * M,
+    }
 
 
-def _projet_engage(prefecture, conseil, territoire, commune, marqueur, enveloppe):
+def _projet_engage(prefecture, conseil, region: str, marqueur: str, enveloppe):
+    """Présélectionné, engagé de 2 M€ sur l'enveloppe de sa région, payé de 500 000 €."""
     projet = projet_preselectionne(
-        prefecture=prefecture,
-        conseil_regional=conseil,
-        territoire=territoire,
-        commune=commune,
-        intitule=f"Ligne témoin {marqueur}",
-        porteur_raison_sociale=f"Porteur {marqueur}",
+        prefecture=prefecture, conseil=conseil, **_valeurs(region, marqueur)
     )
-    engagement = fonds_services.engager(
-        projet_id=projet.pk,
-        enveloppe_id=enveloppe.pk,
-        montant=2 * M,
-        date_engagement=datetime.date(2020, 10, 1),
-        auteur=prefecture,
-    )
-    versement = fonds_services.verser(
-        engagement_id=engagement.pk,
-        montant=M / 2,
-        date_versement=datetime.date(2020, 11, 1),
-        reference=f"Mandat {marqueur}",
-        auteur=prefecture,
-    )
+    engagement = engager(projet, enveloppe, 2 * M, auteur=prefecture)
+    versement = verser(engagement, M / 2, auteur=prefecture, reference=f"Mandat {marqueur}")
     return Projet.objects.get(pk=projet.pk), engagement, versement
 
 
@@ -178,40 +155,36 @@ def construire_jeu() -> SimpleNamespace:
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         u = creer_utilisateurs()
     admin_national = u["admin_national"]
-    fonds_acceleration = DispositifFactory(
-        code="fonds-acceleration",
-        nom="Fonds d'accélération des investissements industriels dans les territoires",
-        montant_annonce=400 * M,
-        finance_projets=True,
-        ordre=1,
-    )
     nationale, regionales = fonds_reparti(
         auteur=admin_national,
-        dispositif=fonds_acceleration,
+        dispositif=fonds_acceleration(),
         annee=2020,
         national=150 * M,
         regions={"84": 10 * M, "32": 5 * M},
     )
-    t84, c84 = territoire_reel(TERRITOIRE_84)
-    t32, c32 = territoire_reel(TERRITOIRE_32)
     projets = {
-        "84": _projet_en_instruction(u["prefecture_84"], t84, c84, MARQUEURS["84"]),
-        "84b": projets_services.creer_projet(
-            auteur=u["prefecture_84"], donnees=_donnees(t84, c84, MARQUEURS["84b"])
+        "84": projet_au_statut(
+            Statut.EN_INSTRUCTION,
+            prefecture=u["prefecture_84"],
+            **_valeurs("84", MARQUEURS["84"]),
         ),
-        "32": _projet_en_instruction(u["prefecture_32"], t32, c32, MARQUEURS["32"]),
+        "84b": creer_projet(u["prefecture_84"], **_valeurs("84", MARQUEURS["84b"])),
+        "32": projet_au_statut(
+            Statut.EN_INSTRUCTION,
+            prefecture=u["prefecture_32"],
+            **_valeurs("32", MARQUEURS["32"]),
+        ),
     }
     engages, engagements, versements = {}, {}, {}
-    for region, t, c in [("84", t84, c84), ("32", t32, c32)]:
+    for region in ("84", "32"):
         engages[region], engagements[region], versements[region] = _projet_engage(
             u[f"prefecture_{region}"],
             u[f"region_{region}"],
-            t,
-            c,
+            region,
             MARQUEURS[f"{region}e"],
             regionales[region],
         )
-    pilotage_indicateurs.charger_indicateurs_du_programme(
+    pilotage_services.charger_indicateurs_du_programme(
         auteur=admin_national, avec_valeurs_demo=True
     )
     recalculer_tout()
@@ -225,8 +198,10 @@ def construire_jeu() -> SimpleNamespace:
         engagements=engagements,
         versements=versements,
         enveloppes={"84": regionales["84"], "32": regionales["32"], "nationale": nationale},
-        territoires={"84": t84, "32": t32},
-        epci=c84.epci,
+        territoires={
+            code: TerritoireIndustrie.objects.get(code=TERRITOIRES[code]) for code in TERRITOIRES
+        },
+        epci=projets["84"].commune.epci,
         indicateur=indicateur,
         groupe=Group.objects.create(name="Équipe nationale (matrice)"),
     )

@@ -132,8 +132,10 @@ PAGES = {
     # ne change jamais de statut (Région, ministère) ou ne donne pas d'avis (ministère,
     # équipe nationale) reçoit 403.
     ("projets:transition", GET, "84"):         (CNX,  405,  405,  405,  405,  405,  405,  405),
-    ("projets:transition", POST, "84"):        (CNX,  404,  FPRJ, 403,  404,  403,  FPRJ, FPRJ),
-    ("projets:transition", POST, "32"):        (CNX,  404,  404,  404,  FPRJ, 403,  FPRJ, 404),
+    # Un rôle qui ne change jamais de statut reçoit 403 avant que le projet soit cherché,
+    # comme dans l'API : il n'apprend rien des projets hors de son périmètre.
+    ("projets:transition", POST, "84"):        (CNX,  403,  FPRJ, 403,  404,  403,  FPRJ, FPRJ),
+    ("projets:transition", POST, "32"):        (CNX,  403,  404,  403,  FPRJ, 403,  FPRJ, 404),
     ("projets:avis", GET, "84"):               (CNX,  405,  405,  405,  405,  405,  405,  405),
     ("projets:avis", POST, "84"):              (CNX,  404,  FPRJ, FPRJ, 404,  403,  403,  FPRJ),
     ("projets:avis", POST, "32"):              (CNX,  404,  404,  404,  FPRJ, 403,  403,  404),
@@ -189,13 +191,15 @@ API = {
     ("projet-detail", GET, "84"):          (401,  403,  200,  200,  404,  200,  200,  200),
     ("projet-detail", GET, "32"):          (401,  403,  404,  404,  200,  200,  200,  404),
     ("projet-detail", GET, "84b"):         (401,  403,  200,  404,  404,  404,  200,  200),
-    # Écriture, corps vide : 400 pour qui en a le droit, 403 pour un rôle qui ne l'a jamais.
+    # Écriture, corps vide : 400 pour qui en a le droit, 403 pour un rôle qui ne l'a jamais
+    # (demandé avant de chercher l'objet : la même réponse pour tout identifiant, il ne dit
+    # rien d'un projet hors périmètre), 404 pour un rôle qui l'a, sur un projet qu'il ne voit pas.
     ("projet-list", POST, ""):             (401,  403,  400,  403,  400,  403,  400,  400),
     ("projet-detail", PATCH, "84"):        (401,  403,  400,  403,  404,  403,  400,  400),
-    ("projet-detail", PATCH, "32"):        (401,  403,  404,  404,  400,  403,  400,  404),
+    ("projet-detail", PATCH, "32"):        (401,  403,  404,  403,  400,  403,  400,  404),
     ("projet-transitions", GET, "84"):     (401,  403,  405,  405,  405,  405,  405,  405),
     ("projet-transitions", POST, "84"):    (401,  403,  400,  403,  404,  403,  400,  400),
-    ("projet-transitions", POST, "32"):    (401,  403,  404,  404,  400,  403,  400,  404),
+    ("projet-transitions", POST, "32"):    (401,  403,  404,  403,  400,  403,  400,  404),
     ("projet-avis", GET, "84"):            (401,  403,  405,  405,  405,  405,  405,  405),
     ("projet-avis", POST, "84"):           (401,  403,  400,  400,  404,  403,  403,  400),
     ("projet-avis", POST, "32"):           (401,  403,  404,  404,  400,  403,  403,  404),

@@ -11,7 +11,7 @@ from projets.models import Projet
 from socle.rendu import RenduRapide
 from territoires.filters import TerritoireFilter
 from territoires.models import TerritoireIndustrie
-from tests.factories import ProfilFactory
+from tests.comptes.factories import ProfilFactory
 
 pytestmark = pytest.mark.django_db
 

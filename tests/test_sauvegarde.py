@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import connection
 
 from projets.models import Avis, Projet, Statut
-from tests.projets.outils import creer_comptes, projet_au_statut
+from tests.comptes.factories import creer_comptes
+from tests.projets.factories import projet_au_statut
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,8 +46,9 @@ def _lignes(url, table):
 )
 def test_sauvegarde_puis_restauration_dans_une_base_neuve(referentiel, tmp_path):
     comptes = creer_comptes()
-    projet_au_statut(Statut.PRESELECTIONNE, comptes)
-    projet_au_statut(Statut.NON_RETENU, comptes)
+    agents = {"prefecture": comptes["prefecture-84"], "conseil": comptes["region-84"]}
+    projet_au_statut(Statut.PRESELECTIONNE, **agents)
+    projet_au_statut(Statut.NON_RETENU, **agents)
     source = _url(connection.settings_dict["NAME"])
     cible_nom = f"{connection.settings_dict['NAME']}_restauree"
     cible = _url(cible_nom)

@@ -27,10 +27,10 @@ class AccesPortail(permissions.BasePermission):
         if portee_de(request.user).aucune:
             self.message = SANS_PROFIL
             return False
-        return self._decider(getattr(view, "regles", {}).get(view.action), request.user)
+        return self._decider(getattr(view, "regles", {}).get(_action(view)), request.user)
 
     def has_object_permission(self, request, view, obj):
-        regle = getattr(view, "regles_objet", {}).get(view.action)
+        regle = getattr(view, "regles_objet", {}).get(_action(view))
         return self._decider(regle and (lambda user: regle(user, obj)), request.user)
 
     def _decider(self, regle, user) -> bool:
@@ -40,3 +40,8 @@ class AccesPortail(permissions.BasePermission):
         if not decision:
             self.message = decision.raison
         return bool(decision)
+
+
+def _action(view) -> str | None:
+    """L'action d'un `ViewSet` ; une vue simple (racine de l'API, jeton) n'en a pas."""
+    return getattr(view, "action", None)

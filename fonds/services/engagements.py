@@ -26,6 +26,7 @@ from fonds.services.regles import (
     verrouiller,
 )
 from projets import services as projets_services
+from projets import workflow
 from projets.models import Evenement, Projet, Statut, TypeEvenement
 from socle.erreurs import Invalide, Refus
 from socle.format_fr import format_euros
@@ -277,6 +278,8 @@ def abandonner_projet(*, projet_id: int, auteur, commentaire: str) -> Projet:
     même transaction : un refus n'a rien libéré.
     """
     projet = projets_services.verrouiller(projet_id)
+    if not (decision := workflow.transition_permise(projet.statut, Statut.ABANDONNE)):
+        raise Invalide(decision.raison, champ="vers")
     _liberer_engagements(projet, auteur)
     return projets_services.changer_statut(
         projet_id=projet.pk,

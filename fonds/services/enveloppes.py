@@ -64,7 +64,7 @@ def creer_enveloppe(
     annee = annee_du_programme(annee)
     code = code_region(region) if region is not None else None
     if code is not None and not Region.objects.filter(pk=code).exists():
-        raise Invalide(f"Région inconnue : « {code} ».")
+        raise Invalide(f"Région inconnue : « {code} ».", champ="region")
     if Enveloppe.objects.filter(dispositif=dispositif, annee=annee, region_id=code).exists():
         niveau = "régionale" if code else "nationale"
         raise Invalide(
@@ -148,9 +148,12 @@ def anticiper(
     """
     exiger_gestion(auteur)
     dispositif = dispositif_connu(dispositif)
-    annee_source, annee_cible = annee_du_programme(annee_source), annee_du_programme(annee_cible)
+    annee_source = annee_du_programme(annee_source, champ="annee_source")
+    annee_cible = annee_du_programme(annee_cible, champ="annee_cible")
     if annee_source == annee_cible:
-        raise Invalide("Les années de départ et d'arrivée doivent être différentes.")
+        raise Invalide(
+            "Les années de départ et d'arrivée doivent être différentes.", champ="annee_cible"
+        )
     montant = montant_positif(montant)
     motif = motif_donne(motif)
     source_id = (
@@ -218,7 +221,7 @@ def repartir(
     connues = set(Region.objects.filter(pk__in=montants).values_list("pk", flat=True))
     inconnues = sorted(set(montants) - connues)
     if inconnues:
-        raise Invalide(f"Région inconnue : {', '.join(inconnues)}.")
+        raise Invalide(f"Région inconnue : {', '.join(inconnues)}.", champ="montants")
     nationale = verrouiller([enveloppe_nationale_id]).get(enveloppe_nationale_id)
     if nationale is None or not nationale.est_nationale:
         raise Invalide("Seule une enveloppe nationale se répartit entre les régions.")
@@ -278,9 +281,11 @@ def redeployer(
     annee = annee_du_programme(annee)
     code_source, code_cible = code_region(region_source), code_region(region_cible)
     if code_source == code_cible:
-        raise Invalide("Les régions de départ et d'arrivée doivent être différentes.")
+        raise Invalide(
+            "Les régions de départ et d'arrivée doivent être différentes.", champ="region_cible"
+        )
     if not Region.objects.filter(pk=code_cible).exists():
-        raise Invalide(f"Région inconnue : « {code_cible} ».")
+        raise Invalide(f"Région inconnue : « {code_cible} ».", champ="region_cible")
     montant = montant_positif(montant)
     motif = motif_donne(motif)
     # La nationale d'abord (ordre commun des verrous), même si son montant ne change pas.
@@ -293,7 +298,8 @@ def redeployer(
     if source_id is None:
         raise Invalide(
             f"La région {code_source} n'a pas d'enveloppe {annee} pour le dispositif "
-            f"« {dispositif.nom} »."
+            f"« {dispositif.nom} ».",
+            champ="region_source",
         )
     cible, _ = Enveloppe.objects.get_or_create(
         dispositif=dispositif, annee=annee, region_id=code_cible

@@ -78,42 +78,45 @@ class PorteurEntreeSerializer(serializers.Serializer):
     taille = serializers.CharField(required=False, allow_blank=True)
 
 
-def _facultatif(champ: serializers.Field) -> serializers.Field:
-    """Lu s'il est donné ; manquant, c'est la saisie (`projets.saisie`) qui le dit."""
-    champ.required = False
-    champ.allow_null = True
-    return champ
+def _facultatif(classe: type[serializers.Field], **options) -> serializers.Field:
+    """Lu s'il est donné ; manquant, c'est la saisie (`projets.saisie`) qui le dit.
+
+    Les options sont passées à la construction : DRF recrée chaque champ déclaré pour chaque
+    sérialiseur (copie profonde avec les arguments d'origine), un attribut posé ensuite
+    serait perdu.
+    """
+    return classe(required=False, allow_null=True, **options)
 
 
 class ProjetEcritureSerializer(serializers.Serializer):
     """Saisie d'un projet : les types seulement ; les règles sont celles de `projets.saisie`,
     les mêmes que pour le formulaire des pages et l'import de tableurs."""
 
-    intitule = _facultatif(serializers.CharField(allow_blank=True))
-    description = _facultatif(serializers.CharField(allow_blank=True))
+    intitule = _facultatif(serializers.CharField, allow_blank=True)
+    description = _facultatif(serializers.CharField, allow_blank=True)
     territoire = _facultatif(
-        serializers.CharField(
-            allow_blank=True, help_text="Code du Territoire d'industrie, ex. 8414."
-        )
+        serializers.CharField,
+        allow_blank=True,
+        help_text="Code du Territoire d'industrie, ex. 8414.",
     )
     commune = _facultatif(
-        serializers.CharField(
-            allow_blank=True, help_text="Code INSEE de la commune du site, ex. 74081."
-        )
+        serializers.CharField,
+        allow_blank=True,
+        help_text="Code INSEE de la commune du site, ex. 74081.",
     )
-    porteur = _facultatif(PorteurEntreeSerializer())
-    siret = _facultatif(serializers.CharField(allow_blank=True))
-    enjeu = _facultatif(serializers.CharField(allow_blank=True))
-    filiere = _facultatif(serializers.CharField(allow_blank=True))
-    annee = _facultatif(serializers.IntegerField())
+    porteur = _facultatif(PorteurEntreeSerializer)
+    siret = _facultatif(serializers.CharField, allow_blank=True)
+    enjeu = _facultatif(serializers.CharField, allow_blank=True)
+    filiere = _facultatif(serializers.CharField, allow_blank=True)
+    annee = _facultatif(serializers.IntegerField)
     montant_investissement = _facultatif(
-        serializers.DecimalField(max_digits=None, decimal_places=None)
+        serializers.DecimalField, max_digits=None, decimal_places=None
     )
-    emplois_crees = _facultatif(serializers.IntegerField())
-    emplois_maintenus = _facultatif(serializers.IntegerField())
-    aide_sollicitee = _facultatif(serializers.DecimalField(max_digits=None, decimal_places=None))
-    date_debut = _facultatif(serializers.DateField())
-    date_fin = _facultatif(serializers.DateField())
+    emplois_crees = _facultatif(serializers.IntegerField)
+    emplois_maintenus = _facultatif(serializers.IntegerField)
+    aide_sollicitee = _facultatif(serializers.DecimalField, max_digits=None, decimal_places=None)
+    date_debut = _facultatif(serializers.DateField)
+    date_fin = _facultatif(serializers.DateField)
     deposer = serializers.BooleanField(
         required=False, default=False, write_only=True, help_text="Déposer dès la création."
     )

@@ -5,17 +5,28 @@ from types import SimpleNamespace
 import pytest
 from rest_framework.test import APIClient
 
-from fonds.models import Engagement, Enveloppe, Mouvement, StatutEngagement, Versement
+from fonds import services
+from fonds.models import (
+    Engagement,
+    Enveloppe,
+    Mouvement,
+    StatutEngagement,
+    TypeMouvement,
+    Versement,
+)
 from projets.models import Projet, Statut
+from tests.comptes.factories import creer_comptes
 from tests.fonds.factories import (
-    TERRITOIRE_32,
     DispositifFactory,
+    engager,
     enveloppe_nationale,
+    fonds_acceleration,
     fonds_reparti,
     projet_preselectionne,
-    territoire_reel,
+    verser,
 )
-from tests.projets.outils import creer_comptes, projet_au_statut
+from tests.projets.factories import projet_au_statut
+from tests.territoires.factories import TERRITOIRE_32, TERRITOIRE_84
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +50,7 @@ def _jeton(nom):
 
 @pytest.fixture
 def fa(db):
-    return DispositifFactory(
-        code="fonds-acceleration",
-        nom="Fonds d'accélération des investissements industriels dans les territoires",
-        montant_annonce=400 * M,
-        finance_projets=True,
-        ordre=1,
-    )
+    return fonds_acceleration()
 
 
 @pytest.fixture
@@ -69,13 +74,16 @@ def fonds(comptes, fa):
     )
 
 
+# Les projets des tests des crédits : 50 M€ d'investissement, 20 M€ d'aide sollicitée.
+GRAND_PROJET = {"montant_investissement": 50 * M, "aide_sollicitee": 20 * M}
+
+
 def _preselectionne(comptes, region="84"):
-    territoire, commune = territoire_reel("8414" if region == "84" else TERRITOIRE_32)
     return projet_preselectionne(
         prefecture=comptes[f"prefecture-{region}"],
-        conseil_regional=comptes[f"region-{region}"],
-        territoire=territoire,
-        commune=commune,
+        conseil=comptes[f"region-{region}"],
+        territoire=TERRITOIRE_84 if region == "84" else TERRITOIRE_32,
+        **GRAND_PROJET,
     )
 
 
@@ -307,6 +315,17 @@ def test_anticipation_puis_repartition(comptes, fonds):
     )
     assert reponse.status_code == 201, reponse.json()
     sortie, entree = reponse.json()
+    meme_annee = {
+        "dispositif": "fonds-acceleration",
+        "annee_source": 2021,
+        "annee_cible": 2021,
+        "montant": "1.00",
+        "date_effet": "2020-07-30",
+        "motif": "Erreur de saisie",
+    }
+    reponse = admin.post("/api/v1/enveloppes/anticipation/", meme_annee, format="json")
+    assert reponse.status_code == 400
+    assert "différentes" in reponse.json()["erreurs"]["annee_cible"][0]
     assert (sortie["montant"], entree["montant"]) == ("-100000000.00", "100000000.00")
     assert sortie["operation"] == entree["operation"]
     nationales = admin.get("/api/v1/enveloppes/", {"niveau": "national"}).json()["results"]
@@ -350,6 +369,14 @@ def test_redeploiement_entre_regions(comptes, fonds):
     fonds.r32.refresh_from_db()
     fonds.r84.refresh_from_db()
     assert (fonds.r32.montant, fonds.r84.montant) == (3 * M, 12 * M)
+    # Une région vers elle-même, une région inconnue : 400, l'erreur sur la région d'arrivée.
+    for cible in ("32", "99"):
+        reponse = _jeton("admin-national").post(
+            "/api/v1/enveloppes/redeploiement/", {**corps, "region_cible": cible}, format="json"
+        )
+        assert reponse.status_code == 400
+        assert list(reponse.json()["erreurs"]) == ["region_cible"]
+    assert Mouvement.objects.filter(type="redeploiement").count() == 2
 
 
 # --- Engagements ---------------------------------------------------------------
@@ -413,9 +440,9 @@ def test_engagement_autres_refus_400(comptes, fonds, projet_84):
     # Au-delà de l'aide sollicitée (20 M€) : refusé avant même le plafond de l'enveloppe.
     reponse = _engager(prefecture, projet_84, fonds.r84, "25000000.00")
     assert reponse.status_code == 400
-    assert "aide sollicitée" in reponse.json()["erreurs"]["non_field_errors"][0]
+    assert "aide sollicitée" in reponse.json()["erreurs"]["montant"][0]
     # Un projet seulement déposé ne reçoit pas de crédits.
-    depose = projet_au_statut(Statut.DEPOSE, comptes)
+    depose = projet_au_statut(Statut.DEPOSE, prefecture=comptes["prefecture-84"])
     reponse = _engager(prefecture, depose, fonds.r84, "1000.00")
     assert reponse.status_code == 400
     assert "présélectionné" in reponse.json()["erreurs"]["projet"][0]
@@ -568,44 +595,26 @@ def test_identifiant_hors_limites_dans_une_saisie_400(comptes, fonds):
 
 @pytest.fixture
 def volume(comptes, fonds, engagements):
-    """Multiplie les lignes de chaque liste (dispositifs, enveloppes, mouvements…)."""
+    """Multiplie les lignes de chaque liste (dispositifs, enveloppes, mouvements…), par les
+    services, comme les agents les écriraient."""
 
     def multiplier(copies):
-        admin = comptes["admin-national"]
-        engagement = Engagement.objects.get(pk=engagements.e84["id"])
+        admin, prefecture = comptes["admin-national"], comptes["prefecture-84"]
+        engagement = Engagement.objects.select_related("projet").get(pk=engagements.e84["id"])
         for i in range(copies):
             dispositif = DispositifFactory(code=f"dispositif-volume-{i}", ordre=10 + i)
-            Enveloppe.objects.create(dispositif=dispositif, annee=2020)
-        Mouvement.objects.bulk_create(
-            Mouvement(
-                enveloppe=fonds.nationale,
-                type="abondement",
+            services.creer_enveloppe(dispositif=dispositif, annee=2020, auteur=admin)
+            services.ajouter_mouvement(
+                enveloppe_id=fonds.nationale.pk,
+                type=TypeMouvement.ABONDEMENT,
                 montant=Decimal("1.00"),
                 date_effet=datetime.date(2020, 3, 1),
                 motif=f"Abondement {i}",
                 auteur=admin,
             )
-            for i in range(copies)
-        )
-        Engagement.objects.bulk_create(
-            Engagement(
-                projet_id=engagement.projet_id,
-                enveloppe=fonds.r84,
-                montant=Decimal("1.00"),
-                date_engagement=datetime.date(2020, 10, 1),
-                auteur=admin,
-            )
-            for _ in range(copies)
-        )
-        Versement.objects.bulk_create(
-            Versement(
-                engagement=engagement,
-                montant=Decimal("1.00"),
-                date_versement=datetime.date(2020, 12, 1),
-                auteur=admin,
-            )
-            for _ in range(copies + 1)  # au moins un versement : sinon, pas de page à lire
-        )
+            engager(engagement.projet, fonds.r84, Decimal("1.00"), auteur=prefecture)
+        for _ in range(copies + 1):  # au moins un versement : sinon, pas de page à lire
+            verser(engagement, Decimal("1.00"), auteur=prefecture)
 
     return multiplier
 

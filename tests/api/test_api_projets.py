@@ -2,7 +2,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from projets.models import Projet, Statut
-from tests.projets.outils import creer_comptes, donnees_projet, projet_au_statut
+from tests.comptes.factories import creer_comptes
+from tests.projets.factories import CLUSES, projet_au_statut
+from tests.territoires.factories import TERRITOIRE_32, TERRITOIRE_84
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +24,24 @@ def _jeton(comptes, nom):
     return client
 
 
+def _projet(statut, comptes, territoire=TERRITOIRE_84, **valeurs):
+    """Un projet mené par la préfecture et le conseil régional de son territoire."""
+    region = {TERRITOIRE_84: "84", TERRITOIRE_32: "32"}[territoire]
+    return projet_au_statut(
+        statut,
+        prefecture=comptes[f"prefecture-{region}"],
+        conseil=comptes[f"region-{region}"],
+        territoire=territoire,
+        **valeurs,
+    )
+
+
 def _corps_creation(**surcharges):
-    donnees = donnees_projet()
     corps = {
         "intitule": "Robotisation de l'atelier de décolletage",
         "description": "Créé par l'API.",
         "territoire": "8414",
-        "commune": donnees["commune"].code_insee,
+        "commune": CLUSES,
         "porteur": {
             "raison_sociale": "Décolletage API (test)",
             "siren": "732829320",
@@ -61,7 +74,7 @@ def test_mauvais_mot_de_passe_pour_le_jeton(comptes):
 
 def test_parcours_prefecture_par_l_api(comptes):
     """Un jeton de préfecture : lister sa région, créer, instruire, avis, présélection."""
-    projet_au_statut(Statut.DEPOSE, comptes, code_territoire="3201")
+    _projet(Statut.DEPOSE, comptes, TERRITOIRE_32)
     prefecture = _jeton(comptes, "prefecture-84")
 
     reponse = prefecture.post("/api/v1/projets/", _corps_creation(deposer=True), format="json")
@@ -95,7 +108,7 @@ def test_creation_invalide_400_avec_les_champs(comptes):
     assert reponse.status_code == 400
     erreurs = reponse.json()["erreurs"]
     assert "Luhn" in str(erreurs["porteur_siren"])
-    assert "dépasser l'investissement" in str(erreurs["aide_sollicitee"])
+    assert "dépasse l'investissement productif" in str(erreurs["aide_sollicitee"])
     assert "n'appartient pas au territoire" in str(erreurs["commune"])
     assert not Projet.objects.filter(intitule=corps["intitule"]).exists()
 
@@ -107,7 +120,7 @@ def test_creation_refusee_403_aux_autres_roles(comptes, nom):
 
 
 def test_modification_avec_version_et_409_si_perimee(comptes):
-    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    projet = _projet(Statut.DEPOSE, comptes)
     prefecture = _jeton(comptes, "prefecture-84")
     url = f"/api/v1/projets/{projet.pk}/"
     reponse = prefecture.patch(url, {"emplois_crees": 40, "version": projet.version}, format="json")
@@ -121,7 +134,7 @@ def test_modification_avec_version_et_409_si_perimee(comptes):
 
 
 def test_transition_par_un_role_non_autorise_403(comptes):
-    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    projet = _projet(Statut.DEPOSE, comptes)
     reponse = _jeton(comptes, "region-84").post(
         f"/api/v1/projets/{projet.pk}/transitions/", {"vers": "en_instruction"}
     )
@@ -142,21 +155,21 @@ def test_transition_par_un_role_non_autorise_403(comptes):
     ],
 )
 def test_perimetre_de_la_liste(comptes, nom, visibles):
-    projet_au_statut(Statut.DEPOSE, comptes)
-    projet_au_statut(Statut.DEPOSE, comptes, code_territoire="3201")
+    _projet(Statut.DEPOSE, comptes)
+    _projet(Statut.DEPOSE, comptes, TERRITOIRE_32)
     resultats = _jeton(comptes, nom).get("/api/v1/projets/").json()["results"]
     assert {p["region"] for p in resultats} == visibles
 
 
 def test_filtres_de_la_liste(comptes):
-    projet_au_statut(Statut.DEPOSE, comptes)
-    projet_au_statut(Statut.EN_INSTRUCTION, comptes, enjeu="recruter", annee=2021)
+    _projet(Statut.DEPOSE, comptes)
+    _projet(Statut.EN_INSTRUCTION, comptes, enjeu="recruter", annee=2021)
     ministere = _jeton(comptes, "ministere")
     assert ministere.get("/api/v1/projets/", {"enjeu": "recruter"}).json()["count"] == 1
     assert ministere.get("/api/v1/projets/", {"annee": 2021}).json()["count"] == 1
     assert ministere.get("/api/v1/projets/", {"territoire": "8414"}).json()["count"] == 2
     assert ministere.get("/api/v1/projets/", {"statut": "depose"}).json()["count"] == 1
-    assert ministere.get("/api/v1/projets/", {"q": "usinage"}).json()["count"] == 2
+    assert ministere.get("/api/v1/projets/", {"q": "production"}).json()["count"] == 2
     ordonnes = ministere.get("/api/v1/projets/", {"ordering": "id"}).json()["results"]
     assert [p["id"] for p in ordonnes] == sorted(p["id"] for p in ordonnes)
     assert ministere.get("/api/v1/projets/", {"statut": "inconnu"}).status_code == 400
@@ -164,10 +177,8 @@ def test_filtres_de_la_liste(comptes):
 
 @pytest.mark.parametrize("copies", [0, 40])
 def test_requetes_de_la_liste_constantes(comptes, django_assert_num_queries, copies):
-    from tests.projets.test_pages import _multiplier
-
-    projet = projet_au_statut(Statut.DEPOSE, comptes)
-    _multiplier(projet, copies)
+    for _ in range(copies + 1):
+        _projet(Statut.DEPOSE, comptes)
     client = _jeton(comptes, "ministere")
     # 1. jeton et utilisateur  2. profil (portée)  3. nombre  4. page de projets avec porteur
     with django_assert_num_queries(4):

@@ -1,7 +1,14 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import PerimetreFactory, ProfilFactory, RegionFactory, TerritoireFactory
+from comptes.models import Role
+from tests.comptes.factories import agent
+from tests.territoires.factories import (
+    IntercommunaliteFactory,
+    PerimetreFactory,
+    RegionFactory,
+    TerritoireFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -9,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def client(referentiel):
     client = APIClient()
-    client.force_authenticate(ProfilFactory(role="ministere", region_id=None).user)
+    client.force_authenticate(agent("ministere", Role.MINISTERE))
     return client
 
 
@@ -85,8 +92,6 @@ def test_page_de_documentation_sans_cdn(client):
 def test_requetes_des_intercommunalites_constantes(
     client, django_assert_num_queries, supplementaires
 ):
-    from tests.factories import IntercommunaliteFactory
-
     IntercommunaliteFactory.create_batch(supplementaires)
     # 1. nombre  2. page d'EPCI  3. départements de la page  4. régions de la page
     with django_assert_num_queries(4):

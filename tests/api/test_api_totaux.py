@@ -4,19 +4,17 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from fonds import services as fonds_services
 from pilotage.models import Niveau, Totaux
-from pilotage.services import recalculer_tout
+from pilotage.moteur import recalculer_tout
 from projets.models import Statut
+from tests.comptes.factories import creer_comptes
 from tests.fonds.factories import (
-    TERRITOIRE_32,
-    TERRITOIRE_84,
     DispositifFactory,
+    engager,
     fonds_reparti,
     projet_preselectionne,
-    territoire_reel,
 )
-from tests.projets.outils import creer_comptes
+from tests.territoires.factories import TERRITOIRE_32, TERRITOIRE_84
 
 pytestmark = pytest.mark.django_db
 
@@ -206,19 +204,16 @@ def test_totaux_calcules_depuis_les_donnees(comptes):
     )
     projets = {}
     for region, code in [("84", TERRITOIRE_84), ("32", TERRITOIRE_32)]:
-        territoire, commune = territoire_reel(code)
         projets[region] = projet_preselectionne(
             prefecture=comptes[f"prefecture-{region}"],
-            conseil_regional=comptes[f"region-{region}"],
-            territoire=territoire,
-            commune=commune,
+            conseil=comptes[f"region-{region}"],
+            territoire=code,
+            montant_investissement=50 * M,
+            aide_sollicitee=20 * M,
+            emplois_crees=20,
+            emplois_maintenus=80,
         )
-    fonds_services.engager(
-        projet_id=projets["84"].pk,
-        enveloppe_id=regionales["84"].pk,
-        montant=Decimal("1500000.00"),
-        auteur=comptes["prefecture-84"],
-    )
+    engager(projets["84"], regionales["84"], Decimal("1500000.00"), auteur=comptes["prefecture-84"])
     recalculer_tout()
 
     client = _jeton("ministere")

@@ -31,17 +31,15 @@ from schemathesis.specs.openapi.checks import (
 from comptes.models import Role
 from config.wsgi import application
 from fonds import services as fonds_services
-from pilotage.services import recalculer_tout
+from pilotage.moteur import recalculer_tout
+from tests.comptes.factories import agent
 from tests.fonds.factories import (
-    TERRITOIRE_32,
-    TERRITOIRE_84,
     DispositifFactory,
-    agent,
     enveloppe_nationale,
     fonds_reparti,
     projet_preselectionne,
-    territoire_reel,
 )
+from tests.territoires.factories import TERRITOIRE_32, TERRITOIRE_84
 
 M = Decimal("1000000")
 VERIFICATIONS = [
@@ -70,13 +68,13 @@ def donnees(referentiel) -> SimpleNamespace:
     enveloppe_nationale(auteur=admin, dispositif=fa, annee=2021, montant=250 * M)
     projets = []
     for region, code in [("84", TERRITOIRE_84), ("32", TERRITOIRE_32)]:
-        territoire, commune = territoire_reel(code)
         projets.append(
             projet_preselectionne(
                 prefecture=agent(f"prefecture-{region}-fuzz", region=region),
-                conseil_regional=agent(f"region-{region}-fuzz", Role.REGION, region=region),
-                territoire=territoire,
-                commune=commune,
+                conseil=agent(f"region-{region}-fuzz", Role.REGION, region=region),
+                territoire=code,
+                montant_investissement=50 * M,
+                aide_sollicitee=20 * M,
             )
         )
     engagement = fonds_services.engager(

@@ -8,7 +8,8 @@ Usage (depuis la racine du projet) :
 Le banc ne touche ni la base de `DATABASE_URL` ni sa base de test : il supprime puis
 recrée une base à part, du même nom suivi de `_banc` (ici `portail_ti_banc`), la
 migre, y charge le vrai référentiel (`importer_referentiel`) puis, pour chaque
-taille, y écrit N projets fictifs (`tests/bench/generation.py`) et mesure :
+taille, y écrit N projets fictifs (`tests/bench/generation.py`, par le générateur de la
+démonstration, `pilotage.generation`) et mesure :
 
 - le recalcul complet des totaux (`recalculer_tout`, médiane de 5) et son rapport à
   une instruction SQL écrite à la main qui calcule les mêmes chiffres (médiane de 5,
@@ -585,7 +586,7 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", verbosity=0)
     _journal("référentiel")
     call_command("importer_referentiel", sans_progression=True, verbosity=0)
-    comptes = generation.preparer_comptes_et_dispositifs()
+    comptes = generation.preparer_comptes()
     mesures.creer_tables_brouillon()
     machine = _machine()
 

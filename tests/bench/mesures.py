@@ -15,7 +15,7 @@ from django.db.models import Count, F
 from django.urls import Resolver404, resolve
 
 from fonds.models import Dispositif, Engagement, Enveloppe
-from pilotage import services
+from pilotage import moteur as services
 from pilotage.models import TOUS_DISPOSITIFS, Totaux
 from projets.models import Enjeu, Projet, Statut
 

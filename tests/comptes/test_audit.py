@@ -4,14 +4,15 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from comptes.audit import traces_visibles_par
 from comptes.models import Profil, Trace
-from fonds import services as fonds
+from portail.journal import traces_visibles_par
 from projets import services
 from projets.models import Statut
-from tests.factories import ProfilFactory, UserFactory
-from tests.fonds.factories import fonds_reparti
-from tests.projets.outils import creer_comptes, donnees_projet, projet_au_statut
+from projets.saisie import saisie_du_projet
+from socle.erreurs import Invalide
+from tests.comptes.factories import agent, creer_comptes
+from tests.fonds.factories import fonds_acceleration, fonds_reparti, projet_engage
+from tests.projets.factories import formulaire_projet, projet_au_statut
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +24,15 @@ def comptes(referentiel):
     return creer_comptes()
 
 
+def _projet(statut, comptes):
+    return projet_au_statut(
+        statut, prefecture=comptes["prefecture-84"], conseil=comptes["region-84"]
+    )
+
+
 def test_creation_et_modification_d_un_projet_par_la_page(client, comptes):
     client.force_login(comptes["prefecture-84"])
-    donnees = donnees_projet()
-    formulaire = {
-        **{k: v for k, v in donnees.items() if k not in ("territoire", "commune")},
-        "territoire": "8414",
-        "commune": donnees["commune"].code_insee,
-        "action": "deposer",
-    }
+    formulaire = formulaire_projet(action="deposer")
     reponse = client.post("/projets/nouveau/", formulaire, HTTP_X_REQUEST_ID="essai-audit-1")
     assert reponse.status_code == 302
     assert reponse["X-Request-ID"] == "essai-audit-1"
@@ -46,11 +47,11 @@ def test_creation_et_modification_d_un_projet_par_la_page(client, comptes):
 
 
 def test_modification_garde_avant_et_apres(comptes):
-    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    projet = _projet(Statut.DEPOSE, comptes)
     services.modifier_projet(
         projet_id=projet.pk,
         auteur=comptes["prefecture-84"],
-        donnees={"aide_sollicitee": Decimal("450000.00")},
+        saisie=saisie_du_projet(projet).avec(aide_sollicitee=Decimal("450000.00")),
         version_attendue=projet.version,
     )
     trace = Trace.objects.filter(modele="projets.Projet", objet_id=str(projet.pk)).first()
@@ -58,7 +59,7 @@ def test_modification_garde_avant_et_apres(comptes):
 
 
 def test_avis_remplace_trace(comptes):
-    projet = projet_au_statut(Statut.EN_INSTRUCTION, comptes)
+    projet = _projet(Statut.EN_INSTRUCTION, comptes)
     services.donner_avis(projet_id=projet.pk, auteur=comptes["region-84"], sens="favorable")
     services.donner_avis(
         projet_id=projet.pk, auteur=comptes["region-84"], sens="defavorable", commentaire="Revu."
@@ -69,33 +70,27 @@ def test_avis_remplace_trace(comptes):
 
 
 def test_une_ecriture_refusee_ne_laisse_pas_de_trace(comptes):
-    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    projet = _projet(Statut.DEPOSE, comptes)
     avant = Trace.objects.count()
-    with pytest.raises(services.ErreurProjet):
+    with pytest.raises(Invalide):
         services.changer_statut(projet_id=projet.pk, auteur=comptes["region-84"], vers="realise")
     assert Trace.objects.count() == avant
 
 
 def test_fonds_mouvements_engagements_versements(comptes):
-    from tests.fonds.factories import DispositifFactory
-
-    admin = comptes["admin-national"]
-    dispositif = DispositifFactory(code="fonds-acceleration", finance_projets=True)
     _, regionales = fonds_reparti(
-        auteur=admin, dispositif=dispositif, annee=2020, national=150 * M, regions={"84": 10 * M}
+        auteur=comptes["admin-national"],
+        dispositif=fonds_acceleration(),
+        annee=2020,
+        national=150 * M,
+        regions={"84": 10 * M},
     )
-    projet = projet_au_statut(Statut.PRESELECTIONNE, comptes)
-    engagement = fonds.engager(
-        projet_id=projet.pk,
-        enveloppe_id=regionales["84"].pk,
+    projet_engage(
+        prefecture=comptes["prefecture-84"],
+        conseil=comptes["region-84"],
+        enveloppe=regionales["84"],
         montant=Decimal("300000"),
-        auteur=comptes["prefecture-84"],
-    )
-    fonds.verser(
-        engagement_id=engagement.pk,
-        montant=Decimal("100000"),
-        date_versement=engagement.date_engagement,
-        auteur=comptes["prefecture-84"],
+        verse=Decimal("100000"),
     )
     modeles = set(Trace.objects.values_list("modele", flat=True))
     assert {"fonds.Enveloppe", "fonds.Mouvement", "fonds.Engagement", "fonds.Versement"} <= modeles
@@ -130,7 +125,7 @@ def test_changement_de_profil_dans_l_admin(admin_client, comptes):
     [("admin-national", 200), ("prefecture-84", 200), ("region-32", 200), ("ministere", 403)],
 )
 def test_journal_selon_le_role(client, comptes, nom, attendu):
-    projet_au_statut(Statut.DEPOSE, comptes)
+    _projet(Statut.DEPOSE, comptes)
     client.force_login(comptes[nom])
     reponse = client.get("/comptes/journal/", {"modele": "projets.Projet"})
     assert reponse.status_code == attendu
@@ -141,7 +136,7 @@ def test_journal_selon_le_role(client, comptes, nom, attendu):
 
 
 def test_export_du_journal(client, comptes):
-    projet_au_statut(Statut.DEPOSE, comptes)
+    _projet(Statut.DEPOSE, comptes)
     client.force_login(comptes["admin-national"])
     reponse = client.get("/comptes/journal/", {"format": "xlsx"})
     feuille = openpyxl.load_workbook(io.BytesIO(reponse.content)).active
@@ -153,18 +148,14 @@ def test_export_du_journal(client, comptes):
 
 def test_le_journal_ne_montre_que_les_objets_que_l_agent_voit(comptes):
     """Un brouillon reste à la préfecture ; une préfecture départementale, à son département."""
-    brouillon = projet_au_statut(Statut.BROUILLON, comptes)
-    depose = projet_au_statut(Statut.DEPOSE, comptes)
+    brouillon = _projet(Statut.BROUILLON, comptes)
+    depose = _projet(Statut.DEPOSE, comptes)
     departement = brouillon.departement_id
     autre_departement = "01" if departement != "01" else "03"
-    prefectures = {}
-    for code in (departement, autre_departement):
-        profil = ProfilFactory(
-            user=UserFactory(username=f"prefecture-84-{code}"),
-            region_id="84",
-            departement_id=code,
-        )
-        prefectures[code] = profil.user
+    prefectures = {
+        code: agent(f"prefecture-84-{code}", region="84", departement=code)
+        for code in (departement, autre_departement)
+    }
 
     def objets_traces(user):
         return set(

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from comptes.models import Profil, Role
 from comptes.scoping import portee_de
-from tests.factories import ProfilFactory, UserFactory
+from tests.comptes.factories import ProfilFactory, UserFactory, agent
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_page_de_connexion_en_francais(client):
 
 
 def test_connexion_puis_deconnexion(client, referentiel):
-    ProfilFactory(user=UserFactory(username="prefecture-test"))
+    agent("prefecture-test")
     reponse = client.post(
         "/comptes/connexion/", {"username": "prefecture-test", "password": "mot-de-passe-de-test"}
     )

@@ -3,7 +3,7 @@ import html
 import pytest
 from django.test import Client
 
-from tests.factories import ProfilFactory, UserFactory
+from tests.comptes.factories import ProfilFactory, UserFactory, agent
 
 pytestmark = pytest.mark.django_db
 
@@ -13,8 +13,8 @@ NOUVEAU = "Usine-du-futur-2020"
 
 
 @pytest.fixture
-def agent(referentiel):
-    return ProfilFactory(user=UserFactory(username="prefecture-mdp")).user
+def prefecture(referentiel):
+    return agent("prefecture-mdp")
 
 
 def _connecter(client):
@@ -34,7 +34,7 @@ def test_la_page_demande_une_connexion(client):
     assert reponse["Location"] == f"/comptes/connexion/?next={PAGE}"
 
 
-def test_la_page_est_en_francais_et_liee_depuis_l_en_tete(client, agent):
+def test_la_page_est_en_francais_et_liee_depuis_l_en_tete(client, prefecture):
     _connecter(client)
 
     assert f'href="{PAGE}"' in client.get("/").content.decode()
@@ -57,7 +57,7 @@ def test_la_page_est_en_francais_et_liee_depuis_l_en_tete(client, agent):
     ],
 )
 def test_un_mot_de_passe_refuse_l_est_en_francais(
-    client, agent, ancien, nouveau1, nouveau2, erreur
+    client, prefecture, ancien, nouveau1, nouveau2, erreur
 ):
     _connecter(client)
 
@@ -67,11 +67,11 @@ def test_un_mot_de_passe_refuse_l_est_en_francais(
 
     assert reponse.status_code == 200
     assert erreur in _texte(reponse)
-    agent.refresh_from_db()
-    assert agent.check_password(ANCIEN)
+    prefecture.refresh_from_db()
+    assert prefecture.check_password(ANCIEN)
 
 
-def test_changer_garde_cette_session_et_ferme_les_autres(client, agent):
+def test_changer_garde_cette_session_et_ferme_les_autres(client, prefecture):
     navigateur = _connecter(client)
     autre_poste = _connecter(Client())
     assert autre_poste.get("/projets/").status_code == 200
@@ -87,8 +87,8 @@ def test_changer_garde_cette_session_et_ferme_les_autres(client, agent):
     assert deconnecte.status_code == 302
     assert deconnecte["Location"].startswith("/comptes/connexion/")
     assert "_auth_user_id" not in autre_poste.session
-    agent.refresh_from_db()
-    assert agent.check_password(NOUVEAU) and not agent.check_password(ANCIEN)
+    prefecture.refresh_from_db()
+    assert prefecture.check_password(NOUVEAU) and not prefecture.check_password(ANCIEN)
 
 
 def test_compte_sans_mot_de_passe_utilisable(client, referentiel):

@@ -14,10 +14,11 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from comptes.models import Profil
-from territoires.models import Commune, TerritoireIndustrie
+from projets.models import Statut
+from tests.comptes.factories import UserFactory, agent, creer_comptes
 from tests.comptes.fournisseur_oidc import CLIENT_ID, FournisseurOIDC
-from tests.factories import ProfilFactory, UserFactory
-from tests.projets.factories_import import CAUFFRY, TERRITOIRE_32, ProjetFactory
+from tests.projets.factories import CAUFFRY, CLUSES, projet_au_statut
+from tests.territoires.factories import TERRITOIRE_32
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +38,7 @@ def fournisseur(settings):
 
 
 def _agent(email="camille.durand@exemple.gouv.fr", region="84", **champs):
-    user = UserFactory(username="prefecture-aura", email=email, **champs)
-    ProfilFactory(user=user, role="prefecture", region_id=region)
-    return user
+    return agent("prefecture-aura", region=region, email=email, **champs)
 
 
 def _chez_le_fournisseur(client, suivant=""):
@@ -72,12 +71,20 @@ def test_un_agent_connu_se_connecte_et_voit_sa_region(
     fournisseur.format_userinfo = format_userinfo
     # ProConnect transmet l'adresse en minuscules ; le compte l'a avec des majuscules.
     fournisseur.email = "camille.durand@exemple.gouv.fr"
-    agent = _agent(email="Camille.Durand@Exemple.gouv.fr")
-    ProjetFactory(intitule="Ligne de décolletage à Cluses")
-    ProjetFactory(
+    compte = _agent(email="Camille.Durand@Exemple.gouv.fr")
+    comptes = creer_comptes()
+    projet_au_statut(
+        Statut.DEPOSE,
+        prefecture=comptes["prefecture-84"],
+        intitule="Ligne de décolletage à Cluses",
+        commune=CLUSES,
+    )
+    projet_au_statut(
+        Statut.DEPOSE,
+        prefecture=comptes["prefecture-32"],
         intitule="Atelier de mécanique à Cauffry",
-        territoire=TerritoireIndustrie.objects.get(code=TERRITOIRE_32),
-        commune=Commune.objects.select_related("departement").get(code_insee=CAUFFRY),
+        territoire=TERRITOIRE_32,
+        commune=CAUFFRY,
     )
     nb_utilisateurs = get_user_model().objects.count()
 
@@ -100,7 +107,7 @@ def test_un_agent_connu_se_connecte_et_voit_sa_region(
 
     assert reponse.status_code == 302
     assert reponse["Location"] == "/projets/"
-    assert int(_connecte(client)) == agent.pk
+    assert int(_connecte(client)) == compte.pk
     assert {"/token", "/jwks", "/userinfo"} <= set(fournisseur.requetes)
     page = client.get("/projets/").content.decode()
     assert "Ligne de décolletage à Cluses" in page
@@ -137,7 +144,7 @@ def test_un_compte_non_reconnu_est_refuse_sans_rien_creer(
         UserFactory(email="camille.durand@exemple.gouv.fr", is_superuser=True, is_staff=True)
     else:
         _agent()
-        ProfilFactory(user=UserFactory(username="doublon", email="CAMILLE.durand@exemple.gouv.fr"))
+        agent("doublon", email="CAMILLE.durand@exemple.gouv.fr")
     nb_utilisateurs, nb_profils = get_user_model().objects.count(), Profil.objects.count()
 
     reponse = _se_connecter(client)
@@ -263,7 +270,7 @@ def test_mot_de_passe_et_verrouillage_inchanges_avec_proconnect(
 ):
     cache.clear()
     settings.CONNEXION_ECHECS_MAX = 2
-    ProfilFactory(user=UserFactory(username="agent-mdp"))
+    agent("agent-mdp")
     identifiants = {"username": "agent-mdp", "password": "mot-de-passe-de-test"}
 
     assert client.post(CONNEXION, identifiants).status_code == 302

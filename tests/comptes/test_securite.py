@@ -5,7 +5,7 @@ import sys
 import pytest
 from django.conf import settings
 
-from tests.factories import ProfilFactory, UserFactory
+from tests.comptes.factories import UserFactory, agent
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def _essayer(client, mot_de_passe):
 
 def test_verrouillage_apres_echecs_repetes(client, referentiel, settings):
     settings.CONNEXION_ECHECS_MAX = 3
-    ProfilFactory(user=UserFactory(username="agent-verrou"))
+    agent("agent-verrou")
     for _ in range(3):
         assert "Identifiant ou mot de passe incorrect" in _essayer(client, "faux").content.decode()
     # Même le bon mot de passe est refusé tant que le verrou dure.
@@ -58,7 +58,7 @@ def test_la_connexion_de_l_administration_est_verrouillee_aussi(client, referent
 
 def test_un_succes_remet_le_compteur_a_zero(client, referentiel, settings):
     settings.CONNEXION_ECHECS_MAX = 3
-    ProfilFactory(user=UserFactory(username="agent-verrou"))
+    agent("agent-verrou")
     _essayer(client, "faux")
     _essayer(client, "faux")
     assert _essayer(client, "mot-de-passe-de-test").status_code == 302

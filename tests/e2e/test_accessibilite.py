@@ -20,10 +20,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import Resolver404, resolve
 
-from pilotage import services as pilotage_services
+from pilotage import moteur as pilotage_moteur
+from tests.comptes.factories import creer_comptes
 from tests.e2e.conftest import CAPTURES, capturer, connecter, expect
-from tests.fonds.factories import DispositifFactory, fonds_reparti
-from tests.projets.outils import creer_comptes, projet_au_statut
+from tests.fonds.factories import fonds_acceleration, fonds_reparti, projet_engage
+from tests.projets.factories import projet_au_statut
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,24 +72,18 @@ def _donnees():
     """Des comptes, des enveloppes, trois projets (en instruction, présélectionné, engagé)
     et les totaux : chaque page a quelque chose à montrer."""
     comptes = creer_comptes()
-    dispositif = DispositifFactory(
-        code="fonds-acceleration",
-        nom="Fonds d'accélération des investissements industriels dans les territoires",
-        montant_annonce=400 * M,
-        finance_projets=True,
-        ordre=1,
-    )
-    fonds_reparti(
+    _nationale, regionales = fonds_reparti(
         auteur=comptes["admin-national"],
-        dispositif=dispositif,
+        dispositif=fonds_acceleration(),
         annee=2020,
         national=150 * M,
         regions={"84": 10 * M, "32": 5 * M},
     )
-    en_instruction = projet_au_statut("en_instruction", comptes)
-    projet_au_statut("preselectionne", comptes, intitule="Atelier de traitement de surface")
-    projet_au_statut("engage", comptes, intitule="Robotisation d'une fonderie")
-    pilotage_services.recalculer_tout()
+    agents = {"prefecture": comptes["prefecture-84"], "conseil": comptes["region-84"]}
+    en_instruction = projet_au_statut("en_instruction", **agents)
+    projet_au_statut("preselectionne", **agents, intitule="Atelier de traitement de surface")
+    projet_engage(**agents, enveloppe=regionales["84"], intitule="Robotisation d'une fonderie")
+    pilotage_moteur.recalculer_tout()
     return en_instruction
 
 

@@ -29,9 +29,9 @@ from fonds.models import Enveloppe
 from pilotage import selectors as pilotage_selectors
 from pilotage.models import Niveau
 from projets.models import Projet, Statut
+from tests.comptes.factories import creer_comptes
 from tests.e2e.conftest import capturer, connecter, expect, texte_normalise
-from tests.fonds.factories import DispositifFactory, fonds_reparti
-from tests.projets.outils import creer_comptes
+from tests.fonds.factories import fonds_acceleration, fonds_reparti
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,16 +53,9 @@ def comptes(referentiel):
 def enveloppe_84(comptes) -> Enveloppe:
     """Le Fonds d'accélération, créé par l'équipe nationale : 150 M€ en 2020, dont 10 M€
     répartis à Auvergne-Rhône-Alpes (84). Renvoie l'enveloppe régionale."""
-    dispositif = DispositifFactory(
-        code=FONDS,
-        nom="Fonds d'accélération des investissements industriels dans les territoires",
-        montant_annonce=400 * M,
-        finance_projets=True,
-        ordre=1,
-    )
     _nationale, regionales = fonds_reparti(
         auteur=comptes["admin-national"],
-        dispositif=dispositif,
+        dispositif=fonds_acceleration(),
         annee=2020,
         national=150 * M,
         regions={"84": 10 * M},

@@ -4,8 +4,8 @@ import pytest
 
 from comptes.models import Role
 from tests.comptes.factories import agent
-from tests.fonds.factories import fonds_reparti, projet_preselectionne
 from tests.fonds.factories import fonds_acceleration as creer_fonds_acceleration
+from tests.fonds.factories import fonds_reparti, projet_preselectionne
 from tests.territoires.factories import TERRITOIRE_32
 
 M = Decimal("1000000")

@@ -93,12 +93,12 @@ def engager(projet: Projet, enveloppe: Enveloppe, montant: Decimal, *, auteur) -
     )
 
 
-def verser(engagement: Engagement, montant: Decimal, *, auteur):
+def verser(engagement: Engagement, montant: Decimal, *, auteur, reference: str = ""):
     return services.verser(
         engagement_id=engagement.pk,
         montant=montant,
         date_versement=engagement.date_engagement + datetime.timedelta(days=30),
-        reference=f"Mandat {engagement.pk}",
+        reference=reference or f"Mandat {engagement.pk}",
         auteur=auteur,
     )
 

@@ -17,13 +17,9 @@ from comptes.models import Role
 from fonds import services
 from fonds.models import Engagement, Enveloppe
 from projets.models import Projet, Statut
-from tests.fonds.factories import (
-    DispositifFactory,
-    agent,
-    fonds_reparti,
-    projet_preselectionne,
-    territoire_factice,
-)
+from tests.comptes.factories import agent
+from tests.fonds.factories import DispositifFactory, fonds_reparti, projet_preselectionne
+from tests.territoires.factories import territoire_factice
 
 M = Decimal("1000000")
 NB_AGENTS = 20
@@ -38,15 +34,9 @@ pytestmark = [
 ]
 
 
-def test_vingt_engagements_simultanes_ne_depassent_jamais_l_enveloppe(monkeypatch):
-    # Le recalcul des totaux (application pilotage) a ses propres tests ; ici, seule
-    # l'enveloppe compte.
-    monkeypatch.setattr(services, "programmer_recalcul_totaux", lambda **_: None)
-    monkeypatch.setattr(
-        "projets.services.programmer_recalcul_totaux", lambda **_: None, raising=True
-    )
+def test_vingt_engagements_simultanes_ne_depassent_jamais_l_enveloppe():
     # Une région inventée : le test transactionnel vide la base, référentiel compris.
-    territoire, commune = territoire_factice("X91")
+    territoire, _commune = territoire_factice("X91")
     prefecture = agent("prefecture-x91", region="X91")
     conseil = agent("region-x91", Role.REGION, region="X91")
     admin = agent("admin-concurrence", Role.ADMIN_NATIONAL)
@@ -57,7 +47,7 @@ def test_vingt_engagements_simultanes_ne_depassent_jamais_l_enveloppe(monkeypatc
     enveloppe = regionales["X91"]
     projets = [
         projet_preselectionne(
-            prefecture=prefecture, conseil_regional=conseil, territoire=territoire, commune=commune
+            prefecture=prefecture, conseil=conseil, territoire=territoire.code, aide_sollicitee=M
         )
         for _ in range(NB_AGENTS)
     ]

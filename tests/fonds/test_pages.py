@@ -3,15 +3,15 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.template import Context, Template
+from django.template.loader import render_to_string
 
 from comptes.models import Role
-from fonds import services
+from fonds import selectors, services
 from fonds.models import Engagement, Enveloppe, Mouvement
 from projets.models import Statut
-from tests.factories import UserFactory
+from tests.comptes.factories import UserFactory, agent
 from tests.fonds.conftest import M
-from tests.fonds.factories import DispositifFactory, agent, fonds_reparti
+from tests.fonds.factories import DispositifFactory, fonds_reparti
 
 pytestmark = pytest.mark.django_db
 
@@ -319,6 +319,26 @@ def test_depassement_affiche_les_montants_et_garde_la_saisie(
     assert not Engagement.objects.exists()
 
 
+def test_engagement_au_dela_de_l_aide_sollicitee_signale_a_cote_du_montant(
+    client, prefecture_84, enveloppes_2020, projet_84
+):
+    _, regionales = enveloppes_2020
+    client.force_login(prefecture_84)
+    reponse = client.post(
+        f"/fonds/engagements/nouveau/?projet={projet_84.pk}",
+        {
+            "enveloppe": regionales["84"].pk,
+            "montant": "25 000 000",
+            "date_engagement": "2020-10-01",
+        },
+    )
+    assert reponse.status_code == 200
+    erreur = re.search(r'id="id_montant-erreurs">([^<]+)<', _texte(reponse)).group(1)
+    assert "ne peuvent pas dépasser l&#x27;aide sollicitée" in erreur
+    assert "reste sollicité : 20 000 000,00 €" in erreur
+    assert not Engagement.objects.exists()
+
+
 def test_engagement_d_un_projet_d_une_autre_region_404(
     client, prefecture_32, enveloppes_2020, projet_84
 ):
@@ -357,6 +377,11 @@ def test_versement_par_la_page(client, prefecture_84, prefecture_32, enveloppes_
     reponse = client.post(url, {"montant": "1 000 000,01", "date_versement": date})
     assert reponse.status_code == 200
     assert "reste à verser : 1 000 000,00 €" in _texte(reponse)
+    # Avant la date de l'engagement : l'erreur est dite à côté de la date.
+    reponse = client.post(url, {"montant": "400000", "date_versement": "2019-01-01"})
+    assert reponse.status_code == 200
+    erreur = re.search(r'id="id_date_versement-erreurs">([^<]+)<', _texte(reponse)).group(1)
+    assert "Un versement ne peut pas précéder l&#x27;engagement" in erreur
     reponse = client.post(url, {"montant": "400000", "date_versement": date, "reference": "DP-7"})
     assert reponse.status_code == 302
     assert reponse["Location"] == f"/projets/{projet_84.pk}/"
@@ -368,8 +393,9 @@ def test_versement_par_la_page(client, prefecture_84, prefecture_32, enveloppes_
 
 
 def _bloc(projet, user) -> str:
-    gabarit = Template("{% load fonds_projet %}{% fonds_du_projet projet user %}")
-    return gabarit.render(Context({"projet": projet, "user": user})).replace("\u202f", " ")
+    """La section « Crédits » de la fiche du projet, telle que `portail` l'assemble."""
+    contexte = selectors.credits_du_projet(user, projet)
+    return render_to_string("fonds/_projet.html", contexte).replace("\u202f", " ")
 
 
 def test_bloc_des_credits_du_projet(prefecture_84, region_84, enveloppes_2020, projet_84):

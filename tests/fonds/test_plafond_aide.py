@@ -6,19 +6,15 @@ import pytest
 
 from fonds import services
 from fonds.models import Engagement
-from tests.fonds.factories import projet_preselectionne, territoire_reel
+from socle.erreurs import Invalide
+from tests.fonds.factories import projet_preselectionne
 
 pytestmark = pytest.mark.django_db
 
 
 def test_engagement_plafonne_a_l_aide_sollicitee(prefecture_84, region_84, enveloppes_2020):
-    territoire, commune = territoire_reel()
     projet = projet_preselectionne(
-        prefecture=prefecture_84,
-        conseil_regional=region_84,
-        territoire=territoire,
-        commune=commune,
-        aide_sollicitee=Decimal("300000"),
+        prefecture=prefecture_84, conseil=region_84, aide_sollicitee=Decimal("300000")
     )
     _, regionales = enveloppes_2020
     enveloppe = regionales["84"]
@@ -29,7 +25,7 @@ def test_engagement_plafonne_a_l_aide_sollicitee(prefecture_84, region_84, envel
         montant=Decimal("200000"),
         auteur=prefecture_84,
     )
-    with pytest.raises(services.ErreurFonds) as erreur:
+    with pytest.raises(Invalide) as erreur:
         services.engager(
             projet_id=projet.pk,
             enveloppe_id=enveloppe.pk,
@@ -38,4 +34,5 @@ def test_engagement_plafonne_a_l_aide_sollicitee(prefecture_84, region_84, envel
         )
     assert "ne peuvent pas dépasser l'aide sollicitée" in erreur.value.message
     assert "reste sollicité : 100\u202f000,00\u00a0€" in erreur.value.message
+    assert list(erreur.value.erreurs) == ["montant"]
     assert Engagement.objects.filter(projet=projet).count() == 1

@@ -5,23 +5,27 @@ import pytest
 from django.db import transaction
 from django.db.models import ProtectedError, Sum
 
+from comptes.models import Trace
 from fonds import services
 from fonds.models import Engagement, Enveloppe, Mouvement, StatutEngagement, TypeMouvement
 from fonds.selectors import engagements_visibles_par
 from projets import services as projets_services
-from projets.models import Evenement, Projet, SensAvis, Statut, TypeEvenement
+from projets.models import Evenement, Projet, Statut, TypeEvenement
+from socle.erreurs import Invalide, Refus
 from socle.format_fr import format_euros
-from tests.fonds.conftest import M
+from socle.models import DemandeRecalcul
+from tests.fonds.conftest import GRAND_PROJET, M
 from tests.fonds.factories import (
-    DATE,
     DispositifFactory,
-    donnees_projet,
     enveloppe_nationale,
     fonds_reparti,
-    territoire_reel,
+    projet_preselectionne,
 )
+from tests.projets.factories import creer_projet, projet_au_statut
 
 pytestmark = pytest.mark.django_db
+
+DATE = datetime.date(2020, 9, 15)
 
 
 def _espaces_simples(texte: str) -> str:
@@ -32,6 +36,18 @@ def _engager(projet, enveloppe, montant, auteur, **autres):
     return services.engager(
         projet_id=projet.pk, enveloppe_id=enveloppe.pk, montant=montant, auteur=auteur, **autres
     )
+
+
+def _traces_de(enveloppe, champ: str) -> list[list[Decimal]]:
+    """Les changements de `champ` de l'enveloppe écrits au journal d'audit, dans l'ordre."""
+    traces = Trace.objects.filter(modele="fonds.Enveloppe", objet_id=str(enveloppe.pk)).order_by(
+        "pk"
+    )
+    return [
+        [Decimal(valeur) for valeur in trace.changements[champ]]
+        for trace in traces
+        if champ in trace.changements
+    ]
 
 
 # --- Format des montants -------------------------------------------------------
@@ -113,7 +129,7 @@ def test_mouvement_au_montant_invalide_refuse(admin_national, fonds_acceleration
     enveloppe = enveloppe_nationale(
         auteur=admin_national, dispositif=fonds_acceleration, annee=2020, montant=M
     )
-    with pytest.raises(services.ErreurFonds):
+    with pytest.raises(Invalide) as erreur:
         services.ajouter_mouvement(
             enveloppe_id=enveloppe.pk,
             type=TypeMouvement.DOTATION,
@@ -122,6 +138,7 @@ def test_mouvement_au_montant_invalide_refuse(admin_national, fonds_acceleration
             motif="Essai",
             auteur=admin_national,
         )
+    assert list(erreur.value.erreurs) == ["montant"]
     assert Mouvement.objects.filter(enveloppe=enveloppe).count() == 1
 
 
@@ -129,7 +146,7 @@ def test_mouvement_sans_motif_refuse(admin_national, fonds_acceleration):
     enveloppe = enveloppe_nationale(
         auteur=admin_national, dispositif=fonds_acceleration, annee=2020, montant=0
     )
-    with pytest.raises(services.ErreurFonds, match="motif"):
+    with pytest.raises(Invalide, match="motif") as erreur:
         services.ajouter_mouvement(
             enveloppe_id=enveloppe.pk,
             type=TypeMouvement.DOTATION,
@@ -138,6 +155,7 @@ def test_mouvement_sans_motif_refuse(admin_national, fonds_acceleration):
             motif="   ",
             auteur=admin_national,
         )
+    assert list(erreur.value.erreurs) == ["motif"]
 
 
 def test_seule_l_equipe_nationale_gere_les_enveloppes(
@@ -147,7 +165,7 @@ def test_seule_l_equipe_nationale_gere_les_enveloppes(
         auteur=admin_national, dispositif=fonds_acceleration, annee=2020, montant=M
     )
     for agent in (prefecture_84, ministere):
-        with pytest.raises(services.PermissionRefusee, match="équipe nationale"):
+        with pytest.raises(Refus, match="équipe nationale"):
             services.ajouter_mouvement(
                 enveloppe_id=enveloppe.pk,
                 type=TypeMouvement.DOTATION,
@@ -156,18 +174,18 @@ def test_seule_l_equipe_nationale_gere_les_enveloppes(
                 motif="Essai",
                 auteur=agent,
             )
-        with pytest.raises(services.PermissionRefusee):
+        with pytest.raises(Refus):
             services.creer_enveloppe(dispositif=fonds_acceleration, annee=2021, auteur=agent)
 
 
 def test_une_enveloppe_n_est_creee_qu_une_fois(admin_national, fonds_acceleration):
     services.creer_enveloppe(dispositif=fonds_acceleration, annee=2020, auteur=admin_national)
-    with pytest.raises(services.ErreurFonds, match="existe déjà"):
+    with pytest.raises(Invalide, match="existe déjà"):
         services.creer_enveloppe(dispositif=fonds_acceleration, annee=2020, auteur=admin_national)
     services.creer_enveloppe(
         dispositif=fonds_acceleration, annee=2020, region="84", auteur=admin_national
     )
-    with pytest.raises(services.ErreurFonds, match="existe déjà"):
+    with pytest.raises(Invalide, match="existe déjà"):
         services.creer_enveloppe(
             dispositif=fonds_acceleration, annee=2020, region="84", auteur=admin_national
         )
@@ -221,6 +239,7 @@ def test_anticipation_garde_le_total_du_fonds(admin_national, fonds_acceleration
         enveloppe_nationale(
             auteur=admin_national, dispositif=fonds_acceleration, annee=annee, montant=montant
         )
+    demandes = DemandeRecalcul.objects.count()
     sortie, entree = services.anticiper(
         dispositif=fonds_acceleration,
         annee_source=2021,
@@ -230,6 +249,8 @@ def test_anticipation_garde_le_total_du_fonds(admin_national, fonds_acceleration
         motif="Troisième loi de finances rectificative pour 2020",
         auteur=admin_national,
     )
+    # Les chiffres des tableaux de bord changent : leur recalcul est demandé.
+    assert DemandeRecalcul.objects.count() > demandes
     nationales = {
         e.annee: e.montant
         for e in Enveloppe.objects.filter(dispositif=fonds_acceleration, region__isnull=True)
@@ -406,7 +427,7 @@ def test_engagement_refuse_a_une_autre_region_et_aux_roles_non_habilites(
         (region_84, "préfecture"),
         (ministere, "préfecture"),
     ):
-        with pytest.raises(services.PermissionRefusee, match=raison):
+        with pytest.raises(Refus, match=raison):
             _engager(projet_84, regionales["84"], M, agent)
     assert not Engagement.objects.exists()
 
@@ -436,19 +457,19 @@ def test_engagement_refuse_sur_une_enveloppe_non_eligible(
         (autre_annee, "programmé en 2020"),
         (dsil_84, "n'engage pas de crédits"),
     ):
-        with pytest.raises(services.PermissionRefusee, match=raison):
+        with pytest.raises(Invalide, match=raison) as erreur:
             _engager(projet_84, enveloppe, M, prefecture_84)
+        assert list(erreur.value.erreurs) == ["enveloppe"]
     assert not Engagement.objects.exists()
 
 
 def test_engagement_refuse_sur_un_projet_non_preselectionne(prefecture_84, enveloppes_2020):
-    territoire, commune = territoire_reel()
-    projet = projets_services.creer_projet(
-        auteur=prefecture_84, donnees=donnees_projet(territoire, commune), deposer=True
-    )
+    projet = creer_projet(prefecture_84, deposer=True, **GRAND_PROJET)
     _, regionales = enveloppes_2020
-    with pytest.raises(services.PermissionRefusee, match="présélectionné"):
+    with pytest.raises(Invalide, match="présélectionné") as erreur:
         _engager(projet, regionales["84"], M, prefecture_84)
+    assert list(erreur.value.erreurs) == ["projet"]
+    assert not Engagement.objects.exists()
 
 
 # --- Versements -------------------------------------------------------------------
@@ -498,13 +519,19 @@ def test_versement_complet_solde_l_engagement(prefecture_84, enveloppes_2020, pr
     assert engagement.statut == StatutEngagement.SOLDE
     assert engagement.montant_verse == M
     assert (enveloppe.montant_engage, enveloppe.montant_verse) == (M, M)
-    with pytest.raises(services.PermissionRefusee, match="soldé"):
+    with pytest.raises(Invalide, match="soldé") as erreur:
         services.verser(
             engagement_id=engagement.pk,
             montant=Decimal("1"),
             date_versement=datetime.date.today(),
             auteur=prefecture_84,
         )
+    assert list(erreur.value.erreurs) == ["engagement"]
+    # Le montant versé sur l'enveloppe est écrit au journal d'audit, à chaque versement.
+    assert _traces_de(enveloppe, "montant_verse") == [
+        [Decimal("0"), Decimal("250000")],
+        [Decimal("250000"), M],
+    ]
 
 
 def test_versement_refuse_a_une_autre_region(
@@ -512,7 +539,7 @@ def test_versement_refuse_a_une_autre_region(
 ):
     _, regionales = enveloppes_2020
     engagement = _engager(projet_84, regionales["84"], M, prefecture_84)
-    with pytest.raises(services.PermissionRefusee):
+    with pytest.raises(Refus, match="périmètre"):
         services.verser(
             engagement_id=engagement.pk,
             montant=Decimal("1"),
@@ -535,18 +562,12 @@ def test_abandon_d_un_projet_engage_libere_la_part_non_versee(
         date_versement=datetime.date.today(),
         auteur=prefecture_84,
     )
-    territoire, commune = territoire_reel()
-    from tests.fonds.factories import projet_preselectionne
-
-    autre = projet_preselectionne(
-        prefecture=prefecture_84, conseil_regional=region_84, territoire=territoire, commune=commune
-    )
+    autre = projet_preselectionne(prefecture=prefecture_84, conseil=region_84, **GRAND_PROJET)
     autre_engagement = _engager(autre, regionales["84"], 2 * M, prefecture_84)
 
-    projets_services.changer_statut(
+    services.abandonner_projet(
         projet_id=projet_84.pk,
         auteur=prefecture_84,
-        vers=Statut.ABANDONNE,
         commentaire="L'entreprise renonce à son projet.",
     )
 
@@ -562,14 +583,50 @@ def test_abandon_d_un_projet_engage_libere_la_part_non_versee(
     assert Evenement.objects.filter(
         projet=projet_84, type=TypeEvenement.ENGAGEMENT, commentaire__contains="700\u202f000"
     ).exists()
+    # La baisse du montant engagé de l'enveloppe est au journal d'audit.
+    assert _traces_de(enveloppe, "montant_engage")[-1] == [3 * M, Decimal("2300000")]
 
-    projets_services.changer_statut(
-        projet_id=autre.pk, auteur=prefecture_84, vers=Statut.ABANDONNE, commentaire="Abandon."
-    )
+    services.abandonner_projet(projet_id=autre.pk, auteur=prefecture_84, commentaire="Abandon.")
     autre_engagement.refresh_from_db()
     assert autre_engagement.statut == StatutEngagement.ANNULE
     assert autre_engagement.montant_libere == 2 * M
     assert Enveloppe.objects.get(pk=regionales["84"].pk).montant_engage == Decimal("300000")
+    assert _traces_de(enveloppe, "montant_engage")[-1] == [Decimal("2300000"), Decimal("300000")]
+
+
+def test_le_service_des_projets_seul_n_abandonne_pas_un_projet_engage(
+    prefecture_84, enveloppes_2020, projet_84
+):
+    """Les crédits d'un projet engagé reviennent à l'enveloppe : l'abandon passe par le fonds."""
+    _, regionales = enveloppes_2020
+    engagement = _engager(projet_84, regionales["84"], M, prefecture_84)
+    with pytest.raises(Invalide, match="passe par le fonds") as erreur:
+        projets_services.changer_statut(
+            projet_id=projet_84.pk, auteur=prefecture_84, vers=Statut.ABANDONNE, commentaire="X."
+        )
+    assert list(erreur.value.erreurs) == ["vers"]
+    engagement.refresh_from_db()
+    assert (engagement.statut, engagement.montant_libere) == (StatutEngagement.ENGAGE, 0)
+    assert Projet.objects.get(pk=projet_84.pk).statut == Statut.ENGAGE
+    assert Enveloppe.objects.get(pk=regionales["84"].pk).montant_engage == M
+
+
+def test_abandon_refuse_ne_libere_rien(prefecture_84, prefecture_32, enveloppes_2020, projet_84):
+    """Le droit de l'agent et la raison sont vérifiés dans la transaction qui libère."""
+    _, regionales = enveloppes_2020
+    engagement = _engager(projet_84, regionales["84"], M, prefecture_84)
+    with pytest.raises(Refus):
+        services.abandonner_projet(
+            projet_id=projet_84.pk, auteur=prefecture_32, commentaire="Pas ma région."
+        )
+    with pytest.raises(Invalide, match="raison de l'abandon"):
+        services.abandonner_projet(projet_id=projet_84.pk, auteur=prefecture_84, commentaire=" ")
+    engagement.refresh_from_db()
+    assert (engagement.statut, engagement.montant_libere) == (StatutEngagement.ENGAGE, 0)
+    assert Enveloppe.objects.get(pk=regionales["84"].pk).montant_engage == M
+    assert not Evenement.objects.filter(
+        projet=projet_84, commentaire__startswith="Abandon"
+    ).exists()
 
 
 def test_un_projet_engage_ne_se_supprime_pas_il_s_abandonne(
@@ -591,9 +648,7 @@ def test_un_projet_engage_ne_se_supprime_pas_il_s_abandonne(
     assert client.delete(f"/api/v1/projets/{projet_84.pk}/").status_code == 405
     assert Projet.objects.get(pk=projet_84.pk).statut == Statut.ENGAGE
 
-    projets_services.changer_statut(
-        projet_id=projet_84.pk, auteur=prefecture_84, vers=Statut.ABANDONNE, commentaire="Renonce."
-    )
+    services.abandonner_projet(projet_id=projet_84.pk, auteur=prefecture_84, commentaire="Renonce.")
     assert Projet.objects.get(pk=projet_84.pk).statut == Statut.ABANDONNE
     assert Enveloppe.objects.get(pk=regionales["84"].pk).montant_engage == 0
 
@@ -601,10 +656,12 @@ def test_un_projet_engage_ne_se_supprime_pas_il_s_abandonne(
 def test_abandon_d_un_projet_sans_engagement_ne_touche_pas_aux_enveloppes(
     prefecture_84, enveloppes_2020, projet_84
 ):
-    projets_services.changer_statut(
-        projet_id=projet_84.pk, auteur=prefecture_84, vers=Statut.ABANDONNE, commentaire="Abandon."
-    )
+    services.abandonner_projet(projet_id=projet_84.pk, auteur=prefecture_84, commentaire="Abandon.")
+    assert Projet.objects.get(pk=projet_84.pk).statut == Statut.ABANDONNE
     assert not Evenement.objects.filter(projet=projet_84, type=TypeEvenement.ENGAGEMENT).exists()
+    assert not Trace.objects.filter(
+        modele="fonds.Enveloppe", changements__has_key="montant_engage"
+    ).exists()
 
 
 # --- Visibilité -------------------------------------------------------------------
@@ -631,16 +688,11 @@ def test_engagements_visibles_selon_la_region(
 
 
 def test_donner_avis_defavorable_ne_permet_pas_d_engager(prefecture_84, region_84, enveloppes_2020):
-    territoire, commune = territoire_reel()
-    projet = projets_services.creer_projet(
-        auteur=prefecture_84, donnees=donnees_projet(territoire, commune), deposer=True
-    )
-    projets_services.changer_statut(
-        projet_id=projet.pk, auteur=prefecture_84, vers=Statut.EN_INSTRUCTION
-    )
-    projets_services.donner_avis(
-        projet_id=projet.pk, auteur=region_84, sens=SensAvis.DEFAVORABLE, commentaire="Hors cible."
+    projet = projet_au_statut(
+        Statut.NON_RETENU, prefecture=prefecture_84, conseil=region_84, **GRAND_PROJET
     )
     _, regionales = enveloppes_2020
-    with pytest.raises(services.PermissionRefusee, match="non retenu"):
+    with pytest.raises(Invalide, match="non retenu") as erreur:
         _engager(projet, regionales["84"], M, prefecture_84)
+    assert list(erreur.value.erreurs) == ["projet"]
+    assert not Engagement.objects.exists()

@@ -6,12 +6,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats
 
-from comptes.models import Role
-from pilotage import services
+from pilotage import moteur
 from pilotage.models import Niveau, Totaux
-from projets.models import Statut
-from tests.factories import ProfilFactory, UserFactory
-from tests.pilotage.conftest import M, creer_projet, engager
+from tests.comptes.factories import UserFactory
+from tests.fonds.factories import projet_engage
+from tests.pilotage.conftest import K, M, agents_de, chiffres
+from tests.projets.factories import creer_projet
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def superutilisateur(client):
 
 
 def test_l_accueil_montre_les_totaux_et_la_liste_des_applications(jeu, client, superutilisateur):
-    services.recalculer_tout()
+    moteur.recalculer_tout()
 
     reponse = client.get("/admin/")
 
@@ -37,12 +37,13 @@ def test_l_accueil_montre_les_totaux_et_la_liste_des_applications(jeu, client, s
     assert "Totaux du programme" in page
     assert "Données au" in page
     assert 'action="/admin/pilotage/recalculer/"' in page
-    # National, tous dispositifs : enveloppes, engagé, disponible, investissement, levier.
-    for texte in [euros(900 * M), euros(2_200_000), euros(897_800_000), euros(20 * M), "× 7,4"]:
+    # National, tous dispositifs (test_recalcul.py) : enveloppes, engagé, disponible,
+    # investissement, levier.
+    for texte in [euros(900 * M), euros(2_100_000), euros(897_900_000), euros(20 * M), "× 7,4"]:
         assert texte in page, texte
-    # Par dispositif et par année : le fonds d'accélération 2020.
+    # Par dispositif et par année : le disponible du fonds d'accélération 2020.
     assert "Fonds d&#x27;accélération" in page
-    assert euros(148 * M) in page
+    assert euros(148_700_000) in page
     # Projets par statut et référentiel.
     assert "148 Territoires d'industrie, 541 intercommunalités" in page
     assert 'data-statut="engage">2<' in page
@@ -55,14 +56,14 @@ def test_l_accueil_montre_les_totaux_et_la_liste_des_applications(jeu, client, s
 
 
 def test_choisir_le_dispositif_et_l_annee_des_regions(jeu, client, superutilisateur):
-    services.recalculer_tout()
+    moteur.recalculer_tout()
 
     reponse = client.get("/admin/", {"choix": "fonds-acceleration|2020"})
 
     regions = reponse.context["totaux"].regions
     assert [t.code for t in regions] == ["84", "32"]
     assert reponse.context["totaux"].dispositif == "fonds-acceleration"
-    assert euros(14_600_000) in reponse.content.decode()  # disponible des Hauts-de-France
+    assert euros(14_700_000) in reponse.content.decode()  # disponible des Hauts-de-France
 
 
 def test_le_bouton_recalcule_les_totaux(
@@ -115,7 +116,7 @@ def test_le_bouton_exige_le_jeton_csrf(jeu, superutilisateur):
 
 
 def test_les_totaux_sont_en_lecture_seule_dans_l_admin(jeu, client, superutilisateur):
-    services.recalculer_tout()
+    moteur.recalculer_tout()
     totaux = Totaux.objects.get(niveau=Niveau.NATIONAL, dispositif="", annee=0)
 
     assert client.get("/admin/pilotage/totaux/").status_code == 200
@@ -125,12 +126,10 @@ def test_les_totaux_sont_en_lecture_seule_dans_l_admin(jeu, client, superutilisa
 
 
 def test_un_agent_regional_ne_voit_que_sa_region(jeu, client):
-    services.recalculer_tout()
-    agent = ProfilFactory(
-        user=UserFactory(username="prefecture-32", is_staff=True),
-        role=Role.PREFECTURE,
-        region_id="32",
-    ).user
+    moteur.recalculer_tout()
+    agent = jeu.comptes["prefecture-32"]
+    agent.is_staff = True
+    agent.save(update_fields=["is_staff"])
     client.force_login(agent)
 
     tableau = client.get("/admin/").context["totaux"]
@@ -148,16 +147,28 @@ def _requetes_de_l_accueil(client):
 def test_l_accueil_fait_autant_de_requetes_quel_que_soit_le_nombre_de_projets(
     jeu, client, superutilisateur, django_assert_num_queries
 ):
-    services.recalculer_tout()
+    moteur.recalculer_tout()
     petit = _requetes_de_l_accueil(client)
 
     for i in range(40):
-        projet = creer_projet(
-            ["8414", "3201", "2701"][i % 3], statut=Statut.ENGAGE, investissement=M
+        territoire = ["8414", "3201", "2701"][i % 3]
+        if territoire == "2701":  # région 27 : déposé par l'équipe nationale
+            creer_projet(
+                jeu.comptes["admin-national"],
+                deposer=True,
+                territoire=territoire,
+                **chiffres(M, 1, 0, 0),
+            )
+            continue
+        region = territoire[:2]
+        projet_engage(
+            **agents_de(jeu.comptes, region),
+            enveloppe=jeu.env.fa2020_84 if region == "84" else jeu.env.fa2020_32,
+            montant=K,
+            territoire=territoire,
+            **chiffres(M, 1, 0, 100 * K),
         )
-        if projet.region_id == "84":
-            engager(projet, jeu.env.fa2020_84, 1000)
-    services.recalculer_tout()
+    moteur.recalculer_tout()
 
     # 1 session, 2 utilisateur, 3 profil (portée), 4 combinaisons (dispositif, année),
     # 5 lignes nationales et 6 lignes des régions (chacune avec la date du dernier

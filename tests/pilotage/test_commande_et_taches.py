@@ -6,10 +6,12 @@ import pytest
 from celery.schedules import crontab
 from django.core.management import call_command
 
-from config.celery import TACHE_RECALCUL_PERIMETRES, app
-from pilotage import selectors, services, tasks
+from config.celery import app
+from pilotage import moteur, selectors, tasks
 from pilotage.models import Calcul, Niveau, Totaux
-from tests.factories import ProfilFactory, UserFactory
+from socle.models import DemandeRecalcul
+from socle.recalcul import TACHE_RECALCUL, demander_recalcul
+from tests.comptes.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +33,7 @@ def test_la_commande_recalcule_et_resume_en_francais(jeu):
     assert "Totaux recalculés en " in texte and f" s ({total} lignes)." in texte
     # La barre de progression va sur la sortie d'erreur, étape par étape.
     assert "Totaux" in erreurs.getvalue()
-    assert f"{services.NB_ETAPES}/{services.NB_ETAPES}" in erreurs.getvalue()
+    assert f"{moteur.NB_ETAPES}/{moteur.NB_ETAPES}" in erreurs.getvalue()
     assert selectors.totaux_nationaux().nb_projets == 8
 
 
@@ -42,9 +44,12 @@ def test_la_commande_sans_progression(jeu):
     assert Totaux.objects.filter(niveau=Niveau.NATIONAL).count() == 8
 
 
-def test_les_taches_portent_les_noms_attendus_et_appellent_les_services(jeu):
-    assert TACHE_RECALCUL_PERIMETRES in app.tasks
-    assert tasks.recalculer_perimetres.name == TACHE_RECALCUL_PERIMETRES
+def test_les_taches_portent_les_noms_attendus_et_appellent_le_moteur(jeu):
+    assert tasks.recalculer_perimetres.name == "pilotage.recalculer_perimetres"
+    # La tâche que `socle.recalcul` envoie par son nom existe.
+    assert tasks.recalculer_demandes.name == TACHE_RECALCUL
+    for tache in (tasks.recalculer_tout, tasks.recalculer_perimetres, tasks.recalculer_demandes):
+        assert tache.name in app.tasks
 
     resume = tasks.recalculer_tout.delay().get()
     assert resume["lignes"]["national"] == 8
@@ -53,6 +58,26 @@ def test_les_taches_portent_les_noms_attendus_et_appellent_les_services(jeu):
     # 3201 : tous dispositifs × toutes années et 2020, fonds × toutes années et 2020.
     assert resume["lignes"]["territoire"] == 4
     assert resume["lignes"]["region"] > 0
+
+
+def test_la_tache_des_demandes_recalcule_leurs_perimetres_et_les_efface(jeu):
+    moteur.recalculer_tout()
+    assert tasks.recalculer_demandes.delay().get() is None  # aucune demande en attente
+    demander_recalcul(territoires=["3201"], regions=["32"])
+    demander_recalcul(territoires=["8414"], regions=["84"])
+
+    resume = tasks.recalculer_demandes.delay().get()
+
+    # Les périmètres des deux demandes, en un seul recalcul : 3201 (4 lignes) et 8414
+    # (tous dispositifs et fonds, toutes années, 2020 et 2021 : 6 lignes).
+    assert resume["lignes"]["territoire"] == 4 + 6
+    assert not DemandeRecalcul.objects.exists()
+    journal = Calcul.objects.latest()
+    assert (journal.complet, journal.territoires, journal.regions) == (
+        False,
+        ["3201", "8414"],
+        ["32", "84"],
+    )
 
 
 def test_le_recalcul_complet_est_planifie_chaque_nuit_a_2_h_30():
@@ -65,17 +90,14 @@ def test_le_recalcul_complet_est_planifie_chaque_nuit_a_2_h_30():
 
 def test_portee_des_totaux_selon_le_role(jeu):
     tasks.recalculer_tout.delay()
-    prefecture = ProfilFactory(user=UserFactory(username="prefecture-84"), region_id="84").user
-    ministere = ProfilFactory(
-        user=UserFactory(username="ministere"), role="ministere", region_id=None
-    ).user
+    prefecture, ministere = jeu.comptes["prefecture-84"], jeu.comptes["ministere"]
     sans_profil = UserFactory(username="inconnu")
 
     visibles = selectors.totaux_visibles_par(prefecture)
     assert set(visibles.values_list("niveau", flat=True)) == {Niveau.REGION, Niveau.TERRITOIRE}
     assert set(visibles.values_list("code_region", flat=True)) == {"84"}
     assert selectors.totaux_nationaux(user=prefecture) is None
-    assert selectors.totaux(Niveau.TERRITOIRE, "8414", user=prefecture).nb_projets == 4
+    assert selectors.totaux(Niveau.TERRITOIRE, "8414", user=prefecture).nb_projets == 3
     assert selectors.totaux(Niveau.TERRITOIRE, "3201", user=prefecture) is None
     assert selectors.totaux_visibles_par(ministere).count() == Totaux.objects.count()
     assert not selectors.totaux_visibles_par(sans_profil).exists()

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from fonds.models import Engagement, Enveloppe, Mouvement
 from pilotage import selectors
-from projets.models import Avis, Evenement, Projet
+from projets.models import Avis, Evenement, Projet, Statut
 from territoires.models import TerritoireIndustrie
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +135,45 @@ def test_refuse_sans_debug(referentiel, settings):
     with pytest.raises(CommandError, match="DEBUG désactivé"):
         call_command("generer_demo", "--sans-progression", stdout=StringIO())
     assert not Projet.objects.exists()
+
+
+def test_le_generateur_du_banc_ecrit_un_programme_en_regime_de_croisiere(referentiel):
+    """Le scénario du banc (`tests/bench/`), à petite taille et écrit par l'ORM : tous les
+    stades, des enveloppes qui sont la somme de leurs mouvements et ne sont jamais
+    sur-engagées, des engagements au plus égaux à l'aide sollicitée, tout fictif."""
+    from comptes.models import Role
+    from pilotage.generation import (
+        Agent,
+        Auteurs,
+        creer_agents,
+        croisiere,
+        ecrire,
+        lire_referentiel,
+        planifier,
+    )
+    from territoires.validators import cle_luhn_valide
+
+    agents = [Agent("banc-admin", Role.ADMIN_NATIONAL, None, "Banc")]
+    utilisateurs = creer_agents(agents, mot_de_passe=None, domaine="banc.invalid")
+    auteurs = Auteurs.des_agents(agents, utilisateurs)
+    referentiel_lu = lire_referentiel()
+    plan = planifier(croisiere(400), referentiel_lu, auteurs)
+    assert plan == planifier(croisiere(400), referentiel_lu, auteurs)  # même graine
+    ecrit = ecrire(plan)
+
+    assert ecrit.projets == Projet.objects.count() == 400
+    assert ecrit.evenements == 0  # le banc ne lit pas l'historique
+    assert set(Projet.objects.values_list("statut", flat=True)) == set(Statut.values)
+    assert Projet.objects.filter(engagements__isnull=False).distinct().count() > 100
+    assert not Projet.objects.filter(porteur__fictive=False).exists()
+    sirens = set(Projet.objects.values_list("porteur__siren", flat=True))
+    assert len(sirens) == ecrit.entreprises == 286  # 1,4 projet par entreprise
+    assert all(s.startswith("999") and cle_luhn_valide(s) for s in sirens)
+    for enveloppe in Enveloppe.objects.prefetch_related("mouvements", "engagements"):
+        assert enveloppe.montant == sum(m.montant for m in enveloppe.mouvements.all())
+        engage = sum(e.montant - e.montant_libere for e in enveloppe.engagements.all())
+        assert enveloppe.montant_engage == engage <= enveloppe.montant
+    for projet in Projet.objects.filter(engagements__isnull=False).distinct():
+        engage = sum(e.montant - e.montant_libere for e in projet.engagements.all())
+        assert engage <= projet.aide_sollicitee
+        assert engage > 0 or projet.statut == Statut.ABANDONNE  # crédits non versés rendus

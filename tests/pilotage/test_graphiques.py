@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from pilotage import graphiques, selectors, services
+from pilotage import graphiques, moteur, selectors
 from pilotage.models import Niveau, Totaux
-from projets.models import Enjeu, Projet, Statut
-from tests.pilotage.conftest import M, creer_projet
+from projets.models import Enjeu
+from tests.pilotage.conftest import M, chiffres
+from tests.projets.factories import creer_projet
 
 
 def _ids_references(svg: str) -> list[str]:
@@ -190,11 +191,9 @@ def test_les_formats_courts_et_les_graduations():
 
 @pytest.mark.django_db
 def test_les_totaux_comptent_les_projets_par_enjeu(jeu):
-    Projet.objects.filter(pk__in=[jeu.p1.pk, jeu.p4.pk]).update(enjeu=Enjeu.RECRUTER)
-    Projet.objects.filter(pk=jeu.p7.pk).update(enjeu=Enjeu.ATTIRER)
+    moteur.recalculer_tout()
 
-    services.recalculer_tout()
-
+    # Recruter : p1, p4 ; attirer : p7 ; innover : les cinq autres (conftest.py).
     france = selectors.totaux_nationaux()
     assert france.nb_projets_par_enjeu == {"attirer": 1, "innover": 5, "recruter": 2}
     assert sum(france.nb_projets_par_enjeu.values()) == france.nb_projets
@@ -204,9 +203,10 @@ def test_les_totaux_comptent_les_projets_par_enjeu(jeu):
         ("attirer", "Attirer", 1),
         ("simplifier", "Simplifier", 0),
     ]
-    # Fonds d'accélération 2020 : les projets engagés p1 (recruter), p2 (innover), p7 (attirer).
+    # Fonds d'accélération 2020 : les projets engagés p1 (recruter) et p7 (attirer).
     fa2020 = selectors.totaux_nationaux("fonds-acceleration", 2020)
-    assert fa2020.nb_projets_par_enjeu == {"attirer": 1, "innover": 1, "recruter": 1}
+    assert fa2020.nb_projets_par_enjeu == {"attirer": 1, "recruter": 1}
+    # Territoire 3201 : p6 (innover, abandonné : compté) et p7 (attirer).
     assert selectors.totaux(Niveau.TERRITOIRE, "3201").nb_projets_par_enjeu == {
         "attirer": 1,
         "innover": 1,
@@ -217,20 +217,26 @@ def test_les_totaux_comptent_les_projets_par_enjeu(jeu):
 
 @pytest.mark.django_db
 def test_le_recalcul_incremental_garde_les_enjeux_des_autres_territoires(jeu):
-    services.recalculer_tout()
-    nouveau = creer_projet("3201", statut=Statut.DEPOSE, investissement=M)
-    Projet.objects.filter(pk=nouveau.pk).update(enjeu=Enjeu.SIMPLIFIER)
+    moteur.recalculer_tout()
+    creer_projet(
+        jeu.comptes["prefecture-32"],
+        deposer=True,
+        territoire="3201",
+        enjeu=Enjeu.SIMPLIFIER,
+        **chiffres(M, 0, 0, 0),
+    )
 
-    services.recalculer_perimetres(territoires=["3201"], regions=["32"])
+    moteur.recalculer_perimetres(territoires=["3201"], regions=["32"])
 
     france = selectors.totaux_nationaux()
     assert france.nb_projets_par_enjeu["simplifier"] == 1
-    assert france.nb_projets_par_enjeu["innover"] == 8  # les huit du jeu, relus ou repris
+    assert france.nb_projets_par_enjeu["innover"] == 5  # ceux du jeu, relus ou repris
+    assert france.nb_projets_par_enjeu["recruter"] == 2  # p1, p4 : régions non recalculées
     incremental = {
         (t.niveau, t.code, t.dispositif, t.annee): t.nb_projets_par_enjeu
         for t in Totaux.objects.all()
     }
-    services.recalculer_tout()
+    moteur.recalculer_tout()
     assert incremental == {
         (t.niveau, t.code, t.dispositif, t.annee): t.nb_projets_par_enjeu
         for t in Totaux.objects.all()

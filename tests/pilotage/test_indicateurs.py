@@ -11,25 +11,18 @@ from openpyxl import load_workbook
 
 from comptes.models import Trace
 from pilotage import indicateurs
-from pilotage.indicateurs import (
+from pilotage.models import Indicateur, Unite, ValeurIndicateur
+from pilotage.services import (
     SOURCE_DEMO,
-    ErreurIndicateur,
-    PermissionRefusee,
     charger_indicateurs_du_programme,
     enregistrer_valeur,
 )
-from pilotage.models import Indicateur, Unite, ValeurIndicateur
-from tests.factories import UserFactory
-from tests.projets.outils import creer_comptes
+from socle.erreurs import Invalide, Refus
+from tests.comptes.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 HIER = timezone.localdate() - datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def comptes(referentiel):
-    return creer_comptes()
 
 
 @pytest.fixture
@@ -86,7 +79,7 @@ def test_le_chargement_est_idempotent_et_ajoute_les_valeurs_de_demo(admin):
 
 
 def test_seule_l_equipe_nationale_charge_les_indicateurs(comptes):
-    with pytest.raises(PermissionRefusee):
+    with pytest.raises(Refus):
         charger_indicateurs_du_programme(auteur=comptes["ministere"])
     assert not Indicateur.objects.exists()
 
@@ -127,7 +120,7 @@ def test_une_valeur_datee_et_sourcee_est_enregistree(charges, admin):
 def test_une_valeur_sans_date_ou_sans_source_est_refusee(
     charges, admin, date, source, champ, message
 ):
-    with pytest.raises(ErreurIndicateur) as erreur:
+    with pytest.raises(Invalide) as erreur:
         enregistrer_valeur(
             indicateur_id=charges["chefs-de-projet-supplementaires"].pk,
             auteur=admin,
@@ -136,8 +129,9 @@ def test_une_valeur_sans_date_ou_sans_source_est_refusee(
             source=source,
         )
 
-    assert erreur.value.champ == champ
-    assert message in erreur.value.message
+    [(champ_en_erreur, [texte])] = erreur.value.erreurs.items()
+    assert champ_en_erreur == champ
+    assert message in texte
     assert not ValeurIndicateur.objects.exists()
 
 
@@ -149,7 +143,7 @@ def test_d_autres_valeurs_incoherentes_sont_refusees(charges, admin):
         ("chefs-de-projet-supplementaires", Decimal("3"), demain, "dans le futur"),
     ]
     for code, valeur, date, message in cas:
-        with pytest.raises(ErreurIndicateur, match=message):
+        with pytest.raises(Invalide, match=message):
             enregistrer_valeur(
                 indicateur_id=charges[code].pk, auteur=admin, valeur=valeur, date=date, source="X"
             )
@@ -158,7 +152,7 @@ def test_d_autres_valeurs_incoherentes_sont_refusees(charges, admin):
 
 def test_seule_l_equipe_nationale_enregistre_une_valeur(charges, comptes):
     for nom in ["ministere", "prefecture-84", "region-32"]:
-        with pytest.raises(PermissionRefusee, match="Seule l'équipe nationale"):
+        with pytest.raises(Refus, match="Seule l'équipe nationale"):
             enregistrer_valeur(
                 indicateur_id=charges["banque-des-territoires"].pk,
                 auteur=comptes[nom],

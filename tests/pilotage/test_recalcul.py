@@ -4,20 +4,24 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from fonds.models import Engagement
-from pilotage import selectors, services
+from fonds import services as fonds_services
+from fonds.models import Engagement, TypeMouvement
+from pilotage import moteur, selectors
 from pilotage.models import Calcul, Niveau, Totaux, TotauxPartiels
+from pilotage.moteur import ecriture, sommes
+from projets import services as projets_services
 from projets.models import Statut
-from territoires.models import Perimetre, TerritoireIndustrie
-from tests.pilotage.conftest import K, M, creer_projet, engager
+from socle.models import DemandeRecalcul
+from territoires.models import Perimetre, Region, TerritoireIndustrie
+from tests.fonds.factories import DispositifFactory, engager, fonds_reparti, projet_engage, verser
+from tests.pilotage.conftest import FA, TC, K, M, agents_de, chiffres
+from tests.projets.factories import creer_projet, modifier
+from tests.territoires.factories import TerritoireFactory, territoire_reel
 
 pytestmark = pytest.mark.django_db
-
-FA = "fonds-acceleration"
-TC = "transition-collective"
 
 
 def ligne(niveau, code="", dispositif="", annee=None):
@@ -31,12 +35,12 @@ def contenu(qs=None):
     qs = Totaux.objects.all() if qs is None else qs
     return {
         (t["niveau"], t["code"], t["dispositif"], t["annee"]): t
-        for t in qs.values("niveau", "code", "dispositif", "annee", *services.CHAMPS_COMPARES)
+        for t in qs.values("niveau", "code", "dispositif", "annee", *moteur.CHAMPS_COMPARES)
     }
 
 
 def test_totaux_nationaux_calcules_a_la_main(jeu):
-    services.recalculer_tout()
+    moteur.recalculer_tout()
 
     france = ligne(Niveau.NATIONAL)
     assert france.libelle == "France"
@@ -44,57 +48,68 @@ def test_totaux_nationaux_calcules_a_la_main(jeu):
     # Le référentiel réel : 148 territoires et 541 EPCI distincts dans leurs périmètres.
     assert (france.nb_territoires, france.nb_intercommunalites) == (148, 541)
     assert france.nb_projets_par_statut == {
-        "abandonne": 1,
-        "brouillon": 1,
-        "depose": 1,
-        "en_cours": 1,
-        "engage": 2,
-        "non_retenu": 1,
-        "preselectionne": 1,
+        "abandonne": 1,  # p6
+        "brouillon": 1,  # p3
+        "depose": 1,  # p5
+        "en_cours": 1,  # p2
+        "en_instruction": 1,  # p8
+        "engage": 2,  # p1, p7
+        "non_retenu": 1,  # p4
     }
     # Tous les projets comptent, brouillons compris.
     assert france.nb_projets == 8
     # Ni brouillon (p3), ni non retenu (p4), ni abandonné (p6) : p1 p2 p5 p7 p8.
-    assert france.investissement == 20 * M
-    assert (france.emplois_crees, france.emplois_maintenus) == (88, 109)
-    assert france.aide_sollicitee == 2700 * K
+    assert france.investissement == 20 * M  # 10 + 4 + 2 + 3 + 1
+    assert (france.emplois_crees, france.emplois_maintenus) == (
+        88,  # 50 + 20 + 10 + 7 + 1
+        109,  # 100 + 0 + 5 + 3 + 1
+    )
+    assert france.aide_sollicitee == 2700 * K  # 1 000 + 800 + 500 + 300 + 100 k€
     assert france.effet_levier == Decimal("7.41")  # 20 / 2,7
-    assert france.nb_engagements == 5  # l'engagement annulé de p6 ne compte pas
+    # p1, p2 et les deux de p7 ; l'engagement de p6, annulé par son abandon, ne compte pas.
+    assert france.nb_engagements == 4
     # Enveloppes nationales : 150 + 250 (fonds) + 500 (transition collective).
     assert france.montant_enveloppe == 900 * M
-    assert france.montant_engage == 2200 * K  # enveloppes régionales : 1,6 + 0,2 + 0,4
-    assert france.montant_verse == 400 * K
-    assert france.montant_disponible == 897_800 * K
+    # Enveloppes régionales : 1 000 k€ (84, 2020) + 800 k€ (84, 2021) + 300 k€ (32, 2020) ;
+    # les 300 k€ de p6 sont revenus à l'enveloppe.
+    assert france.montant_engage == 2100 * K
+    assert france.montant_verse == 400 * K  # payés sur l'engagement de p1
+    assert france.montant_disponible == 897_900 * K  # 900 M€ - 2,1 M€
 
 
 def test_totaux_d_un_dispositif_et_d_une_annee(jeu):
-    services.recalculer_tout()
+    moteur.recalculer_tout()
 
     fa2020 = ligne(Niveau.NATIONAL, "", FA, 2020)
-    # Projets qui ont un engagement non annulé sur le fonds en 2020 : p1, p2, p7.
-    assert fa2020.nb_projets == 3
-    assert fa2020.nb_projets_par_statut == {"en_cours": 1, "engage": 2}
-    assert fa2020.investissement == 17 * M
-    assert (fa2020.emplois_crees, fa2020.emplois_maintenus) == (77, 103)
-    assert fa2020.effet_levier == Decimal("8.10")  # 17 / 2,1
-    assert fa2020.nb_engagements == 4
+    # Projets qui ont un engagement non annulé sur le fonds en 2020 : p1, p7 (deux
+    # engagements, compté une fois).
+    assert fa2020.nb_projets == 2
+    assert fa2020.nb_projets_par_statut == {"engage": 2}
+    assert fa2020.investissement == 13 * M  # 10 + 3
+    assert (fa2020.emplois_crees, fa2020.emplois_maintenus) == (57, 103)  # 50 + 7, 100 + 3
+    assert fa2020.effet_levier == Decimal("10.00")  # 13 / 1,3
+    assert fa2020.nb_engagements == 3  # p1, et les deux de p7
     assert fa2020.montant_enveloppe == 150 * M
-    assert fa2020.montant_engage == 2 * M
-    assert fa2020.montant_disponible == 148 * M
+    assert fa2020.montant_engage == 1300 * K  # 1 000 (p1) + 200 + 100 (p7)
+    assert fa2020.montant_disponible == 148_700 * K
 
-    # Toutes années : p2, engagé en 2020 et en 2021, n'est compté qu'une fois.
+    # Toutes années : p1, p7 (2020) et p2 (2021) ; cinq engagements moins celui annulé.
     fa = ligne(Niveau.NATIONAL, "", FA)
-    assert (fa.nb_projets, fa.investissement, fa.nb_engagements) == (3, 17 * M, 5)
-    assert (fa.montant_enveloppe, fa.montant_engage) == (400 * M, 2200 * K)
+    assert (fa.nb_projets, fa.investissement, fa.nb_engagements) == (3, 17 * M, 4)
+    assert (fa.montant_enveloppe, fa.montant_engage) == (
+        400 * M,  # 150 + 250
+        2100 * K,  # 1 300 + 800
+    )
 
     tous_2021 = ligne(Niveau.NATIONAL, "", "", 2021)
+    # p2 seul : 4 M€, 20 emplois créés.
     assert (tous_2021.nb_projets, tous_2021.investissement, tous_2021.emplois_crees) == (
         1,
         4 * M,
         20,
     )
     assert tous_2021.montant_enveloppe == 750 * M  # 250 (fonds) + 500 (transition collective)
-    assert tous_2021.montant_engage == 200 * K
+    assert tous_2021.montant_engage == 800 * K  # p2
 
     # Un dispositif sans engagement : son enveloppe, aucun projet, pas d'effet de levier.
     tc = ligne(Niveau.NATIONAL, "", TC, 2021)
@@ -116,13 +131,50 @@ def test_totaux_d_un_dispositif_et_d_une_annee(jeu):
     }
 
 
+def test_un_projet_engage_sur_deux_dispositifs_la_meme_annee_ne_compte_qu_une_fois(jeu):
+    """Deux engagements de la même année sur deux dispositifs : le projet compte pour chacun
+    de ses dispositifs, et une fois seulement pour « tous les dispositifs » de l'année."""
+    admin, a84 = jeu.comptes["admin-national"], agents_de(jeu.comptes, "84")
+    dsil = DispositifFactory(code="dsil", nom="DSIL", finance_projets=True)
+    _nationale, regionales = fonds_reparti(
+        auteur=admin, dispositif=dsil, annee=2020, national=10 * M, regions={"84": M}
+    )
+    p9 = projet_engage(
+        **a84,
+        enveloppe=jeu.env.fa2020_84,
+        montant=200 * K,
+        territoire="8401",
+        **chiffres(3 * M, 12, 0, 300 * K),
+    )
+    engager(p9, regionales["84"], 100 * K, auteur=a84["prefecture"])
+
+    moteur.recalculer_tout()
+
+    tous_2020 = ligne(Niveau.NATIONAL, "", "", 2020)
+    # p1, p7 et p9 (pas quatre projets) ; cinq engagements : p1, p7 (deux), p9 (deux).
+    assert (tous_2020.nb_projets, tous_2020.nb_engagements) == (3, 5)
+    assert tous_2020.investissement == 16 * M  # 10 + 3 + 3
+    assert tous_2020.montant_engage == 1600 * K  # 1 300 + 200 + 100
+    assert ligne(Niveau.NATIONAL, "", FA, 2020).nb_projets == 3  # p1, p7, p9
+    dsil_2020 = ligne(Niveau.NATIONAL, "", "dsil", 2020)
+    assert (dsil_2020.nb_projets, dsil_2020.investissement, dsil_2020.montant_engage) == (
+        1,
+        3 * M,
+        100 * K,
+    )
+    ardeche = ligne(Niveau.TERRITOIRE, "8401", "", 2020)
+    assert (ardeche.nb_projets, ardeche.nb_engagements, ardeche.investissement) == (1, 2, 3 * M)
+    assert ligne(Niveau.NATIONAL).nb_projets == 9
+
+
 def test_totaux_des_regions(jeu):
-    services.recalculer_tout()
+    moteur.recalculer_tout()
 
     ara = ligne(Niveau.REGION, "84")
     assert ara.libelle == "Auvergne-Rhône-Alpes"
     assert ara.nb_territoires == TerritoireIndustrie.objects.filter(region="84").count() == 17
     assert ara.nb_intercommunalites == 68
+    # Les projets dont le site est dans la région : p1 à p5 (p8 est en Bourgogne-Franche-Comté).
     assert ara.nb_projets_par_statut == {
         "brouillon": 1,
         "depose": 1,
@@ -131,28 +183,30 @@ def test_totaux_des_regions(jeu):
         "non_retenu": 1,
     }
     assert ara.nb_projets == 5
-    assert ara.investissement == 16 * M  # p1 + p2 + p5
-    assert (ara.emplois_crees, ara.emplois_maintenus) == (80, 105)
+    assert ara.investissement == 16 * M  # p1 + p2 + p5 : 10 + 4 + 2
+    assert (ara.emplois_crees, ara.emplois_maintenus) == (80, 105)  # 50+20+10, 100+0+5
     assert ara.effet_levier == Decimal("6.96")  # 16 / 2,3
-    assert ara.nb_engagements == 3
+    assert ara.nb_engagements == 2  # p1, p2
     assert (ara.montant_enveloppe, ara.montant_engage, ara.montant_verse) == (
-        50 * M,
-        1800 * K,
+        50 * M,  # 20 (2020) + 30 (2021)
+        1800 * K,  # 1 000 (p1) + 800 (p2)
         400 * K,
     )
     assert ara.montant_disponible == 48_200 * K
 
-    # p8 : territoire piloté par la région 84, site en Bourgogne-Franche-Comté.
+    # p8 : territoire piloté par la région 24, site en Bourgogne-Franche-Comté.
     bfc = ligne(Niveau.REGION, "27")
     assert (bfc.nb_projets, bfc.investissement, bfc.effet_levier) == (1, M, Decimal("10.00"))
     assert (bfc.montant_enveloppe, bfc.montant_disponible) == (0, 0)
+    assert ligne(Niveau.REGION, "24").nb_projets == 0
 
     hdf_fa = ligne(Niveau.REGION, "32", FA, 2020)
+    # p7 seul (p6 abandonné, son engagement annulé) ; ses deux engagements.
     assert (hdf_fa.nb_projets, hdf_fa.nb_engagements, hdf_fa.investissement) == (1, 2, 3 * M)
     assert (hdf_fa.montant_enveloppe, hdf_fa.montant_engage, hdf_fa.montant_disponible) == (
         15 * M,
-        400 * K,
-        14_600 * K,
+        300 * K,  # 200 + 100 (p7) ; les 300 de p6 rendus
+        14_700 * K,
     )
     # Pas d'enveloppe ni d'engagement : pas de ligne.
     assert selectors.totaux(Niveau.REGION, "27", FA, 2020) is None
@@ -163,7 +217,7 @@ def test_totaux_des_regions(jeu):
 
 
 def test_totaux_des_territoires(jeu):
-    services.recalculer_tout()
+    moteur.recalculer_tout()
 
     arve = ligne(Niveau.TERRITOIRE, "8414")
     assert (arve.libelle, arve.code_region) == ("Vallée de l'Arve", "84")
@@ -171,28 +225,28 @@ def test_totaux_des_territoires(jeu):
     assert arve.nb_intercommunalites == (
         Perimetre.objects.en_vigueur().filter(territoire="8414").count()
     )
-    assert arve.nb_projets_par_statut == {
-        "brouillon": 1,
-        "en_cours": 1,
-        "engage": 1,
-        "preselectionne": 1,
-    }
-    assert arve.nb_projets == 4  # brouillon compris
-    assert arve.investissement == 15 * M  # p1 + p2 + p8 (hors de sa région, dans le territoire)
-    assert (arve.emplois_crees, arve.emplois_maintenus) == (71, 101)
-    assert arve.effet_levier == Decimal("7.89")  # 15 / 1,9
-    assert (arve.nb_engagements, arve.montant_engage, arve.montant_verse) == (3, 1800 * K, 400 * K)
+    assert arve.nb_projets_par_statut == {"brouillon": 1, "en_cours": 1, "engage": 1}
+    assert arve.nb_projets == 3  # p1, p2, p3 : brouillon compris
+    assert arve.investissement == 14 * M  # p1 + p2 : 10 + 4
+    assert (arve.emplois_crees, arve.emplois_maintenus) == (70, 100)
+    assert arve.effet_levier == Decimal("7.78")  # 14 / 1,8
+    # Un territoire tient ses montants de ses engagements : p1 (1 000 k€), p2 (800 k€).
+    assert (arve.nb_engagements, arve.montant_engage, arve.montant_verse) == (2, 1800 * K, 400 * K)
     # Un territoire n'a pas d'enveloppe.
     assert (arve.montant_enveloppe, arve.montant_disponible) == (None, None)
 
     arve_fa = ligne(Niveau.TERRITOIRE, "8414", FA)
-    assert (arve_fa.nb_projets, arve_fa.investissement, arve_fa.nb_engagements) == (2, 14 * M, 3)
-    assert ligne(Niveau.TERRITOIRE, "8414", FA, 2021).montant_engage == 200 * K
+    assert (arve_fa.nb_projets, arve_fa.investissement, arve_fa.nb_engagements) == (2, 14 * M, 2)
+    assert ligne(Niveau.TERRITOIRE, "8414", FA, 2021).montant_engage == 800 * K  # p2
 
     # L'engagement annulé de p6 (abandonné) : ni projet ni engagement comptés.
     creil_fa = ligne(Niveau.TERRITOIRE, "3201", FA, 2020)
     assert creil_fa.nb_projets_par_statut == {"engage": 1}
-    assert (creil_fa.nb_engagements, creil_fa.montant_engage) == (2, 400 * K)
+    assert (creil_fa.nb_engagements, creil_fa.montant_engage) == (2, 300 * K)
+
+    # p8 compte dans son territoire (région de pilotage 24), son site est dans la région 27.
+    p8 = ligne(Niveau.TERRITOIRE, "2404")
+    assert (p8.code_region, p8.nb_projets, p8.investissement) == ("24", 1, M)
 
     # Tous les territoires ont leur ligne « tous dispositifs, toutes années », même sans projet.
     assert Totaux.objects.filter(niveau=Niveau.TERRITOIRE, dispositif="", annee=0).count() == 148
@@ -201,10 +255,10 @@ def test_totaux_des_territoires(jeu):
 
 
 def test_recalcul_idempotent(jeu):
-    premier = services.recalculer_tout()
+    premier = moteur.recalculer_tout()
     avant = contenu()
     ids = dict(Totaux.objects.values_list("niveau", "id").order_by("id"))
-    second = services.recalculer_tout()
+    second = moteur.recalculer_tout()
 
     assert contenu() == avant
     assert dict(Totaux.objects.values_list("niveau", "id").order_by("id")) == ids
@@ -221,16 +275,24 @@ def test_recalcul_idempotent(jeu):
     assert {t.calcule_le for t in Totaux.objects.avec_dates()} == {second.calcule_le}
 
 
+def test_le_recalcul_complet_efface_les_demandes_en_attente(jeu):
+    # Les services du jeu ont demandé leurs recalculs (la tâche part à la validation,
+    # qui n'a pas lieu dans un test) : le recalcul complet les couvre toutes.
+    assert DemandeRecalcul.objects.exists()
+    moteur.recalculer_tout()
+    assert not DemandeRecalcul.objects.exists()
+
+
 def test_le_journal_des_recalculs_garde_trois_mois(jeu):
-    ancien = services.recalculer_perimetres(territoires=["8414"], regions=["84"])
-    recent = services.recalculer_perimetres(territoires=["8414"], regions=["84"])
+    ancien = moteur.recalculer_perimetres(territoires=["8414"], regions=["84"])
+    recent = moteur.recalculer_perimetres(territoires=["8414"], regions=["84"])
     Calcul.objects.filter(calcule_le=ancien.calcule_le).update(
-        calcule_le=ancien.calcule_le - datetime.timedelta(days=services.JOURNAL_JOURS + 1)
+        calcule_le=ancien.calcule_le - datetime.timedelta(days=moteur.JOURNAL_JOURS + 1)
     )
     # Un recalcul des périmètres n'efface rien ; un recalcul complet, les plus vieux.
-    services.recalculer_perimetres(territoires=["8414"], regions=["84"])
+    moteur.recalculer_perimetres(territoires=["8414"], regions=["84"])
     assert Calcul.objects.count() == 3
-    complet = services.recalculer_tout()
+    complet = moteur.recalculer_tout()
     assert set(Calcul.objects.values_list("calcule_le", flat=True)) >= {
         recent.calcule_le,
         complet.calcule_le,
@@ -243,77 +305,107 @@ def test_le_journal_des_recalculs_garde_trois_mois(jeu):
 
 
 @pytest.mark.parametrize(
-    "etape",
+    ("module", "etape"),
     [
-        "_ajouter_enveloppes",  # après l'écriture des totaux partiels
-        "_ajouter_national",
-        "_supprimer_disparus",  # après l'écriture des totaux changés
+        (sommes, "ajouter_enveloppes"),  # après l'écriture des totaux partiels
+        (sommes, "ajouter_national"),
+        (ecriture, "supprimer_disparus"),  # après l'écriture des totaux changés
     ],
 )
-def test_une_erreur_en_cours_laisse_les_totaux_precedents(jeu, monkeypatch, etape):
-    services.recalculer_tout()
+def test_une_erreur_en_cours_laisse_les_totaux_precedents(jeu, monkeypatch, module, etape):
+    prefecture = jeu.comptes["prefecture-84"]
+    moteur.recalculer_tout()
     avant = list(Totaux.objects.order_by("id").values())
     partiels_avant = list(TotauxPartiels.objects.order_by("id").values())
-    jeu.p1.montant_investissement = 50 * M
-    jeu.p1.save()
-    jeu.p3.delete()
+    modifier(jeu.p5, prefecture, montant_investissement=42 * M)  # 2 M€ -> 42 M€
+    fonds_services.abandonner_projet(
+        projet_id=jeu.p3.pk, auteur=prefecture, commentaire="Brouillon abandonné."
+    )
 
     def panne(*args, **kwargs):
         raise RuntimeError("panne au milieu du recalcul")
 
-    monkeypatch.setattr(services, etape, panne)
+    monkeypatch.setattr(module, etape, panne)
     with pytest.raises(RuntimeError):
-        services.recalculer_tout()
+        moteur.recalculer_tout()
 
     assert list(Totaux.objects.order_by("id").values()) == avant
     assert list(TotauxPartiels.objects.order_by("id").values()) == partiels_avant
     # La panne passée, le recalcul voit les changements.
     monkeypatch.undo()
-    services.recalculer_tout()
-    assert ligne(Niveau.NATIONAL).investissement == 60 * M
+    moteur.recalculer_tout()
+    assert ligne(Niveau.NATIONAL).investissement == 60 * M  # 20 M€ + 40 M€ de plus pour p5
+    assert ligne(Niveau.NATIONAL).nb_projets_par_statut["abandonne"] == 2  # p6, p3
+
+
+def _commune_de_2404_dans_sa_region() -> str:
+    return territoire_reel("2404")[1].code_insee
 
 
 def _modifier_le_jeu(jeu):
-    """Des changements dans les territoires 8414, 8401, 3201 et les régions 84, 32, 27."""
-    jeu.p5.statut = Statut.EN_INSTRUCTION
-    jeu.p5.montant_investissement = 2500 * K
-    jeu.p5.save()
-    p9 = creer_projet("3201", statut=Statut.ENGAGE, investissement=8 * M, crees=12, aide=2 * M)
-    engager(p9, jeu.env.fa2020_32, 200 * K)
-    jeu.env.fa2020_32.montant_engage = 600 * K
-    jeu.env.fa2020_32.save()
-    # Le seul engagement de 2021 disparaît : les lignes 2021 du territoire 8414 aussi.
-    Engagement.objects.filter(projet=jeu.p2, enveloppe=jeu.env.fa2021_84).delete()
-    jeu.env.fa2021_84.montant_engage = 0
-    jeu.env.fa2021_84.save()
-    # p8 revient dans sa région de pilotage.
-    jeu.p8.region_id = "84"
-    jeu.p8.save()
+    """Des changements dans les territoires 8414, 8401, 3201, 2404 et les régions 84, 32, 27,
+    24, chacun par son service."""
+    a84, a32 = agents_de(jeu.comptes, "84"), agents_de(jeu.comptes, "32")
+    # p5 passe en instruction et son investissement passe de 2 à 2,5 M€.
+    projets_services.changer_statut(
+        projet_id=jeu.p5.pk, auteur=a84["prefecture"], vers=Statut.EN_INSTRUCTION
+    )
+    modifier(jeu.p5, a84["prefecture"], montant_investissement=2500 * K)
+    # Un nouveau projet engagé dans le territoire 3201 : 8 M€, 200 k€ engagés.
+    projet_engage(
+        **a32,
+        enveloppe=jeu.env.fa2020_32,
+        montant=200 * K,
+        territoire="3201",
+        **chiffres(8 * M, 12, 0, 2 * M),
+    )
+    # p2 est abandonné : son seul engagement, le seul de 2021, est annulé.
+    fonds_services.abandonner_projet(
+        projet_id=jeu.p2.pk, auteur=a84["prefecture"], commentaire="Le porteur renonce."
+    )
+    # p8 revient dans sa région de pilotage (24).
+    modifier(jeu.p8, jeu.comptes["admin-national"], commune=_commune_de_2404_dans_sa_region())
 
 
 def test_recalcul_incremental_egal_au_recalcul_complet(jeu):
-    services.recalculer_tout()
+    moteur.recalculer_tout()
     _modifier_le_jeu(jeu)
 
-    rapport = services.recalculer_perimetres(
-        territoires=["8414", "8401", "3201"], regions=["84", "32", "27"]
+    rapport = moteur.recalculer_perimetres(
+        territoires=["8414", "8401", "3201", "2404"], regions=["84", "32", "27", "24"]
     )
     incremental = contenu()
-    services.recalculer_tout()
+    moteur.recalculer_tout()
 
     assert incremental == contenu()
-    assert rapport.supprimees == 2  # 8414 × fonds 2021 et 8414 × tous dispositifs 2021
-    assert selectors.totaux(Niveau.TERRITOIRE, "8414", FA, 2021) is None
-    assert ligne(Niveau.NATIONAL).investissement == 20 * M + 500 * K + 8 * M
+    # Aucun périmètre ne disparaît : l'engagement annulé de p2 garde les lignes de 2021 du
+    # territoire 8414, à zéro.
+    assert rapport.supprimees == 0
+    arve_2021 = ligne(Niveau.TERRITOIRE, "8414", FA, 2021)
+    assert (arve_2021.nb_projets, arve_2021.nb_engagements, arve_2021.montant_engage) == (0, 0, 0)
+    # Le total partiel de p8 dans la région 27 a disparu, un autre est né dans la région 24.
+    assert set(
+        TotauxPartiels.objects.filter(territoire="2404").values_list("region", flat=True)
+    ) == {"24"}
+    # 20 M€ + 0,5 M€ (p5) + 8 M€ (nouveau projet) - 4 M€ (p2 abandonné)
+    assert ligne(Niveau.NATIONAL).investissement == 24_500 * K
+    # 2,1 M€ - 800 k€ (p2, rendus) + 200 k€ (nouveau projet)
+    assert ligne(Niveau.NATIONAL).montant_engage == 1500 * K
     assert ligne(Niveau.REGION, "27").nb_projets == 0
+    assert ligne(Niveau.REGION, "24").nb_projets == 1
 
 
 def test_recalcul_incremental_ne_touche_que_les_perimetres_donnes(jeu):
-    services.recalculer_tout()
+    moteur.recalculer_tout()
     avant = {(t.niveau, t.code, t.dispositif, t.annee): t for t in Totaux.objects.all()}
-    p9 = creer_projet("3201", statut=Statut.DEPOSE, investissement=8 * M, crees=12, aide=2 * M)
+    p9 = creer_projet(
+        jeu.comptes["prefecture-32"],
+        deposer=True,
+        territoire="3201",
+        **chiffres(8 * M, 12, 0, 2 * M),
+    )
 
-    rapport = services.recalculer_perimetres(territoires=[p9.territoire_id], regions=["32"])
+    rapport = moteur.recalculer_perimetres(territoires=[p9.territoire_id], regions=["32"])
 
     apres = {(t.niveau, t.code, t.dispositif, t.annee): t for t in Totaux.objects.all()}
     assert set(apres) == set(avant)
@@ -332,69 +424,84 @@ def test_recalcul_incremental_ne_touche_que_les_perimetres_donnes(jeu):
     journal = Calcul.objects.latest()
     assert (journal.complet, journal.territoires, journal.regions) == (False, ["3201"], ["32"])
     assert journal.calcule_le == rapport.calcule_le
-    assert ligne(Niveau.TERRITOIRE, "3201").investissement == 11 * M
-    assert ligne(Niveau.REGION, "32").nb_projets == 3
-    assert ligne(Niveau.NATIONAL).investissement == 28 * M
-    assert ligne(Niveau.NATIONAL).emplois_crees == 100
+    assert ligne(Niveau.TERRITOIRE, "3201").investissement == 11 * M  # p7 (3) + p9 (8)
+    assert ligne(Niveau.REGION, "32").nb_projets == 3  # p6, p7, p9
+    assert ligne(Niveau.NATIONAL).investissement == 28 * M  # 20 + 8
+    assert ligne(Niveau.NATIONAL).emplois_crees == 100  # 88 + 12
     # Les autres périmètres n'ont pas bougé ; le recalcul complet donne les mêmes chiffres.
     incremental = contenu()
-    services.recalculer_tout()
+    moteur.recalculer_tout()
     assert incremental == contenu()
 
 
-def test_un_changement_valide_programme_le_recalcul_des_perimetres(
-    jeu, django_capture_on_commit_callbacks
-):
-    from config.celery import programmer_recalcul_totaux
+@pytest.mark.django_db(transaction=True)
+def test_un_changement_valide_programme_le_recalcul_des_perimetres(jeu):
+    """Les écritures demandent le recalcul de leurs périmètres ; il a lieu à la validation."""
+    moteur.recalculer_tout()
+    engagement = Engagement.objects.filter(projet=jeu.p7).order_by("pk").first()
+    with transaction.atomic():
+        modifier(jeu.p5, jeu.comptes["prefecture-84"], emplois_crees=1010)  # au lieu de 10
+        verser(engagement, 50 * K, auteur=jeu.comptes["prefecture-32"])
+        # Rien n'est recalculé avant la validation.
+        assert ligne(Niveau.TERRITOIRE, "8401").emplois_crees == 10
+        assert DemandeRecalcul.objects.count() == 2
 
-    services.recalculer_tout()
-    with django_capture_on_commit_callbacks(execute=True):
-        jeu.p7.emplois_crees = 1007
-        jeu.p7.save()
-        programmer_recalcul_totaux(territoires=["3201"], regions=["32"])
-
-    assert ligne(Niveau.TERRITOIRE, "3201").emplois_crees == 1007
-    assert ligne(Niveau.REGION, "32").emplois_crees == 1007
-    assert ligne(Niveau.NATIONAL).emplois_crees == 88 - 7 + 1007
-    assert ligne(Niveau.NATIONAL, "", FA, 2020).emplois_crees == 77 - 7 + 1007
+    # Les deux demandes sont traitées, et effacées.
+    assert not DemandeRecalcul.objects.exists()
+    assert ligne(Niveau.TERRITOIRE, "8401").emplois_crees == 1010
+    assert ligne(Niveau.REGION, "84").emplois_crees == 80 - 10 + 1010
+    assert ligne(Niveau.NATIONAL).emplois_crees == 88 - 10 + 1010
+    assert ligne(Niveau.TERRITOIRE, "3201", FA, 2020).montant_verse == 50 * K
+    assert ligne(Niveau.REGION, "32").montant_verse == 50 * K
+    assert ligne(Niveau.NATIONAL, "", FA, 2020).montant_verse == 450 * K  # 400 (p1) + 50 (p7)
 
 
 def test_recalcul_sans_perimetre_ne_recalcule_que_le_national(jeu):
-    services.recalculer_tout()
-    jeu.env.tc2021.montant = 600 * M
-    jeu.env.tc2021.save()
+    moteur.recalculer_tout()
+    fonds_services.ajouter_mouvement(
+        enveloppe_id=jeu.env.tc2021.pk,
+        type=TypeMouvement.ABONDEMENT,
+        montant=100 * M,
+        date_effet=datetime.date(2021, 6, 1),
+        motif="Abondement de la transition collective",
+        auteur=jeu.comptes["admin-national"],
+    )
 
-    rapport = services.recalculer_perimetres(territoires=[], regions=[])
+    rapport = moteur.recalculer_perimetres(territoires=[], regions=[])
 
     assert set(rapport.lignes) == {Niveau.NATIONAL}
-    assert ligne(Niveau.NATIONAL, "", TC, 2021).montant_enveloppe == 600 * M
-    assert ligne(Niveau.NATIONAL).montant_enveloppe == 1000 * M
+    assert ligne(Niveau.NATIONAL, "", TC, 2021).montant_enveloppe == 600 * M  # 500 + 100
+    assert ligne(Niveau.NATIONAL).montant_enveloppe == 1000 * M  # 900 + 100
     assert ligne(Niveau.NATIONAL).investissement == 20 * M
 
 
 def test_le_perimetre_disparu_est_supprime(jeu):
-    services.recalculer_tout()
-    assert selectors.totaux(Niveau.NATIONAL, "", TC, 2021) is not None
-    jeu.env.tc2021.delete()
+    """Un territoire retiré du référentiel : sa ligne disparaît au recalcul suivant."""
+    retire = TerritoireFactory(region=Region.objects.get(code="84"))
+    moteur.recalculer_tout()
+    assert selectors.totaux(Niveau.TERRITOIRE, retire.code) is not None
+    assert ligne(Niveau.REGION, "84").nb_territoires == 18  # 17 + 1
+    retire.delete()
 
-    rapport = services.recalculer_tout()
+    rapport = moteur.recalculer_tout()
 
-    assert rapport.supprimees == 2  # transition collective 2021 et toutes années
-    assert selectors.totaux(Niveau.NATIONAL, "", TC, 2021) is None
-    assert selectors.totaux(Niveau.NATIONAL, "", TC) is None
+    assert rapport.supprimees == 1  # la ligne « tous dispositifs, toutes années » du territoire
+    assert selectors.totaux(Niveau.TERRITOIRE, retire.code) is None
+    assert ligne(Niveau.REGION, "84").nb_territoires == 17
 
 
 def _ajouter_projets(jeu, nombre):
+    """Des projets engagés (10 k€) dans les territoires 8414, 8401 et 3201."""
     for i in range(nombre):
-        projet = creer_projet(
-            ["8414", "8401", "3201"][i % 3],
-            statut=Statut.ENGAGE,
-            investissement=M,
-            crees=1,
-            aide=100 * K,
+        territoire = ["8414", "8401", "3201"][i % 3]
+        region = "32" if territoire == "3201" else "84"
+        projet_engage(
+            **agents_de(jeu.comptes, region),
+            enveloppe=jeu.env.fa2020_32 if region == "32" else jeu.env.fa2020_84,
+            montant=10 * K,
+            territoire=territoire,
+            **chiffres(M, 1, 0, 100 * K),
         )
-        enveloppe = jeu.env.fa2020_32 if projet.region_id == "32" else jeu.env.fa2020_84
-        engager(projet, enveloppe, 10 * K)
 
 
 def _nb_requetes(fonction):
@@ -405,31 +512,31 @@ def _nb_requetes(fonction):
 
 def test_le_nombre_de_requetes_ne_depend_pas_du_nombre_de_projets(jeu):
     def incremental():
-        services.recalculer_perimetres(territoires=["8414"], regions=["84"])
+        moteur.recalculer_perimetres(territoires=["8414"], regions=["84"])
 
-    services.recalculer_tout()
+    moteur.recalculer_tout()
     # Chaque mesure suit un changement : il y a des lignes à réécrire (un lot).
     _ajouter_projets(jeu, 1)
-    complet = _nb_requetes(services.recalculer_tout)
+    complet = _nb_requetes(moteur.recalculer_tout)
     _ajouter_projets(jeu, 1)
     petit = _nb_requetes(incremental)
 
     _ajouter_projets(jeu, 30)
-    assert _nb_requetes(services.recalculer_tout) == complet
+    assert _nb_requetes(moteur.recalculer_tout) == complet
     _ajouter_projets(jeu, 30)
     assert _nb_requetes(incremental) == petit
 
 
 def test_les_regions_d_un_territoire_recalcule_suivent_ses_projets(jeu):
     """Un projet change de région sans que l'appelant la nomme : les deux régions suivent."""
-    services.recalculer_tout()
-    jeu.p8.region_id = "84"  # de Bourgogne-Franche-Comté (27) vers Auvergne-Rhône-Alpes
-    jeu.p8.save()
+    moteur.recalculer_tout()
+    # De la Bourgogne-Franche-Comté (27) vers le Centre-Val de Loire (24), qui pilote 2404.
+    modifier(jeu.p8, jeu.comptes["admin-national"], commune=_commune_de_2404_dans_sa_region())
 
-    services.recalculer_perimetres(territoires=["8414"], regions=[])
+    moteur.recalculer_perimetres(territoires=["2404"], regions=[])
 
     assert ligne(Niveau.REGION, "27").nb_projets == 0
-    assert ligne(Niveau.REGION, "84").nb_projets == 6  # brouillon compris
+    assert ligne(Niveau.REGION, "24").nb_projets == 1
     incremental = contenu()
-    services.recalculer_tout()
+    moteur.recalculer_tout()
     assert incremental == contenu()

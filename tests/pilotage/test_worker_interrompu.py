@@ -26,10 +26,10 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import DateTimeField, F
 
 from config.celery import app
-from pilotage import services, tasks
+from pilotage import moteur, tasks
 from pilotage.models import Totaux, TotauxPartiels
-from projets.models import Projet, Statut
-from tests.pilotage.conftest import M, creer_projet
+from projets.models import Projet
+from tests.pilotage.conftest import M
 from tests.pilotage.worker import (
     arreter,
     attendre,
@@ -74,18 +74,20 @@ def _chiffres() -> dict[str, list[tuple]]:
 
 
 def _modifier_les_projets(jeu) -> None:
-    """Des changements écrits sans passer par les services : aucun recalcul programmé.
+    """Des changements écrits sans passer par les services : aucun recalcul demandé.
 
-    Un recalcul doit alors mettre à jour, créer et supprimer des lignes des deux tables.
+    C'est le but : le recalcul complet, seul, doit alors mettre à jour, créer et supprimer
+    des lignes des deux tables (aucun service ne supprime une ligne de totaux : un
+    engagement, même annulé, garde la sienne ; seul un changement écrit ainsi le peut).
     """
     Projet.objects.filter(pk=jeu.p1.pk).update(
         montant_investissement=F("montant_investissement") + 5 * M,
         emplois_crees=F("emplois_crees") + 7,
     )
     # Les projets du territoire 3201 passent au 8401 (site toujours dans la région 32) :
-    # les totaux partiels 3201 × 32 disparaissent, des 8401 × 32 apparaissent.
+    # les totaux partiels 3201 × 32 disparaissent, des 8401 × 32 apparaissent, et les
+    # lignes du fonds du territoire 3201 disparaissent.
     Projet.objects.filter(pk__in=[jeu.p6.pk, jeu.p7.pk]).update(territoire_id="8401")
-    creer_projet("8414", statut=Statut.EN_INSTRUCTION, investissement=3 * M, crees=12)
 
 
 def _verrous(pid: int) -> set[tuple[str, str, bool]]:
@@ -112,7 +114,7 @@ def _worker_bloque_apres_les_partiels() -> dict | None:
             "FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid "
             "WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() "
             "AND l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = %s",
-            [services.CLE_VERROU],
+            [moteur.CLE_VERROU],
         )
         ligne = curseur.fetchone()
     if ligne is None:
@@ -135,7 +137,7 @@ def _processus_serveur_present(pid: int) -> bool:
 def test_les_taches_de_recalcul_sont_rejouables_et_bornees():
     """Ce dont dépend la reprise : acquittement tardif, reprises bornées, limites de durée."""
     visibilite = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
-    for tache in (tasks.recalculer_tout, tasks.recalculer_perimetres):
+    for tache in (tasks.recalculer_tout, tasks.recalculer_perimetres, tasks.recalculer_demandes):
         assert tache.acks_late is True
         assert tache.reject_on_worker_lost is True
         assert DatabaseError in tache.autoretry_for
@@ -151,7 +153,7 @@ def test_les_taches_de_recalcul_sont_rejouables_et_bornees():
 def test_un_worker_tue_en_plein_recalcul_puis_relance_donne_les_totaux_d_un_recalcul_propre(
     jeu, settings, tmp_path
 ):
-    services.recalculer_tout()
+    moteur.recalculer_tout()
     avant = _tables_du_pilotage()
     assert avant[Totaux._meta.label] and avant[TotauxPartiels._meta.label]
     _modifier_les_projets(jeu)
@@ -205,7 +207,7 @@ def test_un_worker_tue_en_plein_recalcul_puis_relance_donne_les_totaux_d_un_reca
 
         # Ce que donne un recalcul ininterrompu sur les mêmes données (puis annulé).
         with transaction.atomic():
-            rapport_attendu = services.recalculer_tout().resume()
+            rapport_attendu = moteur.recalculer_tout().resume()
             attendu = _chiffres()
             transaction.set_rollback(True)
         assert _tables_du_pilotage() == avant

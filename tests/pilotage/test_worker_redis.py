@@ -7,10 +7,10 @@ worker est un autre processus, qui doit voir la même base (PostgreSQL) que le t
 import pytest
 from django.db import transaction
 
-from config.celery import programmer_recalcul_totaux
 from pilotage.models import Niveau, Totaux
-from projets.models import Statut
-from tests.pilotage.conftest import M, creer_projet
+from socle.models import DemandeRecalcul
+from tests.comptes.factories import agent
+from tests.pilotage.conftest import M, chiffres
 from tests.pilotage.worker import (
     EXIGE_UN_WORKER,
     arreter,
@@ -19,19 +19,22 @@ from tests.pilotage.worker import (
     file_d_attente,
     vider_la_file,
 )
+from tests.projets.factories import creer_projet
 
 pytestmark = EXIGE_UN_WORKER
 
 
 @pytest.mark.django_db(transaction=True)
 def test_le_worker_recalcule_les_perimetres_apres_validation(referentiel, settings, tmp_path):
+    prefecture = agent("prefecture-32", region="32")
     file = file_d_attente(settings)
     journal = tmp_path / "worker.log"
     worker = demarrer_worker(file, journal)
     try:
         with transaction.atomic():
-            projet = creer_projet("3201", statut=Statut.DEPOSE, investissement=7 * M, crees=4242)
-            programmer_recalcul_totaux(territoires=["3201"], regions=[projet.region_id])
+            # Le service demande lui-même le recalcul du territoire et de la région du projet.
+            creer_projet(prefecture, deposer=True, territoire="3201", **chiffres(7 * M, 4242, 0, 0))
+            assert DemandeRecalcul.objects.exists()
             # Rien n'est envoyé avant la validation de la transaction.
             assert not Totaux.objects.exists()
 
@@ -49,7 +52,8 @@ def test_le_worker_recalcule_les_perimetres_apres_validation(referentiel, settin
         national = Totaux.objects.get(niveau=Niveau.NATIONAL, dispositif="", annee=0)
         assert (national.nb_projets, national.nb_territoires) == (1, 148)
         assert Totaux.objects.get(niveau=Niveau.REGION, code="32", annee=0, dispositif="")
-        assert "pilotage.recalculer_perimetres" in journal.read_text()
+        assert "pilotage.recalculer_demandes" in journal.read_text()
+        assert not DemandeRecalcul.objects.exists()
     finally:
         arreter(worker)
         vider_la_file(file)

@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from projets import services
 from projets.importation import NOMS_COLONNES
 from projets.models import Projet, SensAvis, Statut
-from projets.saisie import SaisieProjet
+from projets.saisie import SaisieProjet, saisie_du_projet
 from territoires.validators import cle_luhn_valide
 from tests.territoires.factories import TERRITOIRE_84, territoire_reel
 
@@ -99,6 +99,17 @@ def creer_projet(auteur, *, deposer: bool = False, **valeurs) -> Projet:
     return services.creer_projet(auteur=auteur, saisie=saisie_projet(**valeurs), deposer=deposer)
 
 
+def formulaire_projet(saisie: SaisieProjet | None = None, **champs) -> dict:
+    """Le formulaire des pages rempli avec `saisie` (`saisie_projet()` par défaut), en
+    textes comme le navigateur les envoie ; `champs` en remplace ou en ajoute (`action`)."""
+    saisie = saisie or saisie_projet()
+    formulaire = {
+        champ: "" if valeur is None else str(valeur) for champ, valeur in vars(saisie).items()
+    }
+    formulaire.update(champs)
+    return formulaire
+
+
 def _relu(projet: Projet) -> Projet:
     return Projet.objects.select_related("porteur", "territoire").get(pk=projet.pk)
 
@@ -136,6 +147,17 @@ def projet_au_statut(statut: str, *, prefecture, conseil=None, **valeurs) -> Pro
     services.donner_avis(projet_id=projet.pk, auteur=prefecture, sens=SensAvis.FAVORABLE)
     services.donner_avis(projet_id=projet.pk, auteur=conseil, sens=SensAvis.FAVORABLE)
     return _relu(projet)
+
+
+def modifier(projet: Projet, auteur, **valeurs) -> Projet:
+    """Le projet modifié par `modifier_projet` : sa saisie, `valeurs` remplacées."""
+    projet = _relu(projet)
+    return services.modifier_projet(
+        projet_id=projet.pk,
+        auteur=auteur,
+        saisie=saisie_du_projet(projet).avec(**valeurs),
+        version_attendue=projet.version,
+    )
 
 
 # --- Lignes de tableur ---------------------------------------------------------------------

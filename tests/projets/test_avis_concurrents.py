@@ -29,8 +29,10 @@ from django.db.models import Max
 from comptes.models import Action, Role, Trace
 from projets import services, workflow
 from projets.models import Avis, Cote, Evenement, Projet, SensAvis, Statut, TypeEvenement
-from tests.factories import CommuneFactory, TerritoireFactory
-from tests.fonds.factories import agent, donnees_projet, territoire_factice
+from socle.erreurs import ErreurMetier, Refus
+from tests.comptes.factories import agent
+from tests.projets.factories import projet_au_statut
+from tests.territoires.factories import CommuneFactory, TerritoireFactory, territoire_factice
 
 NB_MANCHES = 10
 _manches = itertools.count()
@@ -49,7 +51,7 @@ pytestmark = [
 @pytest.fixture
 def agents(monkeypatch):
     # Le recalcul des totaux a ses propres tests ; ici, seuls le projet et ses avis comptent.
-    monkeypatch.setattr(services, "programmer_recalcul_totaux", lambda **_: None)
+    monkeypatch.setattr(services, "demander_recalcul", lambda **_: None)
     # Une région inventée : le test transactionnel vide la base, référentiel compris.
     territoire, commune = territoire_factice("X92")
     comptes = SimpleNamespace(
@@ -73,17 +75,14 @@ class Avant:
     derniere_trace: int
 
 
-def _projet_en_instruction(agents, territoire=None, commune=None) -> Avant:
-    projet = services.creer_projet(
-        auteur=agents.prefecture,
-        donnees=donnees_projet(territoire or agents.territoire, commune or agents.commune),
-        deposer=True,
-    )
-    services.changer_statut(
-        projet_id=projet.pk, auteur=agents.prefecture, vers=Statut.EN_INSTRUCTION
+def _projet_en_instruction(agents, territoire=None) -> Avant:
+    projet = projet_au_statut(
+        Statut.EN_INSTRUCTION,
+        prefecture=agents.prefecture,
+        territoire=(territoire or agents.territoire).code,
     )
     return Avant(
-        projet=Projet.objects.get(pk=projet.pk),
+        projet=projet,
         dernier_evenement=Evenement.objects.aggregate(n=Max("pk"))["n"],
         derniere_trace=Trace.objects.aggregate(n=Max("pk"))["n"],
     )
@@ -103,7 +102,7 @@ def _en_meme_temps(projet_id: int, *demandes: tuple) -> list:
                 sens=sens,
                 commentaire="" if sens == FAVORABLE else "Hors des priorités régionales.",
             )
-        except services.ErreurProjet as refus:
+        except ErreurMetier as refus:
             return refus
         finally:
             connections.close_all()
@@ -131,7 +130,7 @@ def _verifier_la_coherence(avant: Avant, resultats: list) -> Projet:
     donnes = _donnes(resultats)
     for refus in (r for r in resultats if not isinstance(r, Avis)):
         # Seul refus possible : la décision est déjà prise, le projet n'est plus en instruction.
-        assert isinstance(refus, services.PermissionRefusee), refus
+        assert isinstance(refus, Refus), refus
         assert "en instruction" in refus.message
         assert projet.statut != Statut.EN_INSTRUCTION
 
@@ -272,8 +271,8 @@ def test_avis_en_lot_croises_de_la_prefecture_et_de_la_region(agents, monkeypatc
     commune_bis = CommuneFactory(departement=agents.commune.departement)
     second.communes.add(commune_bis)
     p1, p2, p3, p4 = (
-        _projet_en_instruction(agents, *lieu).projet
-        for lieu in [(None, None), (second, commune_bis), (second, commune_bis), (None, None)]
+        _projet_en_instruction(agents, territoire).projet
+        for territoire in [None, second, second, None]
     )
     premier_avis = threading.Barrier(2)
     donner_avis = services.donner_avis

@@ -7,10 +7,13 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from comptes.models import Role
+from projets import services
 from projets.exports import COLONNES, exporter_projets
-from projets.models import Projet
+from projets.models import Entreprise, Projet, SensAvis, Statut
 from socle.exports import Colonne, FormatInconnu, TypeColonne, reponse_export
-from tests.projets.factories_import import EntrepriseFactory, ProjetFactory
+from tests.comptes.factories import agent
+from tests.projets.factories import CLUSES, creer_projet, projet_au_statut, siren_valide
 
 pytestmark = pytest.mark.django_db
 
@@ -37,27 +40,47 @@ def _montant_csv(texte):
 
 
 @pytest.fixture
-def projets(referentiel):
-    fictive = EntrepriseFactory(raison_sociale="Décolletage Fictif (démo)", fictive=True)
-    return [
-        ProjetFactory(
-            porteur=fictive,
-            montant_investissement=Decimal("1500000.50"),
-            aide_sollicitee=Decimal("300000.25"),
-            emplois_crees=12,
-            emplois_maintenus=1234,
-            siret="",
-        ),
-        ProjetFactory(
-            intitule='=HYPERLINK("http://exemple.invalid")',
-            montant_investissement=Decimal("9876543210.99"),
-            aide_sollicitee=Decimal("0.01"),
-            emplois_crees=0,
-            emplois_maintenus=7,
-            avis_etat="favorable",
-            statut="en_instruction",
-        ),
-    ]
+def prefecture(referentiel):
+    return agent("prefecture-84", Role.PREFECTURE, "84")
+
+
+@pytest.fixture
+def projets(prefecture):
+    # Une entreprise de démonstration, marquée fictive comme le fait `generer_demo`.
+    fictive = Entreprise.objects.create(
+        siren=siren_valide(500_000),
+        raison_sociale="Décolletage Fictif (démo)",
+        taille="PME",
+        fictive=True,
+    )
+    depose = projet_au_statut(
+        Statut.DEPOSE,
+        prefecture=prefecture,
+        commune=CLUSES,
+        porteur_siren=fictive.siren,
+        porteur_raison_sociale=fictive.raison_sociale,
+        porteur_taille=fictive.taille,
+        annee=2021,
+        montant_investissement=Decimal("1500000.50"),
+        aide_sollicitee=Decimal("300000.25"),
+        emplois_crees=12,
+        emplois_maintenus=1234,
+        siret="",
+        date_debut=datetime.date(2021, 3, 1),
+        date_fin=datetime.date(2022, 12, 31),
+    )
+    en_instruction = projet_au_statut(
+        Statut.EN_INSTRUCTION,
+        prefecture=prefecture,
+        intitule='=HYPERLINK("http://exemple.invalid")',
+        annee=2021,
+        montant_investissement=Decimal("9876543210.99"),
+        aide_sollicitee=Decimal("0.01"),
+        emplois_crees=0,
+        emplois_maintenus=7,
+    )
+    services.donner_avis(projet_id=en_instruction.pk, auteur=prefecture, sens=SensAvis.FAVORABLE)
+    return [depose, en_instruction]
 
 
 def test_csv_pour_excel_en_francais(projets):
@@ -168,8 +191,9 @@ def test_selection_vide_donne_l_en_tete(referentiel, format):
 
 @pytest.mark.parametrize("format", ["csv", "xlsx"])
 @pytest.mark.parametrize("nombre", [2, 30])
-def test_nombre_de_requetes_constant(referentiel, django_assert_num_queries, format, nombre):
-    ProjetFactory.create_batch(nombre)
+def test_nombre_de_requetes_constant(prefecture, django_assert_num_queries, format, nombre):
+    for _ in range(nombre):
+        creer_projet(prefecture)
     qs = Projet.objects.filter(region_id="84")
     # 1 : les projets avec région, département, territoire, EPCI, commune et porteur (jointures).
     with django_assert_num_queries(1):

@@ -6,29 +6,30 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from projets import importation
 from projets.importation import (
     NOMS_COLONNES,
     SIREN_EXEMPLE,
     SIRET_EXEMPLE,
     ValeurInvalide,
+    conversion,
     importer_projets,
+    lecture,
     modele_xlsx,
 )
 from projets.models import Entreprise, Evenement, Projet, Statut, TypeEvenement
 from territoires.validators import cle_luhn_valide
-from tests.projets.factories_import import (
+from tests.comptes.factories import agent
+from tests.projets.factories import (
     BONNEVILLE,
     CAUFFRY,
     HORS_TERRITOIRE,
-    TERRITOIRE_32,
-    agent,
     fichier_csv,
     fichier_xlsx,
     ligne_import,
     lignes_valides,
     siren_invalide,
 )
+from tests.territoires.factories import TERRITOIRE_32
 
 pytestmark = pytest.mark.django_db
 
@@ -53,13 +54,14 @@ def _rien_n_est_ecrit():
 
 
 def test_verification_signale_chaque_ligne_en_erreur(prefecture):
-    lignes = lignes_valides(7)
+    lignes = lignes_valides(8)
     lignes[1]["porteur_siren"] = siren_invalide(7)  # ligne 3
     lignes[2]["territoire"] = "9999"  # ligne 4
     lignes[3]["commune"] = HORS_TERRITOIRE  # ligne 5
     lignes[4].update(montant_investissement="100 000", aide_sollicitee="150 000,00")  # ligne 6
     lignes[5].update(date_debut="01/06/2022", date_fin="31/12/2021")  # ligne 7
     lignes[6].update(enjeu="produire", filiere="spatial", annee="", emplois_crees="-3")  # ligne 8
+    lignes[7]["commune"] = "74300"  # ligne 9 : le code postal de Cluses
 
     rapport = importer_projets(
         auteur=prefecture, fichier=fichier_csv(lignes), nom_fichier="projets.csv", verifier=True
@@ -67,18 +69,18 @@ def test_verification_signale_chaque_ligne_en_erreur(prefecture):
 
     erreurs = _erreurs(rapport)
     assert rapport.verification and not rapport.valide
-    assert rapport.nb_lignes == 7
+    assert rapport.nb_lignes == 8
     assert rapport.nb_lignes_valides == 1
-    assert [ligne for ligne, _, _ in rapport.erreurs_par_ligne()] == [3, 4, 5, 6, 7, 8]
+    assert [ligne for ligne, _, _ in rapport.erreurs_par_ligne()] == [3, 4, 5, 6, 7, 8, 9]
     assert "clé de contrôle de Luhn incorrecte" in erreurs[(3, "porteur_siren")]
     assert "Territoire d'industrie inconnu : code « 9999 »" in erreurs[(4, "territoire")]
     assert erreurs[(5, "commune")] == (
         "La commune L'Abergement-Clémenciat (01001) n'appartient pas au territoire "
         "« Vallée de l'Arve » (8414)."
     )
-    assert erreurs[(6, "aide_sollicitee")].startswith("L'aide sollicitée (150\u202f000,00 €)")
-    assert (
-        "dépasse l'investissement productif (100\u202f000,00 €)" in erreurs[(6, "aide_sollicitee")]
+    assert erreurs[(6, "aide_sollicitee")] == (
+        "L'aide sollicitée (150\u202f000,00\u00a0€) dépasse l'investissement productif "
+        "(100\u202f000,00\u00a0€)."
     )
     assert erreurs[(7, "date_fin")] == (
         "La fin prévue (31/12/2021) précède le début des travaux (01/06/2022)."
@@ -87,10 +89,55 @@ def test_verification_signale_chaque_ligne_en_erreur(prefecture):
     assert "recruter, innover, attirer, simplifier" in erreurs[(8, "enjeu")]
     assert erreurs[(8, "filiere")].startswith("Filière inconnue « spatial »")
     assert erreurs[(8, "annee")] == "Valeur obligatoire manquante (année de programmation)."
-    assert erreurs[(8, "emplois_crees")] == "Le nombre ne peut pas être négatif (-3)."
+    assert erreurs[(8, "emplois_crees")] == "Le nombre d'emplois ne peut pas être négatif."
+    assert erreurs[(9, "commune")] == (
+        "Aucune commune n'a le code INSEE « 74300 » (le code INSEE n'est pas le code postal)."
+    )
     assert rapport.intitules[3] == "Projet importé n° 2"
     assert str(rapport.erreurs[0]).startswith("Ligne 3, colonne « porteur_siren » : ")
     _rien_n_est_ecrit()
+
+
+def test_une_cellule_illisible_est_dite_une_fois(prefecture):
+    """Le message de lecture, sans « valeur manquante » ni règle sur la valeur absente."""
+    lignes = lignes_valides(1)
+    lignes[0].update(montant_investissement="abc", date_fin="31/02/2022", deposer="peut-être")
+
+    rapport = importer_projets(auteur=prefecture, fichier=fichier_csv(lignes), verifier=True)
+
+    assert [str(e) for e in rapport.erreurs] == [
+        "Ligne 2, colonne « montant_investissement » : « abc » n'est pas un montant en euros "
+        "(exemples : « 1 500 000,50 » ou « 1500000.50 »).",
+        "Ligne 2, colonne « date_fin » : « 31/02/2022 » n'est pas une date au format "
+        "JJ/MM/AAAA ou AAAA-MM-JJ.",
+        "Ligne 2, colonne « deposer » : « peut-être » : indiquez « oui » ou « non ».",
+    ]
+
+
+def test_les_regles_de_la_saisie_valent_aussi_pres_d_une_cellule_illisible(prefecture):
+    lignes = lignes_valides(1)
+    lignes[0].update(emplois_crees="douze", siret="12345678901234", intitule="")
+
+    rapport = importer_projets(auteur=prefecture, fichier=fichier_csv(lignes), verifier=True)
+
+    assert _erreurs(rapport) == {
+        (2, "intitule"): "Valeur obligatoire manquante (intitulé du projet).",
+        (2, "siret"): "Le SIRET « 12345678901234 » n'est pas valide (clé de contrôle de Luhn "
+        "incorrecte).",
+        (2, "emplois_crees"): "« douze » n'est pas un nombre entier.",
+    }
+
+
+def test_la_verification_lit_la_base_en_quatre_requetes(prefecture, django_assert_num_queries):
+    """Le référentiel est lu une fois pour tout le fichier : le nombre de requêtes ne
+    dépend pas du nombre de lignes."""
+    for nombre in (5, 50):
+        fichier = fichier_csv(lignes_valides(nombre))
+        # 1. territoires ; 2. communes (et départements) ; 3. communes des territoires ;
+        # 4. projets existants des mêmes porteurs et territoires.
+        with django_assert_num_queries(4):
+            rapport = importer_projets(auteur=prefecture, fichier=fichier, verifier=True)
+        assert rapport.valide and rapport.nb_lignes == nombre
 
 
 def test_verification_d_un_bon_fichier_n_ecrit_rien(prefecture):
@@ -299,26 +346,51 @@ def test_csv_separateur_et_encodage_detectes(prefecture, separateur, bom, encoda
     ],
 )
 def test_montants_acceptes(ecrit, attendu):
-    assert importation._montant(ecrit) == Decimal(attendu)
+    assert conversion.montant(ecrit) == Decimal(attendu)
 
 
 @pytest.mark.parametrize(
     ("ecrit", "message"),
     [
-        ("-10", "ne peut pas être négatif"),
-        ("abc", "n'est pas un montant en euros"),
-        ("1.500", "au plus deux décimales"),
+        ("abc", "« abc » n'est pas un montant en euros"),
         ("12,345,6", "n'est pas un montant en euros"),
-        ("20000000000", "Montant invraisemblable"),
+        ("1.500", "« 1.500 » est ambigu"),
+        ("12,500", "« 12,500 » est ambigu"),
+        (float("inf"), "n'est pas un montant en euros"),
+        (float("nan"), "n'est pas un montant en euros"),
+        (True, "n'est pas un montant en euros"),
     ],
 )
-def test_montants_refuses(ecrit, message):
+def test_montants_illisibles(ecrit, message):
     with pytest.raises(ValeurInvalide, match=message):
-        importation._montant(ecrit)
+        conversion.montant(ecrit)
+
+
+@pytest.mark.parametrize(
+    ("ecrit", "message"),
+    [
+        ("-10", "Le montant ne peut pas être négatif."),
+        ("1500000,555", "Un montant a au plus deux décimales (centimes)."),
+        ("0,001", "Un montant a au plus deux décimales (centimes)."),
+        (
+            "20000000000",
+            "Montant invraisemblable (20\u202f000\u202f000\u202f000,00\u00a0€) : il dépasse "
+            "10 milliards d'euros. Vérifiez les unités (le montant s'écrit en euros, pas en "
+            "centimes).",
+        ),
+    ],
+)
+def test_montants_refuses_par_les_regles_de_la_saisie(prefecture, ecrit, message):
+    lignes = lignes_valides(1)
+    lignes[0]["montant_investissement"] = ecrit
+
+    rapport = importer_projets(auteur=prefecture, fichier=fichier_csv(lignes), verifier=True)
+
+    assert _erreurs(rapport) == {(2, "montant_investissement"): message}
 
 
 def test_fichier_trop_gros(prefecture, monkeypatch):
-    monkeypatch.setattr(importation, "TAILLE_MAX", 1024)
+    monkeypatch.setattr(lecture, "TAILLE_MAX", 1024)
     lignes = lignes_valides(20)
     rapport = importer_projets(auteur=prefecture, fichier=fichier_csv(lignes))
     assert len(rapport.erreurs) == 1
@@ -328,7 +400,7 @@ def test_fichier_trop_gros(prefecture, monkeypatch):
 
 
 def test_trop_de_lignes(prefecture, monkeypatch):
-    monkeypatch.setattr(importation, "LIGNES_MAX", 3)
+    monkeypatch.setattr(lecture, "LIGNES_MAX", 3)
     rapport = importer_projets(auteur=prefecture, fichier=fichier_csv(lignes_valides(4)))
     assert [str(e) for e in rapport.erreurs] == [
         "Fichier : Le fichier compte plus de 3 lignes de projets : "
@@ -581,7 +653,7 @@ def test_telecharger_le_modele_puis_le_reimporter(client, prefecture):
 
 
 def test_classeur_demesure_une_fois_decompresse(prefecture, monkeypatch):
-    monkeypatch.setattr(importation, "TAILLE_DECOMPRESSEE_MAX", 1000)
+    monkeypatch.setattr(lecture, "TAILLE_DECOMPRESSEE_MAX", 1000)
     rapport = importer_projets(
         auteur=prefecture, fichier=fichier_xlsx(lignes_valides(1)), nom_fichier="p.xlsx"
     )
@@ -636,10 +708,14 @@ def test_classeur_a_la_feuille_mal_formee(prefecture):
     _rien_n_est_ecrit()
 
 
-@pytest.mark.parametrize("valeur", [float("inf"), float("nan"), 1e300, 10**40, "9" * 40])
-def test_montants_demesures_refuses(valeur):
-    with pytest.raises(ValeurInvalide):
-        importation._montant(valeur)
+@pytest.mark.parametrize("valeur", [1e300, 10**40, "9" * 40])
+def test_montants_demesures_refuses(prefecture, valeur):
+    lignes = lignes_valides(1)
+    lignes[0]["aide_sollicitee"] = valeur
+    rapport = importer_projets(auteur=prefecture, fichier=fichier_xlsx(lignes), verifier=True)
+    assert [(e.colonne, e.message[:24]) for e in rapport.erreurs] == [
+        ("aide_sollicitee", "Montant invraisemblable ")
+    ]
 
 
 def test_cellule_demesuree_d_un_csv(prefecture):

@@ -3,9 +3,11 @@ import re
 import pytest
 from django.utils.html import escape
 
-from pilotage.services import recalculer_tout
+from pilotage.moteur import recalculer_tout
 from projets.models import Avis, Projet, Statut
-from tests.projets.outils import creer_comptes, donnees_projet, projet_au_statut
+from tests.comptes.factories import creer_comptes
+from tests.projets.factories import formulaire_projet, projet_au_statut, saisie_projet
+from tests.territoires.factories import TERRITOIRE_32, TERRITOIRE_84
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +24,24 @@ def _connecte(client, comptes, nom):
     return client
 
 
+def _projet(statut, comptes, territoire=TERRITOIRE_84, **valeurs):
+    """Un projet mené par la préfecture et le conseil régional de son territoire."""
+    region = {TERRITOIRE_84: "84", TERRITOIRE_32: "32"}[territoire]
+    return projet_au_statut(
+        statut,
+        prefecture=comptes[f"prefecture-{region}"],
+        conseil=comptes[f"region-{region}"],
+        territoire=territoire,
+        **valeurs,
+    )
+
+
+def _projets(statut, comptes, nombre):
+    """`nombre` projets de plus, menés par les services (pour mesurer à deux tailles)."""
+    for _ in range(nombre):
+        _projet(statut, comptes)
+
+
 # --- Matrice des permissions : 4 rôles × même région / autre région ---------------------------
 
 VOIR = {
@@ -36,7 +56,7 @@ VOIR = {
 
 @pytest.mark.parametrize(("nom", "attendu"), VOIR.items())
 def test_voir_un_projet_depose(client, comptes, nom, attendu):
-    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    projet = _projet(Statut.DEPOSE, comptes)
     reponse = _connecte(client, comptes, nom).get(f"/projets/{projet.pk}/")
     assert reponse.status_code == attendu
     if attendu == 200:
@@ -48,12 +68,12 @@ def test_voir_un_projet_depose(client, comptes, nom, attendu):
     {**VOIR, "region-84": 404, "ministere": 404}.items(),
 )
 def test_un_brouillon_reste_a_la_prefecture(client, comptes, nom, attendu):
-    projet = projet_au_statut(Statut.BROUILLON, comptes)
+    projet = _projet(Statut.BROUILLON, comptes)
     assert _connecte(client, comptes, nom).get(f"/projets/{projet.pk}/").status_code == attendu
 
 
 def test_anonyme_renvoye_vers_la_connexion(client, comptes):
-    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    projet = _projet(Statut.DEPOSE, comptes)
     for url in [
         "/projets/",
         f"/projets/{projet.pk}/",
@@ -77,7 +97,7 @@ def test_anonyme_renvoye_vers_la_connexion(client, comptes):
     }.items(),
 )
 def test_ouvrir_le_formulaire_de_modification(client, comptes, nom, attendu):
-    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    projet = _projet(Statut.DEPOSE, comptes)
     assert (
         _connecte(client, comptes, nom).get(f"/projets/{projet.pk}/modifier/").status_code
         == attendu
@@ -109,7 +129,7 @@ def test_ouvrir_le_formulaire_de_creation(client, comptes, nom, attendu):
     }.items(),
 )
 def test_mettre_en_instruction(client, comptes, nom, change):
-    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    projet = _projet(Statut.DEPOSE, comptes)
     reponse = _connecte(client, comptes, nom).post(
         f"/projets/{projet.pk}/transition/", {"vers": "en_instruction"}, follow=True
     )
@@ -123,10 +143,13 @@ def test_mettre_en_instruction(client, comptes, nom, change):
 @pytest.mark.parametrize("nom", AUTRES)
 @pytest.mark.parametrize("action", ["transition", "avis", "modifier"])
 def test_une_autre_region_recoit_404_sur_les_actions(client, comptes, nom, action):
-    projet = projet_au_statut(Statut.EN_INSTRUCTION, comptes)
+    """Le projet d'une autre région n'existe pas pour l'agent (404) ; un rôle qui ne change
+    jamais de statut (conseil régional) est refusé avant même que le projet soit cherché."""
+    projet = _projet(Statut.EN_INSTRUCTION, comptes)
     donnees = {"vers": "abandonne", "commentaire": "x", "sens": "favorable"}
     reponse = _connecte(client, comptes, nom).post(f"/projets/{projet.pk}/{action}/", donnees)
-    assert reponse.status_code == 404
+    attendu = 403 if (action, nom.split("-")[0]) == ("transition", "region") else 404
+    assert reponse.status_code == attendu
     projet.refresh_from_db()
     assert projet.statut == Statut.EN_INSTRUCTION
     assert not Avis.objects.filter(projet=projet).exists()
@@ -142,7 +165,7 @@ def test_une_autre_region_recoit_404_sur_les_actions(client, comptes, nom, actio
     }.items(),
 )
 def test_donner_un_avis_selon_le_role(client, comptes, nom, champ):
-    projet = projet_au_statut(Statut.EN_INSTRUCTION, comptes)
+    projet = _projet(Statut.EN_INSTRUCTION, comptes)
     reponse = _connecte(client, comptes, nom).post(
         f"/projets/{projet.pk}/avis/", {"sens": "favorable", "commentaire": ""}, follow=True
     )
@@ -157,18 +180,16 @@ def test_donner_un_avis_selon_le_role(client, comptes, nom, champ):
 def test_parcours_complet_prefecture_puis_region(client, comptes):
     """Le parcours de l'issue : créer, déposer, instruire, deux avis, présélection."""
     prefecture = _connecte(client, comptes, "prefecture-84")
-    donnees = donnees_projet()
-    formulaire = {
-        **{k: v for k, v in donnees.items() if k not in ("territoire", "commune")},
-        "territoire": donnees["territoire"].code,
-        "commune": donnees["commune"].code_insee,
-        "montant_investissement": "2 500 000,00",
-        "aide_sollicitee": "400000",
-        "action": "deposer",
-    }
+    saisie = saisie_projet()
+    formulaire = formulaire_projet(
+        saisie,
+        montant_investissement="2 500 000,00",
+        aide_sollicitee="400000",
+        action="deposer",
+    )
     reponse = prefecture.post("/projets/nouveau/", formulaire)
     assert reponse.status_code == 302
-    projet = Projet.objects.get(intitule=donnees["intitule"])
+    projet = Projet.objects.get(intitule=saisie.intitule)
     assert projet.statut == Statut.DEPOSE
     assert str(projet.montant_investissement) == "2500000.00"
 
@@ -177,7 +198,7 @@ def test_parcours_complet_prefecture_puis_region(client, comptes):
 
     conseil = _connecte(client, comptes, "region-84")
     page = conseil.get("/projets/preselection/").content.decode()
-    assert donnees["intitule"].replace("'", "&#x27;") in page
+    assert escape(saisie.intitule) in page
     conseil.post(f"/projets/{projet.pk}/avis/", {"sens": "favorable"})
     projet.refresh_from_db()
     assert projet.statut == Statut.PRESELECTIONNE
@@ -197,15 +218,7 @@ def test_parcours_complet_prefecture_puis_region(client, comptes):
 
 
 def _formulaire(**surcharges):
-    donnees = donnees_projet()
-    formulaire = {
-        **{k: v for k, v in donnees.items() if k not in ("territoire", "commune")},
-        "territoire": donnees["territoire"].code,
-        "commune": donnees["commune"].code_insee,
-        "action": "brouillon",
-    }
-    formulaire.update(surcharges)
-    return formulaire
+    return formulaire_projet(**{"action": "brouillon", **surcharges})
 
 
 @pytest.mark.parametrize(
@@ -216,11 +229,11 @@ def _formulaire(**surcharges):
         ({"siret": "99000000000002"}, "doit commencer par le SIREN"),
         ({"montant_investissement": "-5"}, "ne peut pas être négatif"),
         ({"montant_investissement": "99999999999"}, "dépasse 10 milliards"),
-        ({"aide_sollicitee": "3000000"}, "ne peut pas dépasser l&#x27;investissement"),
+        ({"aide_sollicitee": "3000000"}, "dépasse l&#x27;investissement productif"),
         ({"commune": "59350"}, "n&#x27;appartient pas au territoire"),
         ({"commune": "00000"}, "Aucune commune n&#x27;a le code INSEE"),
-        ({"date_fin": "2019-01-01"}, "doit être postérieure"),
-        ({"territoire": "9999"}, "n&#x27;existe pas ou n&#x27;est pas de votre région"),
+        ({"date_fin": "2019-01-01"}, "précède le début des travaux"),
+        ({"territoire": "9999"}, "Territoire d&#x27;industrie inconnu : code « 9999 »"),
         ({"annee": "1999"}, "comprise entre 2018 et 2030"),
     ],
 )
@@ -240,12 +253,12 @@ def test_une_prefecture_ne_cree_pas_dans_une_autre_region(client, comptes):
     prefecture = _connecte(client, comptes, "prefecture-32")
     reponse = prefecture.post("/projets/nouveau/", _formulaire(intitule="Hors région"))
     assert reponse.status_code == 200
-    assert "n&#x27;est pas de votre région" in reponse.content.decode()
+    assert "Vous ne pouvez saisir un projet que dans votre région." in reponse.content.decode()
     assert not Projet.objects.filter(intitule="Hors région").exists()
 
 
 def test_formulaire_perime_refuse_sans_ecraser(client, comptes):
-    projet = projet_au_statut(Statut.DEPOSE, comptes)
+    projet = _projet(Statut.DEPOSE, comptes)
     prefecture = _connecte(client, comptes, "prefecture-84")
     version = projet.version
     prefecture.post(
@@ -268,23 +281,10 @@ def _compte(reponse):
     return int(re.sub(r"\D", "", trouve.group(1)))
 
 
-def _multiplier(projet, nombre, **champs):
-    """Copies en masse d'un projet (pour mesurer les requêtes à deux tailles)."""
-    copies = []
-    for i in range(nombre):
-        copie = Projet.objects.get(pk=projet.pk)
-        copie.pk = None
-        copie.intitule = f"{projet.intitule} {i}"
-        for cle, valeur in champs.items():
-            setattr(copie, cle, valeur)
-        copies.append(copie)
-    Projet.objects.bulk_create(copies)
-
-
 def test_liste_filtree_et_perimetre(client, comptes):
-    projet_au_statut(Statut.DEPOSE, comptes)
-    projet_au_statut(Statut.EN_INSTRUCTION, comptes, enjeu="recruter")
-    projet_au_statut(Statut.DEPOSE, comptes, code_territoire="3201")
+    _projet(Statut.DEPOSE, comptes)
+    _projet(Statut.EN_INSTRUCTION, comptes, enjeu="recruter")
+    _projet(Statut.DEPOSE, comptes, TERRITOIRE_32)
     assert _compte(_connecte(client, comptes, "prefecture-84").get("/projets/")) == 2
     assert _compte(_connecte(client, comptes, "prefecture-32").get("/projets/")) == 1
     ministere = _connecte(client, comptes, "ministere")
@@ -300,8 +300,7 @@ def test_liste_filtree_et_perimetre(client, comptes):
 
 @pytest.mark.parametrize("copies", [0, 80])
 def test_requetes_de_la_liste_constantes(client, comptes, django_assert_num_queries, copies):
-    projet = projet_au_statut(Statut.DEPOSE, comptes)
-    _multiplier(projet, copies)
+    _projets(Statut.DEPOSE, comptes, copies + 1)
     client = _connecte(client, comptes, "prefecture-84")
     # 1. session  2. utilisateur  3. profil (portée)
     # 4. validation du filtre « Territoire »  5. nombre de résultats  6. page de projets
@@ -319,9 +318,9 @@ def test_la_liste_signale_les_brouillons_qu_elle_ne_montre_pas(
     client, comptes, nom, listes, brouillons
 ):
     """Les tableaux de bord comptent tous les projets ; la liste dit ce qui lui manque."""
-    for territoire in ("8414", "3201"):
-        projet_au_statut(Statut.BROUILLON, comptes, code_territoire=territoire)
-        projet_au_statut(Statut.DEPOSE, comptes, code_territoire=territoire)
+    for territoire in (TERRITOIRE_84, TERRITOIRE_32):
+        _projet(Statut.BROUILLON, comptes, territoire=territoire)
+        _projet(Statut.DEPOSE, comptes, territoire=territoire)
     # Le nombre de brouillons vient des totaux, comme sur les tableaux de bord.
     recalculer_tout()
     reponse = _connecte(client, comptes, nom).get("/projets/")
@@ -338,8 +337,7 @@ def test_la_liste_signale_les_brouillons_qu_elle_ne_montre_pas(
 
 @pytest.mark.parametrize("copies", [0, 60])
 def test_requetes_de_la_preselection_constantes(client, comptes, django_assert_num_queries, copies):
-    projet = projet_au_statut(Statut.EN_INSTRUCTION, comptes)
-    _multiplier(projet, copies)
+    _projets(Statut.EN_INSTRUCTION, comptes, copies + 1)
     client = _connecte(client, comptes, "region-84")
     # 1. session  2. utilisateur  3. profil  4. projets en instruction
     # 5. totaux de la sélection  6. dernières décisions  7. région du profil (titre)
@@ -349,9 +347,9 @@ def test_requetes_de_la_preselection_constantes(client, comptes, django_assert_n
 
 
 def test_preselection_totaux_et_avis_en_lot(client, comptes):
-    a = projet_au_statut(Statut.EN_INSTRUCTION, comptes)
-    b = projet_au_statut(Statut.EN_INSTRUCTION, comptes, emplois_crees=5)
-    projet_au_statut(Statut.EN_INSTRUCTION, comptes, code_territoire="3201")
+    a = _projet(Statut.EN_INSTRUCTION, comptes)
+    b = _projet(Statut.EN_INSTRUCTION, comptes, emplois_crees=5)
+    _projet(Statut.EN_INSTRUCTION, comptes, TERRITOIRE_32)
     conseil = _connecte(client, comptes, "region-84")
     texte = conseil.get("/projets/preselection/").content.decode()
     assert "5\u00a0000\u00a0000\u00a0€".replace("\u00a0", "\u202f", 2) in texte  # 2 × 2,5 M€
@@ -367,10 +365,11 @@ def test_preselection_totaux_et_avis_en_lot(client, comptes):
 
 
 def test_avis_en_lot_defavorable_sans_motif_refuse(client, comptes):
-    a = projet_au_statut(Statut.EN_INSTRUCTION, comptes)
+    a = _projet(Statut.EN_INSTRUCTION, comptes)
     conseil = _connecte(client, comptes, "region-84")
     reponse = conseil.post("/projets/preselection/", {"projets": [a.pk], "sens": "defavorable"})
-    assert "Un avis défavorable doit être motivé." in reponse.content.decode()
+    texte = reponse.content.decode()
+    assert "Un avis défavorable doit être motivé : indiquez la raison." in texte
     a.refresh_from_db()
     assert a.avis_region == ""
 
@@ -387,7 +386,7 @@ def test_avis_en_lot_defavorable_sans_motif_refuse(client, comptes):
     ],
 )
 def test_export_limite_au_perimetre(client, comptes, nom, visible):
-    projet = projet_au_statut(Statut.DEPOSE, comptes, intitule="Projet exporté de la Vallée")
+    projet = _projet(Statut.DEPOSE, comptes, intitule="Projet exporté de la Vallée")
     reponse = _connecte(client, comptes, nom).get("/projets/", {"format": "csv"})
     assert reponse.status_code == 200
     texte = reponse.content.decode("utf-8-sig")
@@ -417,14 +416,14 @@ def test_siren_et_siret_en_chiffres_non_latins_refuses(client, comptes, surcharg
 
 
 def test_recherche_d_un_chiffre_non_latin(client, comptes):
-    projet_au_statut(Statut.DEPOSE, comptes, intitule="Usinage ²")
+    _projet(Statut.DEPOSE, comptes, intitule="Usinage ²")
     reponse = _connecte(client, comptes, "prefecture-84").get("/projets/", {"q": "²"})
     assert reponse.status_code == 200
     assert "Usinage ²" in reponse.content.decode()
 
 
 def test_transition_sans_statut_demande_le_dit(client, comptes):
-    projet = projet_au_statut(Statut.BROUILLON, comptes)
+    projet = _projet(Statut.BROUILLON, comptes)
     prefecture = _connecte(client, comptes, "prefecture-84")
     reponse = prefecture.post(
         f"/projets/{projet.pk}/transition/", {"commentaire": "?"}, follow=True

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from territoires.models import Perimetre
-from tests.factories import PerimetreFactory, RegionFactory, TerritoireFactory
+from tests.territoires.factories import PerimetreFactory, RegionFactory, TerritoireFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -67,7 +67,7 @@ class Command(BaseCommand):
                 reinitialiser=reinitialiser,
                 progression=progression,
             )
-            from pilotage.services import recalculer_tout
+            from pilotage.moteur import recalculer_tout
 
             recalculer_tout()
             progression("totaux recalculés")

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from pilotage.models import Niveau
-from pilotage.services import NB_ETAPES, recalculer_tout
+from pilotage.moteur import NB_ETAPES, recalculer_tout
 
 
 class Command(BaseCommand):

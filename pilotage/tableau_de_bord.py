@@ -1,0 +1,289 @@
+"""Un tableau de bord, national ou régional : filtres, tableaux, graphiques.
+
+Les deux pages montrent la même chose à deux échelles : les chiffres d'un périmètre
+(la France, une région) et ceux de ses parties (les régions, les territoires que la
+région pilote). `Echelle` dit ce qui change de l'une à l'autre ; `construire` ne lit
+que des lignes de totaux, jamais les projets : le nombre de requêtes d'une page ne
+dépend pas du nombre de projets. Chaque tableau sert à la fois à la page et à son
+export (`socle.tableaux`).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db.models import QuerySet
+
+from pilotage import graphiques
+from pilotage.colonnes import (
+    CARTE_PAR_DEFAUT,
+    CARTES,
+    COLONNES_ENJEUX,
+    COLONNES_ENTONNOIR,
+    COLONNES_FONDS,
+    COLONNES_STATUTS,
+    colonnes_engagements,
+    colonnes_perimetres,
+)
+from pilotage.forms import FiltreTableauForm
+from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Niveau, Totaux
+from pilotage.selectors import DonneesAu
+from socle.format_fr import cle_alphabetique
+from socle.tableaux import Tableau, parametres_de_la_page, trier
+
+FONDS_ACCELERATION = "fonds-acceleration"
+
+
+@dataclass(frozen=True)
+class Echelle:
+    """Ce qui distingue le tableau de bord national de celui d'une région."""
+
+    niveau: str  # celui des lignes du périmètre
+    niveau_des_parties: str  # régions de la France, territoires d'une région
+    cle: str  # la clé du tableau des parties (son ancre, son export)
+    titre: str
+    partie: str  # « région », « territoire » : titres des graphiques
+    tri_par_defaut: str
+    rang: bool  # une colonne « Rang » (le classement des territoires)
+    cartogramme: bool
+
+
+NATIONALE = Echelle(
+    niveau=Niveau.NATIONAL,
+    niveau_des_parties=Niveau.REGION,
+    cle="regions",
+    titre="Chiffres par région",
+    partie="région",
+    tri_par_defaut="nom",
+    rang=False,
+    cartogramme=True,
+)
+REGIONALE = Echelle(
+    niveau=Niveau.REGION,
+    niveau_des_parties=Niveau.TERRITOIRE,
+    cle="territoires",
+    titre="Territoires d'industrie de la région",
+    partie="territoire",
+    tri_par_defaut="-investissement",
+    rang=True,
+    cartogramme=False,
+)
+
+
+def construire(
+    request, *, echelle: Echelle, lignes: list[Totaux], parties: QuerySet[Totaux], nom: str
+) -> dict:
+    """Le contexte de la page : filtres, chiffres clés, tableaux et graphiques.
+
+    `lignes` : celles du périmètre, pour toutes les combinaisons (dispositif, année) ;
+    `parties` : celles de ses parties, lues ici pour le seul dispositif choisi (une
+    requête) ; `nom` : « France » ou le nom de la région, dans le titre des tableaux.
+    """
+    form = _filtres(request, lignes, avec_carte=echelle.cartogramme)
+    dispositif, annee, carte = _choix(form)
+    parties = list(parties.filter(dispositif=dispositif).order_by("libelle", "annee"))
+    ligne = next((t for t in lignes if (t.dispositif, t.annee) == (dispositif, annee)), None)
+    parametres = parametres_de_la_page(request)
+    choix = _libelle_choix(lignes, dispositif, annee)
+    suffixe = f" – {nom} – {choix}"
+
+    choisies = [t for t in parties if t.annee == annee]
+    tableau = Tableau(
+        echelle.cle,
+        f"{echelle.titre}{suffixe}",
+        colonnes_perimetres(echelle.niveau_des_parties),
+        [],
+        rang=echelle.rang,
+    )
+    tableau.objets, tableau.tri = trier(
+        choisies, tableau.colonnes, parametres.get("tri", ""), echelle.tri_par_defaut
+    )
+    engagements = _engagements_par_annee(parties)
+    contexte = {
+        "niveau": echelle.niveau,
+        "form": form,
+        "dispositif": dispositif,
+        "annee": annee,
+        "choix": choix,
+        "ligne": ligne,
+        "donnees_au": DonneesAu.de(next(iter(lignes), None)),
+        "tableaux": {
+            echelle.cle: tableau,
+            **_tableaux_communs(
+                ligne=ligne,
+                fonds=[t for t in lignes if t.dispositif == FONDS_ACCELERATION],
+                engagements=engagements,
+                partie=echelle.partie,
+                suffixe=suffixe,
+            ),
+        },
+        "graphiques": _graphiques(
+            ligne=ligne, engagements=engagements, partie=echelle.partie, choix=choix
+        ),
+        "parametres": parametres.urlencode(),
+    }
+    if echelle.cartogramme:
+        contexte["carte"] = carte
+        contexte["cartogramme"] = _cartogramme(carte, choisies, choix)
+    return contexte
+
+
+def _filtres(request, lignes: list[Totaux], *, avec_carte: bool) -> FiltreTableauForm:
+    """Le formulaire de filtres ; ses choix viennent des lignes de totaux déjà lues."""
+    dispositifs = sorted(
+        {(t.dispositif, t.dispositif_nom) for t in lignes if t.dispositif != TOUS_DISPOSITIFS},
+        key=lambda couple: cle_alphabetique(couple[1]),
+    )
+    annees = sorted({t.annee for t in lignes if t.annee != TOUTES_ANNEES})
+    cartes = [(cle, carte.libelle) for cle, carte in CARTES.items()] if avec_carte else None
+    form = FiltreTableauForm(
+        request.GET or None, dispositifs=dispositifs, annees=annees, cartes=cartes
+    )
+    if form.is_bound and not form.is_valid():
+        for nom, erreurs in form.errors.items():
+            libelle = form.fields[nom].label if nom in form.fields else nom
+            messages.warning(
+                request, f"Filtre « {libelle} » ignoré : valeur invalide ({' '.join(erreurs)})"
+            )
+    return form
+
+
+def _choix(form: FiltreTableauForm) -> tuple[str, int, str]:
+    donnees = form.cleaned_data if form.is_bound else {}
+    carte = donnees.get("carte") or CARTE_PAR_DEFAUT
+    return donnees.get("dispositif") or "", donnees.get("annee") or 0, carte
+
+
+def _libelle_choix(lignes: list[Totaux], dispositif: str, annee: int) -> str:
+    """« Fonds d'accélération…, 2020 » ou « tous les dispositifs, toutes les années »."""
+    nom = next(
+        (t.dispositif_nom for t in lignes if dispositif and t.dispositif == dispositif),
+        "tous les dispositifs",
+    )
+    return f"{nom}, {annee}" if annee else f"{nom}, toutes les années"
+
+
+def _engagements_par_annee(lignes: list[Totaux]) -> tuple[list[int], list[tuple]]:
+    """(années, [(nom, {année: engagé}, total)]) : une ligne par périmètre qui a engagé."""
+    annees = sorted({t.annee for t in lignes if t.annee != TOUTES_ANNEES})
+    par_perimetre: dict[str, dict[int, Decimal]] = {}
+    noms: dict[str, str] = {}
+    for t in lignes:
+        if t.annee == TOUTES_ANNEES:
+            continue
+        noms[t.code] = t.libelle
+        par_perimetre.setdefault(t.code, {})[t.annee] = t.montant_engage or Decimal(0)
+    resultat = [
+        (noms[code], montants, sum(montants.values(), Decimal(0)))
+        for code, montants in par_perimetre.items()
+    ]
+    resultat = [ligne for ligne in resultat if ligne[2] > 0]
+    resultat.sort(key=lambda ligne: (-ligne[2], cle_alphabetique(ligne[0])))
+    return annees, resultat
+
+
+def _tableaux_communs(
+    *,
+    ligne: Totaux | None,
+    fonds: list[Totaux],
+    engagements: tuple[list[int], list[tuple]],
+    partie: str,
+    suffixe: str,
+) -> dict[str, Tableau]:
+    annees, par_perimetre = engagements
+    etapes = graphiques.etapes_atteintes((ligne.nb_projets_par_statut or {}) if ligne else {})
+    return {
+        "fonds": Tableau(
+            "fonds",
+            f"Fonds d'accélération par année{suffixe}",
+            COLONNES_FONDS,
+            sorted(fonds, key=lambda t: (t.annee == TOUTES_ANNEES, t.annee)),
+        ),
+        "statuts": Tableau(
+            "statuts",
+            f"Projets par statut{suffixe}",
+            COLONNES_STATUTS,
+            ligne.projets_par_statut() if ligne else [],
+        ),
+        "enjeux": Tableau(
+            "enjeux",
+            f"Projets par enjeu{suffixe}",
+            COLONNES_ENJEUX,
+            ligne.projets_par_enjeu() if ligne else [],
+        ),
+        "entonnoir": Tableau(
+            "entonnoir", f"Entonnoir des projets{suffixe}", COLONNES_ENTONNOIR, etapes
+        ),
+        "engagements": Tableau(
+            "engagements",
+            f"Montants engagés par année et par {partie}{suffixe}",
+            colonnes_engagements(partie.capitalize(), annees),
+            par_perimetre,
+        ),
+    }
+
+
+def _graphiques(
+    *, ligne: Totaux | None, engagements: tuple[list[int], list[tuple]], partie: str, choix: str
+) -> dict:
+    annees, par_perimetre = engagements
+    return {
+        "engagements": graphiques.barres(
+            id="graphique-engagements",
+            titre=f"Montants engagés par année et par {partie} ({choix})",
+            description=(
+                f"Barres horizontales empilées : pour chaque {partie}, le montant engagé "
+                "chaque année, du plus grand total au plus petit. Les chiffres sont dans le "
+                "tableau de données qui suit."
+            ),
+            categories=[nom for nom, _m, _t in par_perimetre],
+            series=[
+                (str(annee), [montants.get(annee, 0) for _n, montants, _t in par_perimetre])
+                for annee in annees
+            ],
+            format_valeur=graphiques.euros_courts,
+            titre_categories=partie.capitalize(),
+        ),
+        "enjeux": graphiques.barres(
+            id="graphique-enjeux",
+            titre=f"Projets par enjeu ({choix})",
+            description=(
+                "Barres horizontales : le nombre de projets pour chacun des quatre enjeux du "
+                "programme (recruter, innover, attirer, simplifier)."
+            ),
+            categories=[libelle for _e, libelle, _n in ligne.projets_par_enjeu()] if ligne else [],
+            series=[("Projets", [n for _e, _l, n in ligne.projets_par_enjeu()] if ligne else [])],
+            format_valeur=graphiques.nombre_court,
+            titre_categories="Enjeu",
+            largeur=520,
+            marge_gauche=110,
+        ),
+        "entonnoir": graphiques.entonnoir(
+            id="graphique-entonnoir",
+            titre=f"Entonnoir des projets ({choix})",
+            description=(
+                "Entonnoir : pour chaque étape, de « déposés » à « réalisés », le nombre de "
+                "projets qui l'ont atteinte, d'après leur statut actuel."
+            ),
+            par_statut=(ligne.nb_projets_par_statut or {}) if ligne else {},
+        ),
+    }
+
+
+def _cartogramme(carte: str, regions: list[Totaux], choix: str) -> graphiques.Graphique:
+    chiffre = CARTES[carte]
+    return graphiques.cartogramme(
+        id="graphique-cartogramme",
+        titre=f"Cartogramme des régions : {chiffre.libelle.lower()} ({choix})",
+        description=(
+            "Cartogramme, pas une carte : chaque région est une case de même taille, placée "
+            "à peu près selon la géographie (métropole), les cinq régions d'outre-mer sur une "
+            f"ligne à part. Plus la case est foncée, plus le chiffre « {chiffre.libelle} » est "
+            "élevé. Les valeurs sont dans le tableau de données qui suit."
+        ),
+        valeurs={t.code: chiffre.lire(t) for t in regions},
+        noms={t.code: t.libelle for t in regions},
+        format_valeur=chiffre.format_long,
+        format_court=chiffre.format_court,
+        libelle_valeur=chiffre.libelle,
+    )

@@ -1,0 +1,59 @@
+"""Le rapport d'un import : les erreurs (ligne, colonne, message) et ce qui a été écrit."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ErreurImport:
+    """Une erreur : ligne du fichier (1 = en-tête, None = le fichier entier), colonne, message."""
+
+    ligne: int | None
+    colonne: str
+    message: str
+
+    def __str__(self):
+        if self.ligne is None:
+            return f"Fichier : {self.message}"
+        if self.colonne:
+            return f"Ligne {self.ligne}, colonne « {self.colonne} » : {self.message}"
+        return f"Ligne {self.ligne} : {self.message}"
+
+
+@dataclass
+class RapportImport:
+    verification: bool
+    nb_lignes: int = 0
+    erreurs: list[ErreurImport] = field(default_factory=list)
+    intitules: dict[int, str] = field(default_factory=dict)
+    projets: list[int] = field(default_factory=list)
+    nb_deposes: int = 0
+
+    @property
+    def valide(self) -> bool:
+        return not self.erreurs
+
+    @property
+    def nb_lignes_en_erreur(self) -> int:
+        return len({e.ligne for e in self.erreurs if e.ligne and e.ligne > 1})
+
+    @property
+    def nb_lignes_valides(self) -> int:
+        return self.nb_lignes - self.nb_lignes_en_erreur
+
+    @property
+    def erreurs_de_fichier(self) -> list[ErreurImport]:
+        return [e for e in self.erreurs if e.ligne is None or e.ligne == 1]
+
+    def erreurs_par_ligne(self) -> list[tuple[int, str, list[ErreurImport]]]:
+        """(ligne, intitulé, erreurs) pour chaque ligne de projet en erreur, dans l'ordre."""
+        par_ligne: dict[int, list[ErreurImport]] = {}
+        for erreur in self.erreurs:
+            if erreur.ligne and erreur.ligne > 1:
+                par_ligne.setdefault(erreur.ligne, []).append(erreur)
+        return [
+            (ligne, self.intitules.get(ligne, ""), erreurs)
+            for ligne, erreurs in sorted(par_ligne.items())
+        ]
+
+    def ajouter(self, ligne: int | None, colonne: str, message: str) -> None:
+        self.erreurs.append(ErreurImport(ligne, colonne, message))
