@@ -7,6 +7,7 @@ sur ces fonctions ; aucun autre code ne filtre par région pour l'accès.
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
 
 from comptes.models import ROLES_REGIONAUX, Role
 from socle.decisions import OUI, Decision, non
@@ -53,6 +54,20 @@ def portee_de(user) -> Portee:
     )
 
 
+def dans_la_portee(qs: QuerySet, portee: Portee, *, lieu: str = "") -> QuerySet:
+    """Les lignes qu'une portée voit : toutes pour un rôle national ; celles de sa région
+    (de son département pour une préfecture départementale) pour un rôle régional ;
+    aucune sans profil. `lieu` mène à l'objet qui porte la région et le département
+    (`"projet__"` pour un engagement)."""
+    if portee.aucune:
+        return qs.none()
+    if portee.regionale:
+        qs = qs.filter(**{f"{lieu}region_id": portee.region_code})
+        if portee.role == Role.PREFECTURE and portee.departement_code:
+            qs = qs.filter(**{f"{lieu}departement_id": portee.departement_code})
+    return qs
+
+
 def est_national(user) -> bool:
     return portee_de(user).nationale
 
@@ -62,6 +77,11 @@ def est_admin_national(user) -> bool:
 
 
 SANS_PROFIL = "Vous n'avez pas de profil sur le portail : contactez l'équipe nationale."
+
+
+def role_parmi(user, roles, *, sinon: str) -> Decision:
+    """Une règle de rôle : oui si l'agent a l'un de ces rôles ; sinon, le refus `sinon`."""
+    return OUI if portee_de(user).role in roles else non(sinon)
 
 
 def a_un_profil(user) -> Decision:

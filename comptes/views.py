@@ -20,6 +20,12 @@ class Connexion(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(proconnect=oidc.proconnect_actif(), **kwargs)
 
+    def get_redirect_url(self):
+        """La page demandée (`next`), si c'est une adresse du portail écrite depuis sa racine
+        (« /projets/ ») ; sinon, la page d'accueil de l'agent."""
+        adresse = super().get_redirect_url()
+        return adresse if adresse.startswith("/") and not adresse.startswith("//") else ""
+
 
 class MotDePasse(auth_views.PasswordChangeView):
     """Changer son mot de passe : cette session reste ouverte, les autres sont fermées.

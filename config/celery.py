@@ -23,4 +23,10 @@ app.conf.beat_schedule = {
         "task": "pilotage.recalculer_tout",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Toutes les deux minutes : les demandes de recalcul restées en attente (tâche perdue,
+    # worker tué en chemin) sont traitées ; sans demande, une seule requête.
+    "recalculer-demandes-en-attente": {
+        "task": "pilotage.recalculer_demandes",
+        "schedule": crontab(minute="*/2"),
+    },
 }

@@ -257,11 +257,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_ACCEPT_CONTENT = ["json"]
 # Redis : un message reçu mais non acquitté (worker tué en pleine tâche) revient dans la
-# file après ce délai, en secondes (défaut de Celery : une heure). Il doit dépasser la durée
-# maximale d'une tâche (recalcul complet : 900 s), sinon une tâche longue serait relancée
-# pendant qu'elle tourne encore.
+# file après ce délai, en secondes (défaut de Celery : une heure). Il dépasse à peine la
+# durée maximale d'une tâche (recalcul complet : 900 s), sinon une tâche longue serait
+# relancée pendant qu'elle tourne encore. Les demandes de recalcul restées en attente, elles,
+# sont reprises toutes les deux minutes par beat (`config/celery.py`).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=960),
 }
 
 LOGGING = {

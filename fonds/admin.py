@@ -76,18 +76,14 @@ class EnveloppeAdminForm(forms.ModelForm):
             raise forms.ValidationError(exc.message) from exc
 
 
+# Les chiffres d'une enveloppe, dans la liste comme sur sa fiche.
+CHIFFRES_ENVELOPPE = ["montant_euros", "engage_euros", "verse_euros", "disponible_euros"]
+
+
 @admin.register(Enveloppe)
 class EnveloppeAdmin(admin.ModelAdmin):
     form = EnveloppeAdminForm
-    list_display = [
-        "__str__",
-        "annee",
-        "region",
-        "montant_euros",
-        "engage_euros",
-        "verse_euros",
-        "disponible_euros",
-    ]
+    list_display = ["__str__", "annee", "region", *CHIFFRES_ENVELOPPE]
     list_filter = ["dispositif", "annee", ("region", admin.EmptyFieldListFilter), "region"]
     list_select_related = ["dispositif", "region"]
     search_fields = ["dispositif__nom", "dispositif__code", "region__nom", "=annee"]
@@ -123,10 +119,7 @@ class EnveloppeAdmin(admin.ModelAdmin):
             "dispositif",
             "annee",
             "region",
-            "montant_euros",
-            "engage_euros",
-            "verse_euros",
-            "disponible_euros",
+            *CHIFFRES_ENVELOPPE,
             "ajouter_un_mouvement",
             "created_at",
             "updated_at",

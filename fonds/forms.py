@@ -8,32 +8,20 @@ from django.utils import timezone
 from fonds.models import Dispositif, Enveloppe, TypeMouvement
 from fonds.services import TYPES_MOUVEMENT_SAISIS
 from projets.saisie import ANNEE_MAX, ANNEE_MIN, MONTANT_MAX
+from socle import saisie_fr
 from socle.format_fr import format_euros
 
-ESPACES = (" ", "\u00a0", "\u202f", "\u2009")
 
-
-class ChampMontant(forms.DecimalField):
-    """Un montant en euros saisi à la française : « 1 500 000 », « 1500000,50 », « 2 000 € »."""
+class ChampMontant(saisie_fr.ChampMontant):
+    """Un montant de crédits : au centime, strictement positif, plafonné."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", Decimal("0.01"))
         kwargs.setdefault("max_value", MONTANT_MAX)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-        )
         kwargs.setdefault("help_text", "En euros, par exemple « 1 500 000 » ou « 1500000,50 ».")
         super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("€", "")
-            for espace in ESPACES:
-                value = value.replace(espace, "")
-            value = value.replace(",", ".")
-        return super().to_python(value)
 
 
 def champ_date(label: str, **kwargs) -> forms.DateField:

@@ -11,7 +11,7 @@ un refus est une donnée invalide).
 """
 
 from comptes.models import Role
-from comptes.scoping import a_un_profil, portee_de
+from comptes.scoping import a_un_profil, portee_de, role_parmi
 from fonds.models import Engagement, Enveloppe, StatutEngagement
 from projets.models import Projet, Statut
 from projets.permissions import dans_le_perimetre
@@ -32,31 +32,31 @@ def peut_consulter(user) -> Decision:
 
 def peut_gerer_enveloppes(user) -> Decision:
     """Créer, doter, répartir, anticiper, redéployer : l'équipe nationale seulement."""
-    if portee_de(user).role != Role.ADMIN_NATIONAL:
-        return _non(
-            "Seule l'équipe nationale du programme crée les enveloppes et enregistre "
-            "leurs mouvements."
-        )
-    return OUI
+    return role_parmi(
+        user,
+        (Role.ADMIN_NATIONAL,),
+        sinon="Seule l'équipe nationale du programme crée les enveloppes et enregistre "
+        "leurs mouvements.",
+    )
 
 
 def peut_engager_des_credits(user) -> Decision:
     """Le rôle engage-t-il jamais des crédits ? Sinon, refus avant toute saisie."""
-    if portee_de(user).role not in ROLES_ENGAGEMENT:
-        return _non(
-            "Seules la préfecture de la région du projet et l'équipe nationale engagent "
-            "des crédits."
-        )
-    return OUI
+    return role_parmi(
+        user,
+        ROLES_ENGAGEMENT,
+        sinon="Seules la préfecture de la région du projet et l'équipe nationale engagent "
+        "des crédits.",
+    )
 
 
 def peut_enregistrer_des_versements(user) -> Decision:
-    if portee_de(user).role not in ROLES_ENGAGEMENT:
-        return _non(
-            "Seules la préfecture de la région du projet et l'équipe nationale enregistrent "
-            "les versements."
-        )
-    return OUI
+    return role_parmi(
+        user,
+        ROLES_ENGAGEMENT,
+        sinon="Seules la préfecture de la région du projet et l'équipe nationale enregistrent "
+        "les versements.",
+    )
 
 
 def _dans_le_perimetre(user, projet: Projet) -> Decision:

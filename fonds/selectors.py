@@ -12,8 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from comptes.models import Role
-from comptes.scoping import portee_de
+from comptes.scoping import dans_la_portee, portee_de
 from fonds import permissions
 from fonds.models import (
     ZERO,
@@ -28,27 +27,11 @@ from projets.models import Projet
 
 
 def engagements_visibles_par(user) -> QuerySet[Engagement]:
-    portee = portee_de(user)
-    qs = Engagement.objects.all()
-    if portee.aucune:
-        return qs.none()
-    if portee.regionale:
-        qs = qs.filter(projet__region_id=portee.region_code)
-        if portee.role == Role.PREFECTURE and portee.departement_code:
-            qs = qs.filter(projet__departement_id=portee.departement_code)
-    return qs
+    return dans_la_portee(Engagement.objects.all(), portee_de(user), lieu="projet__")
 
 
 def versements_visibles_par(user) -> QuerySet[Versement]:
-    portee = portee_de(user)
-    qs = Versement.objects.all()
-    if portee.aucune:
-        return qs.none()
-    if portee.regionale:
-        qs = qs.filter(engagement__projet__region_id=portee.region_code)
-        if portee.role == Role.PREFECTURE and portee.departement_code:
-            qs = qs.filter(engagement__projet__departement_id=portee.departement_code)
-    return qs
+    return dans_la_portee(Versement.objects.all(), portee_de(user), lieu="engagement__projet__")
 
 
 def engagements_masques_dans_la_region(user) -> QuerySet[Engagement]:

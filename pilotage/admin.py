@@ -69,7 +69,8 @@ def _entier(valeur) -> int:
 
 
 def _contexte_totaux(request) -> dict:
-    """`?choix=<dispositif>|<année>` choisit la combinaison du tableau par région."""
+    """`?choix=<dispositif>|<année>` choisit la combinaison du tableau par région ; par défaut,
+    le Fonds d'accélération, toutes années."""
     dispositif, _barre, annee = request.GET.get("choix", "").partition("|")
     tableau = selectors.tableau_de_bord(request.user, dispositif=dispositif, annee=_entier(annee))
     return {"totaux": tableau}

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from django.urls import reverse
 
 from pilotage import graphiques
+from pilotage.definitions import DEFINITIONS
 from pilotage.models import Niveau
 from socle.exports import TypeColonne
 from socle.format_fr import nombre as format_nombre
@@ -29,6 +30,7 @@ class Carte(NamedTuple):
     lire: Callable[[Any], Any]  # la valeur, lue sur une ligne de `Totaux`
     format_long: Callable[[Any], str]  # infobulle et tableau de données
     format_court: Callable[[Any], str]  # dans la case
+    montant: bool = False  # des crédits : pour un dispositif choisi seulement
 
 
 # Par clé du paramètre `carte`.
@@ -44,12 +46,14 @@ CARTES = {
         lambda t: t.montant_engage,
         graphiques.euros_longs,
         graphiques.euros_courts,
+        montant=True,
     ),
     "disponible": Carte(
         "Crédits disponibles",
         lambda t: t.montant_disponible,
         graphiques.euros_longs,
         graphiques.euros_courts,
+        montant=True,
     ),
     "projets": Carte("Projets", lambda t: t.nb_projets, format_nombre, graphiques.nombre_court),
     "emplois": Carte(
@@ -63,13 +67,44 @@ CARTES = {
         lambda t: t.effet_levier,
         graphiques.levier_court,
         graphiques.levier_court,
+        montant=True,
     ),
 }
 CARTE_PAR_DEFAUT = "investissement"
 
 
-def colonnes_perimetres(niveau: str) -> list[Colonne]:
-    """Une région ou un territoire par ligne (lignes de `Totaux`)."""
+def chiffre(cle: str, champ: str, type: TypeColonne, **options) -> Colonne:
+    """La colonne d'un chiffre défini (`pilotage.definitions`) : son libellé, son unité dans
+    l'en-tête de l'export, sa définition dans la feuille « Définitions »."""
+    definie = DEFINITIONS[champ]
+    return Colonne(
+        cle,
+        options.pop("titre", definie.libelle),
+        lambda t: getattr(t, champ),
+        type,
+        titre_export=definie.titre_export,
+        definition=definie.texte,
+        **options,
+    )
+
+
+def _levier(**options) -> Colonne:
+    return chiffre(
+        "levier",
+        "effet_levier",
+        T.MONTANT,
+        afficher=graphiques.levier_court,
+        format_xlsx=FORMAT_LEVIER,
+        **options,
+    )
+
+
+def colonnes_perimetres(niveau: str, *, avec_montants: bool) -> list[Colonne]:
+    """Une région ou un territoire par ligne (lignes de `Totaux`).
+
+    `avec_montants` : les crédits (enveloppe, engagé, versé, disponible, effet de levier)
+    ne se montrent que pour un dispositif choisi, jamais additionnés entre instruments.
+    """
     region = niveau == Niveau.REGION
     if region:
         nom = Colonne(
@@ -85,81 +120,33 @@ def colonnes_perimetres(niveau: str) -> list[Colonne]:
             lambda t: t.libelle,
             lien=lambda t: reverse("territoires:detail", args=[t.code]),
         )
-    colonnes = [
-        nom,
-        Colonne("code", "Code", lambda t: t.code, export_seulement=True),
-    ]
+    colonnes = [nom, Colonne("code", "Code", lambda t: t.code, export_seulement=True)]
     if region:
-        colonnes.append(
-            Colonne("territoires", "Territoires d'industrie", lambda t: t.nb_territoires, T.ENTIER)
-        )
+        colonnes.append(chiffre("territoires", "nb_territoires", T.ENTIER))
     colonnes += [
-        Colonne("epci", "Intercommunalités", lambda t: t.nb_intercommunalites, T.ENTIER),
-        Colonne("projets", "Projets", lambda t: t.nb_projets, T.ENTIER),
-        Colonne(
-            "engagements",
-            "Engagements",
-            lambda t: t.nb_engagements,
-            T.ENTIER,
-            export_seulement=True,
-        ),
-        Colonne(
-            "investissement",
-            "Investissement productif",
-            lambda t: t.investissement,
-            T.MONTANT,
-            titre_export="Investissement productif (€)",
-        ),
-        Colonne("emplois_crees", "Emplois créés", lambda t: t.emplois_crees, T.ENTIER),
-        Colonne("emplois_maintenus", "Emplois maintenus", lambda t: t.emplois_maintenus, T.ENTIER),
-        Colonne(
-            "aide",
-            "Aide sollicitée",
-            lambda t: t.aide_sollicitee,
-            T.MONTANT,
-            titre_export="Aide sollicitée (€)",
-            export_seulement=True,
-        ),
+        chiffre("epci", "nb_intercommunalites", T.ENTIER),
+        chiffre("projets", "nb_projets", T.ENTIER),
+        chiffre("investissement", "investissement", T.MONTANT),
+        chiffre("emplois_crees", "emplois_crees", T.ENTIER),
+        chiffre("emplois_maintenus", "emplois_maintenus", T.ENTIER),
+        chiffre("aide", "aide_sollicitee", T.MONTANT, export_seulement=True),
     ]
-    if region:
-        colonnes.append(
-            Colonne(
-                "enveloppe",
-                "Enveloppe",
-                lambda t: t.montant_enveloppe,
-                T.MONTANT,
-                titre_export="Enveloppe (€)",
-            )
-        )
-    colonnes += [
-        Colonne(
-            "engage", "Engagé", lambda t: t.montant_engage, T.MONTANT, titre_export="Engagé (€)"
-        ),
-        Colonne("verse", "Versé", lambda t: t.montant_verse, T.MONTANT, titre_export="Versé (€)"),
-    ]
-    if region:
-        colonnes.append(
-            Colonne(
-                "disponible",
-                "Disponible",
-                lambda t: t.montant_disponible,
-                T.MONTANT,
-                titre_export="Disponible (€)",
-            )
-        )
-    colonnes += [
-        Colonne(
-            "levier",
-            "Effet de levier",
-            lambda t: t.effet_levier,
-            T.MONTANT,
-            afficher=graphiques.levier_court,
-            format_xlsx=FORMAT_LEVIER,
-        ),
+    if avec_montants:
+        colonnes.append(chiffre("engagements", "nb_engagements", T.ENTIER, export_seulement=True))
+        if region:
+            colonnes.append(chiffre("enveloppe", "montant_enveloppe", T.MONTANT))
+        colonnes += [
+            chiffre("engage", "montant_engage", T.MONTANT),
+            chiffre("verse", "montant_verse", T.MONTANT),
+        ]
+        if region:
+            colonnes.append(chiffre("disponible", "montant_disponible", T.MONTANT))
+        colonnes.append(_levier())
+    colonnes.append(
         Colonne(
             "calcule_le", "Données au", lambda t: t.calcule_le, T.DATE_HEURE, export_seulement=True
-        ),
-    ]
+        )
+    )
     return colonnes
 
 
@@ -170,31 +157,26 @@ COLONNES_FONDS = [
         lambda t: str(t.annee) if t.annee else "Toutes les années",
         triable=False,
     ),
-    Colonne(
-        "enveloppe",
-        "Enveloppe",
-        lambda t: t.montant_enveloppe,
-        T.MONTANT,
-        titre_export="Enveloppe (€)",
-        triable=False,
-    ),
-    Colonne("engage", "Engagé", lambda t: t.montant_engage, T.MONTANT, titre_export="Engagé (€)"),
-    Colonne("verse", "Versé", lambda t: t.montant_verse, T.MONTANT, titre_export="Versé (€)"),
-    Colonne(
-        "disponible",
-        "Disponible",
-        lambda t: t.montant_disponible,
-        T.MONTANT,
-        titre_export="Disponible (€)",
-    ),
-    Colonne("projets", "Projets", lambda t: t.nb_projets, T.ENTIER),
-    Colonne("engagements", "Engagements", lambda t: t.nb_engagements, T.ENTIER),
+    chiffre("enveloppe", "montant_enveloppe", T.MONTANT, triable=False),
+    chiffre("engage", "montant_engage", T.MONTANT),
+    chiffre("verse", "montant_verse", T.MONTANT),
+    chiffre("disponible", "montant_disponible", T.MONTANT),
+    chiffre("projets", "nb_projets", T.ENTIER, titre="Projets financés"),
+    chiffre("engagements", "nb_engagements", T.ENTIER),
+    _levier(triable=False),
     Colonne("calcule_le", "Données au", lambda t: t.calcule_le, T.DATE_HEURE),
 ]
 
 COLONNES_STATUTS = [
-    Colonne("statut", "Statut", lambda ligne: ligne[1], triable=False),
-    Colonne("nombre", "Projets", lambda ligne: ligne[2], T.ENTIER, triable=False),
+    Colonne("statut", "Statut actuel", lambda ligne: ligne[1], triable=False),
+    Colonne(
+        "nombre",
+        "Projets",
+        lambda ligne: ligne[2],
+        T.ENTIER,
+        triable=False,
+        definition=DEFINITIONS["statuts"].texte,
+    ),
 ]
 COLONNES_ENJEUX = [
     Colonne("enjeu", "Enjeu", lambda ligne: ligne[1], triable=False),
@@ -203,10 +185,20 @@ COLONNES_ENJEUX = [
 COLONNES_ENTONNOIR = [
     Colonne("etape", "Étape", lambda ligne: ligne[1], triable=False),
     Colonne(
-        "atteint", "Projets ayant atteint l'étape", lambda ligne: ligne[2], T.ENTIER, triable=False
+        "atteint",
+        "Ont atteint au moins l'étape (cumulatif)",
+        lambda ligne: ligne[2],
+        T.ENTIER,
+        triable=False,
+        definition=DEFINITIONS["entonnoir"].texte,
     ),
     Colonne(
-        "actuel", "Dont à cette étape aujourd'hui", lambda ligne: ligne[3], T.ENTIER, triable=False
+        "actuel",
+        "Dont à cette étape aujourd'hui (statut actuel)",
+        lambda ligne: ligne[3],
+        T.ENTIER,
+        triable=False,
+        definition=DEFINITIONS["statuts"].texte,
     ),
 ]
 
@@ -253,7 +245,7 @@ COLONNES_INDICATEURS = [
     Colonne(
         "cible",
         "Cible",
-        lambda a: a.indicateur.cible,
+        lambda a: a.cible,
         T.MONTANT,
         format_xlsx="#,##0.##",
         triable=False,

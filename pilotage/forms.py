@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from fonds.forms import ChampMontant
 from pilotage.models import Indicateur
+from pilotage.selectors import TOUS
 from pilotage.services import MESSAGE_SANS_DATE, MESSAGE_SANS_SOURCE
 
 
@@ -14,7 +15,7 @@ class FiltreTableauForm(forms.Form):
     """Dispositif et année (choix tirés des lignes de totaux), chiffre du cartogramme.
 
     Une valeur inconnue est ignorée (avec un message) : le tableau de bord revient alors
-    à « tous les dispositifs, toutes les années ».
+    à son choix par défaut (le Fonds d'accélération, toutes les années).
     """
 
     dispositif = forms.ChoiceField(label="Dispositif", required=False)
@@ -30,7 +31,10 @@ class FiltreTableauForm(forms.Form):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.fields["dispositif"].choices = [("", "Tous les dispositifs"), *dispositifs]
+        self.fields["dispositif"].choices = [
+            *dispositifs,
+            (TOUS, "Tous les dispositifs (projets et emplois)"),
+        ]
         self.fields["annee"].choices = [("", "Toutes les années")] + [
             (annee, str(annee)) for annee in annees
         ]

@@ -16,8 +16,9 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 
+from fonds.models import Enveloppe
 from pilotage.models import Indicateur, Unite, ValeurIndicateur
 from socle.format_fr import format_euros, nombre_decimal
 
@@ -33,6 +34,8 @@ class DefinitionIndicateur:
     date_cible: datetime.date | None
     description: str
     valeur_demo: Decimal
+    # L'instrument suivi : la cible d'un indicateur en euros est alors son enveloppe.
+    dispositif: str | None = None
 
 
 # Les engagements chiffrés du communiqué du comité de pilotage national (novembre 2020).
@@ -58,6 +61,7 @@ INDICATEURS_DU_PROGRAMME = [
         date_cible=None,
         description="France Relance : déploiement de 10 000 accompagnements industrie du futur.",
         valeur_demo=Decimal(4_350),
+        dispositif="industrie-du-futur",
     ),
     DefinitionIndicateur(
         code="5g-part-des-sites-deployes",
@@ -76,34 +80,37 @@ INDICATEURS_DU_PROGRAMME = [
         code="transition-collective",
         libelle="Transition collective : crédits mobilisés",
         unite=Unite.EUROS,
-        cible=Decimal(500_000_000),
+        cible=None,
         date_cible=None,
         description=(
             "Dispositif financé à hauteur de 500 millions d'euros par France Relance ; appel à "
             "manifestation d'intérêt pour des bassins d'emploi pilotes."
         ),
         valeur_demo=Decimal(182_000_000),
+        dispositif="transition-collective",
     ),
     DefinitionIndicateur(
         code="dsil-territoires-industrie",
         libelle="DSIL orientée vers les projets des Territoires d'industrie",
         unite=Unite.EUROS,
-        cible=Decimal(1_000_000_000),
+        cible=None,
         date_cible=None,
         description=(
             "Effet levier du milliard d'euros de dotations supplémentaires au titre de la "
             "dotation de soutien à l'investissement local."
         ),
         valeur_demo=Decimal(615_000_000),
+        dispositif="dsil",
     ),
     DefinitionIndicateur(
         code="banque-des-territoires",
         libelle="Contribution de la Banque des Territoires",
         unite=Unite.EUROS,
-        cible=Decimal(1_000_000_000),
+        cible=None,
         date_cible=None,
         description="Contribution doublée, de 500 millions à 1 milliard d'euros.",
         valeur_demo=Decimal(470_000_000),
+        dispositif="banque-des-territoires",
     ),
     DefinitionIndicateur(
         code="sites-cles-en-main-candidatures",
@@ -117,6 +124,7 @@ INDICATEURS_DU_PROGRAMME = [
             "chiffrée : l'indicateur compte les candidatures reçues, sans cible."
         ),
         valeur_demo=Decimal(54),
+        dispositif="sites-cles-en-main",
     ),
 ]
 
@@ -153,15 +161,26 @@ def taux_d_atteinte(valeur, cible) -> Decimal | None:
 def indicateurs_avec_derniere_valeur() -> QuerySet[Indicateur]:
     """Les indicateurs, chacun annoté de sa valeur la plus récente : une seule requête.
 
-    Annotations : `derniere_valeur`, `derniere_date`, `derniere_source` (vides sans valeur).
+    Annotations : `derniere_valeur`, `derniere_date`, `derniere_source` (vides sans valeur),
+    `enveloppe_du_dispositif` (la somme des enveloppes nationales de l'instrument suivi, sa
+    cible quand l'indicateur est en euros) et `code_du_dispositif`.
     """
     derniere = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk")).order_by(
         "-date", "-created_at", "-id"
+    )
+    enveloppes = (
+        Enveloppe.objects.filter(dispositif=OuterRef("dispositif"), region__isnull=True)
+        .order_by()
+        .values("dispositif")
+        .annotate(total=Sum("montant"))
+        .values("total")
     )
     return Indicateur.objects.annotate(
         derniere_valeur=Subquery(derniere.values("valeur")[:1]),
         derniere_date=Subquery(derniere.values("date")[:1]),
         derniere_source=Subquery(derniere.values("source")[:1]),
+        enveloppe_du_dispositif=Subquery(enveloppes[:1]),
+        code_du_dispositif=F("dispositif__code"),
     ).order_by("ordre", "libelle")
 
 
@@ -186,12 +205,22 @@ class Avancement:
         return formater(self.indicateur.unite, self.valeur)
 
     @property
+    def cible(self) -> Decimal | None:
+        """La cible : celle de l'indicateur, ou l'enveloppe de l'instrument qu'il suit (un
+        indicateur en euros d'un instrument n'a pas d'autre cible : une seule source)."""
+        indicateur = self.indicateur
+        if indicateur.dispositif_id and indicateur.unite == Unite.EUROS:
+            enveloppe = getattr(indicateur, "enveloppe_du_dispositif", None)
+            return None if enveloppe is None else Decimal(str(enveloppe))
+        return indicateur.cible
+
+    @property
     def cible_affichee(self) -> str:
-        return formater(self.indicateur.unite, self.indicateur.cible)
+        return formater(self.indicateur.unite, self.cible)
 
     @property
     def taux(self) -> Decimal | None:
-        return taux_d_atteinte(self.valeur, self.indicateur.cible)
+        return taux_d_atteinte(self.valeur, self.cible)
 
     @property
     def pourcentage(self) -> int | None:

@@ -86,7 +86,9 @@ class Totaux(models.Model):
       `nb_projets` ;
     - l'investissement, les emplois et l'aide sollicitée ne retiennent que les
       projets vivants : ni brouillon, ni non retenu, ni abandonné ;
-    - `effet_levier` = investissement / aide sollicitée (vide si l'aide est nulle) ;
+    - `effet_levier` = investissement des projets financés / montant engagé, pour une ligne
+      d'un dispositif seulement (vide sur « tous les dispositifs », qui additionnerait des
+      instruments différents, et quand rien n'est engagé) ;
     - enveloppes : au niveau national, le montant des enveloppes nationales (à
       défaut, la somme des enveloppes régionales) et les montants engagés et
       versés de toutes les enveloppes ; au niveau régional, les enveloppes de la
@@ -264,6 +266,19 @@ class Indicateur(models.Model):
     date_cible = models.DateField("échéance de la cible", null=True, blank=True)
     description = models.TextField("description", blank=True)
     ordre = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
+    dispositif = models.ForeignKey(
+        "fonds.Dispositif",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicateurs",
+        verbose_name="instrument suivi",
+        help_text=(
+            "L'instrument dont l'indicateur mesure les crédits mobilisés (DSIL, Banque des "
+            "Territoires…). Sa cible est alors l'enveloppe de l'instrument, lue dans ses "
+            "mouvements : elle ne se saisit pas une seconde fois ici."
+        ),
+    )
 
     class Meta:
         verbose_name = "indicateur du programme"
@@ -275,6 +290,13 @@ class Indicateur(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(unite__in=Unite.values), name="indicateur_unite_connue"
+            ),
+            # Une seule source pour la cible d'un instrument : son enveloppe.
+            models.CheckConstraint(
+                condition=Q(dispositif__isnull=True)
+                | ~Q(unite=Unite.EUROS)
+                | Q(cible__isnull=True),
+                name="indicateur_cible_d_un_instrument_lue_dans_son_enveloppe",
             ),
         ]
 

@@ -5,15 +5,22 @@ projets. `totaux_visibles_par(user)` est la seule porte d'accès selon le rôle 
 les autres fonctions l'appliquent quand on leur passe `user`.
 """
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 
 from comptes.scoping import portee_de
+from fonds.models import Dispositif
+from pilotage.indicateurs import avancements, indicateurs_avec_derniere_valeur
 from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Niveau, Totaux
 from projets.selectors import pour_liste, projets_visibles_par
+from socle.recalcul import demandes_en_attente
 
 _NON_FOURNI = object()
+FONDS_ACCELERATION = "fonds-acceleration"
+TOUS = "tous"  # le choix « tous les dispositifs » (les projets seulement)
 
 
 class DonneesAu(NamedTuple):
@@ -106,46 +113,106 @@ def totaux_d_un_perimetre(niveau: str, code: str = "", *, user=_NON_FOURNI) -> Q
     return _base(user).filter(niveau=niveau, code=code or "").order_by("dispositif", "annee")
 
 
-class TableauDeBord(NamedTuple):
-    """Ce que montre le tableau de bord des totaux (administration) : quatre requêtes."""
+@dataclass(frozen=True)
+class AutreInstrument:
+    """Un instrument qui ne finance pas ses projets par le portail : ses propres chiffres.
 
-    national: list  # lignes nationales, toutes combinaisons (dispositif, année)
-    regions: list  # lignes des régions pour la combinaison choisie
-    combinaisons: list  # (dispositif, nom du dispositif, année) disponibles
+    Son enveloppe vient de ses mouvements (lignes de totaux), ses crédits mobilisés de son
+    indicateur (dernière valeur datée et sourcée) : une source pour chaque chiffre.
+    """
+
+    code: str
+    nom: str
+    enveloppe: Decimal | None
+    avancement: object | None  # `indicateurs.Avancement` de l'indicateur qui le suit
+
+
+def autres_instruments(instruments, lignes: list[Totaux], avancements) -> list[AutreInstrument]:
+    """Les instruments sans projets sur le portail, dans l'ordre du programme."""
+    enveloppes = {
+        t.dispositif: t.montant_enveloppe
+        for t in lignes
+        if t.annee == TOUTES_ANNEES and t.dispositif != TOUS_DISPOSITIFS
+    }
+    par_instrument = {a.indicateur.code_du_dispositif: a for a in avancements}
+    return [
+        AutreInstrument(
+            code=instrument.code,
+            nom=instrument.nom,
+            enveloppe=enveloppes.get(instrument.code) or None,
+            avancement=par_instrument.get(instrument.code),
+        )
+        for instrument in instruments
+        if not instrument.finance_projets
+    ]
+
+
+class TableauDeBord(NamedTuple):
+    """Ce que montre le tableau de bord des totaux (administration) : cinq requêtes.
+
+    Comme les pages du pilotage : le Fonds d'accélération d'abord, chaque autre
+    instrument avec ses propres chiffres, jamais de crédits additionnés entre instruments.
+    """
+
+    fonds: list  # (dispositif, ses lignes nationales par année) : ceux qui financent des projets
+    autres: list  # `AutreInstrument`
+    national_tout: Totaux | None  # tous dispositifs, toutes années : les projets
+    regions: list  # lignes des régions pour le choix (dispositif, année)
+    choix: list  # (valeur, libellé) des choix du tableau par région
+    valeur_choisie: str  # « <dispositif>|<année> »
     dispositif: str
     annee: int
+    avec_montants: bool
     donnees_au: DonneesAu
+    mise_a_jour_en_cours: bool
 
-    @property
-    def national_tout(self):
-        """La ligne nationale tous dispositifs, toutes années."""
-        return next(
-            (t for t in self.national if (t.dispositif, t.annee) == ("", TOUTES_ANNEES)), None
-        )
+
+def _annee_apres_tout(ligne: Totaux) -> tuple:
+    """Les années dans l'ordre, la ligne « toutes années » en dernier."""
+    return (ligne.annee == TOUTES_ANNEES, ligne.annee)
 
 
 def tableau_de_bord(user, *, dispositif: str = "", annee: int | None = None) -> TableauDeBord:
     visibles = totaux_visibles_par(user)
-    dispositif, annee = dispositif or TOUS_DISPOSITIFS, annee or TOUTES_ANNEES
-    combinaisons = list(
-        visibles.filter(niveau__in=[Niveau.NATIONAL, Niveau.REGION])
-        .order_by("dispositif", "annee")
-        .values_list("dispositif", "dispositif_nom", "annee")
-        .distinct()
-    )
+    instruments = list(Dispositif.objects.order_by("ordre", "nom"))
+    finance = [d for d in instruments if d.finance_projets]
     national = list(visibles.filter(niveau=Niveau.NATIONAL).order_by("dispositif", "annee"))
+    codes = {d.code for d in finance}
+    if dispositif not in codes and dispositif != TOUS:
+        dispositif = FONDS_ACCELERATION if FONDS_ACCELERATION in codes else TOUS
+    annee = annee or TOUTES_ANNEES
+    cle = TOUS_DISPOSITIFS if dispositif == TOUS else dispositif
     regions = list(
-        visibles.filter(niveau=Niveau.REGION, dispositif=dispositif, annee=annee).order_by(
-            "libelle"
-        )
+        visibles.filter(niveau=Niveau.REGION, dispositif=cle, annee=annee).order_by("libelle")
     )
+    annees = sorted({t.annee for t in national if t.annee != TOUTES_ANNEES})
+    choix = [
+        (f"{d.code}|{a}", f"{d.nom} – {a or 'toutes années'}")
+        for d in finance
+        for a in [TOUTES_ANNEES, *annees]
+    ] + [
+        (f"{TOUS}|{a}", f"Tous les dispositifs (projets) – {a or 'toutes années'}")
+        for a in [TOUTES_ANNEES, *annees]
+    ]
     return TableauDeBord(
-        national=national,
+        fonds=[
+            (d, sorted((t for t in national if t.dispositif == d.code), key=_annee_apres_tout))
+            for d in finance
+        ],
+        autres=autres_instruments(
+            instruments, national, avancements(indicateurs_avec_derniere_valeur())
+        ),
+        national_tout=next(
+            (t for t in national if (t.dispositif, t.annee) == ("", TOUTES_ANNEES)), None
+        ),
         regions=regions,
-        combinaisons=combinaisons,
+        choix=choix,
+        valeur_choisie=f"{dispositif}|{annee}",
         dispositif=dispositif,
         annee=annee,
+        avec_montants=dispositif != TOUS,
         donnees_au=DonneesAu.de(next(iter(national + regions), None)),
+        mise_a_jour_en_cours=demandes_en_attente(),
     )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from comptes import audit
 from comptes.models import Action
+from fonds.models import Dispositif
 from pilotage import permissions
 from pilotage.indicateurs import CENT, INDICATEURS_DU_PROGRAMME
 from pilotage.models import Indicateur, Unite, ValeurIndicateur
@@ -119,6 +120,7 @@ def charger_indicateurs_du_programme(*, auteur, avec_valeurs_demo: bool = False)
     """
     _verifier_droit(auteur)
     crees = valeurs = 0
+    dispositifs = dict(Dispositif.objects.values_list("code", "pk"))
     for ordre, definition in enumerate(INDICATEURS_DU_PROGRAMME, start=1):
         indicateur, cree = Indicateur.objects.get_or_create(
             code=definition.code,
@@ -129,6 +131,7 @@ def charger_indicateurs_du_programme(*, auteur, avec_valeurs_demo: bool = False)
                 "date_cible": definition.date_cible,
                 "description": definition.description,
                 "ordre": ordre * 10,
+                "dispositif_id": dispositifs.get(definition.dispositif),
             },
         )
         if cree:

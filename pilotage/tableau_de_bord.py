@@ -11,9 +11,9 @@ export (`socle.tableaux`).
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib import messages
 from django.db.models import QuerySet
 
+from fonds.models import Dispositif
 from pilotage import graphiques
 from pilotage.colonnes import (
     CARTE_PAR_DEFAUT,
@@ -25,13 +25,34 @@ from pilotage.colonnes import (
     colonnes_engagements,
     colonnes_perimetres,
 )
+from pilotage.definitions import DEFINITIONS
 from pilotage.forms import FiltreTableauForm
 from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Niveau, Totaux
-from pilotage.selectors import DonneesAu
+from pilotage.selectors import FONDS_ACCELERATION, TOUS, DonneesAu
 from socle.format_fr import cle_alphabetique
+from socle.pages import signaler_filtres_invalides
+from socle.recalcul import demandes_en_attente
 from socle.tableaux import Tableau, parametres_de_la_page, trier
 
-FONDS_ACCELERATION = "fonds-acceleration"
+# Les définitions montrées au bas d'un tableau de bord, dans l'ordre de la page.
+DEFINITIONS_DE_LA_PAGE = [
+    "nb_projets",
+    "investissement",
+    "emplois_crees",
+    "emplois_maintenus",
+    "aide_sollicitee",
+    "effet_levier",
+    "montant_enveloppe",
+    "montant_engage",
+    "montant_verse",
+    "montant_disponible",
+    "nb_engagements",
+    "statuts",
+    "entonnoir",
+    "mobilise",
+    "nb_territoires",
+    "nb_intercommunalites",
+]
 
 
 @dataclass(frozen=True)
@@ -78,20 +99,32 @@ def construire(
     `lignes` : celles du périmètre, pour toutes les combinaisons (dispositif, année) ;
     `parties` : celles de ses parties, lues ici pour le seul dispositif choisi (une
     requête) ; `nom` : « France » ou le nom de la région, dans le titre des tableaux.
+
+    La page s'ouvre sur le Fonds d'accélération. « Tous les dispositifs » ne montre que
+    des projets et des emplois : des crédits d'instruments différents ne s'additionnent
+    pas (`definitions.MONTANTS_D_UN_DISPOSITIF`).
     """
-    form = _filtres(request, lignes, avec_carte=echelle.cartogramme)
-    dispositif, annee, carte = _choix(form)
-    parties = list(parties.filter(dispositif=dispositif).order_by("libelle", "annee"))
+    instruments = list(Dispositif.objects.order_by("ordre", "nom"))
+    finance = {d.code: d.finance_projets for d in instruments}
+    form = _filtres(request, lignes, finance, avec_carte=echelle.cartogramme)
+    dispositif, annee, carte = _choix(form, lignes)
+    avec_montants = dispositif != TOUS_DISPOSITIFS
+    if not avec_montants and CARTES[carte].montant:
+        carte = CARTE_PAR_DEFAUT
+    lues = list(
+        parties.filter(dispositif__in={dispositif, TOUS_DISPOSITIFS}).order_by("libelle", "annee")
+    )
+    parties = [t for t in lues if t.dispositif == dispositif]
     ligne = next((t for t in lignes if (t.dispositif, t.annee) == (dispositif, annee)), None)
     parametres = parametres_de_la_page(request)
     choix = _libelle_choix(lignes, dispositif, annee)
     suffixe = f" – {nom} – {choix}"
 
-    choisies = [t for t in parties if t.annee == annee]
+    choisies = _toutes_les_parties(lues, dispositif, annee)
     tableau = Tableau(
         echelle.cle,
         f"{echelle.titre}{suffixe}",
-        colonnes_perimetres(echelle.niveau_des_parties),
+        colonnes_perimetres(echelle.niveau_des_parties, avec_montants=avec_montants),
         [],
         rang=echelle.rang,
     )
@@ -106,7 +139,11 @@ def construire(
         "annee": annee,
         "choix": choix,
         "ligne": ligne,
+        "avec_montants": avec_montants,
         "donnees_au": DonneesAu.de(next(iter(lignes), None)),
+        "mise_a_jour_en_cours": demandes_en_attente(),
+        "instruments": instruments,
+        "definitions": [DEFINITIONS[cle] for cle in DEFINITIONS_DE_LA_PAGE],
         "tableaux": {
             echelle.cle: tableau,
             **_tableaux_communs(
@@ -128,11 +165,21 @@ def construire(
     return contexte
 
 
-def _filtres(request, lignes: list[Totaux], *, avec_carte: bool) -> FiltreTableauForm:
-    """Le formulaire de filtres ; ses choix viennent des lignes de totaux déjà lues."""
+def _filtres(
+    request, lignes: list[Totaux], instruments: dict[str, bool], *, avec_carte: bool
+) -> FiltreTableauForm:
+    """Le formulaire de filtres ; ses choix viennent des lignes de totaux déjà lues.
+
+    Seuls les dispositifs qui financent des projets par le portail se choisissent : les
+    autres instruments ont leur propre section (enveloppe et crédits mobilisés).
+    """
     dispositifs = sorted(
-        {(t.dispositif, t.dispositif_nom) for t in lignes if t.dispositif != TOUS_DISPOSITIFS},
-        key=lambda couple: cle_alphabetique(couple[1]),
+        {
+            (t.dispositif, t.dispositif_nom)
+            for t in lignes
+            if t.dispositif != TOUS_DISPOSITIFS and instruments.get(t.dispositif, False)
+        },
+        key=lambda couple: (couple[0] != FONDS_ACCELERATION, cle_alphabetique(couple[1])),
     )
     annees = sorted({t.annee for t in lignes if t.annee != TOUTES_ANNEES})
     cartes = [(cle, carte.libelle) for cle, carte in CARTES.items()] if avec_carte else None
@@ -140,18 +187,21 @@ def _filtres(request, lignes: list[Totaux], *, avec_carte: bool) -> FiltreTablea
         request.GET or None, dispositifs=dispositifs, annees=annees, cartes=cartes
     )
     if form.is_bound and not form.is_valid():
-        for nom, erreurs in form.errors.items():
-            libelle = form.fields[nom].label if nom in form.fields else nom
-            messages.warning(
-                request, f"Filtre « {libelle} » ignoré : valeur invalide ({' '.join(erreurs)})"
-            )
+        signaler_filtres_invalides(request, form)
     return form
 
 
-def _choix(form: FiltreTableauForm) -> tuple[str, int, str]:
+def _choix(form: FiltreTableauForm, lignes: list[Totaux]) -> tuple[str, int, str]:
+    """(dispositif, année, carte) : le Fonds d'accélération par défaut, s'il a des chiffres."""
     donnees = form.cleaned_data if form.is_bound else {}
     carte = donnees.get("carte") or CARTE_PAR_DEFAUT
-    return donnees.get("dispositif") or "", donnees.get("annee") or 0, carte
+    dispositif = donnees.get("dispositif") or ""
+    if dispositif == TOUS:
+        dispositif = TOUS_DISPOSITIFS
+    elif not dispositif:
+        fonds = any(t.dispositif == FONDS_ACCELERATION for t in lignes)
+        dispositif = FONDS_ACCELERATION if fonds else TOUS_DISPOSITIFS
+    return dispositif, donnees.get("annee") or 0, carte
 
 
 def _libelle_choix(lignes: list[Totaux], dispositif: str, annee: int) -> str:
@@ -201,7 +251,7 @@ def _tableaux_communs(
         ),
         "statuts": Tableau(
             "statuts",
-            f"Projets par statut{suffixe}",
+            f"Projets par statut actuel{suffixe}",
             COLONNES_STATUTS,
             ligne.projets_par_statut() if ligne else [],
         ),
@@ -212,7 +262,7 @@ def _tableaux_communs(
             ligne.projets_par_enjeu() if ligne else [],
         ),
         "entonnoir": Tableau(
-            "entonnoir", f"Entonnoir des projets{suffixe}", COLONNES_ENTONNOIR, etapes
+            "entonnoir", f"Entonnoir des projets (cumulatif){suffixe}", COLONNES_ENTONNOIR, etapes
         ),
         "engagements": Tableau(
             "engagements",
@@ -260,10 +310,12 @@ def _graphiques(
         ),
         "entonnoir": graphiques.entonnoir(
             id="graphique-entonnoir",
-            titre=f"Entonnoir des projets ({choix})",
+            titre=f"Entonnoir des projets, cumulatif ({choix})",
             description=(
-                "Entonnoir : pour chaque étape, de « déposés » à « réalisés », le nombre de "
-                "projets qui l'ont atteinte, d'après leur statut actuel."
+                "Entonnoir cumulatif : pour chaque étape, de « déposés » à « réalisés », le "
+                "nombre de projets qui l'ont atteinte au moins (ceux qui y sont encore et ceux "
+                "qui l'ont dépassée). Le tableau « statut actuel » compte chaque projet une "
+                "seule fois, là où il est aujourd'hui."
             ),
             par_statut=(ligne.nb_projets_par_statut or {}) if ligne else {},
         ),
@@ -287,3 +339,32 @@ def _cartogramme(carte: str, regions: list[Totaux], choix: str) -> graphiques.Gr
         format_court=chiffre.format_court,
         libelle_valeur=chiffre.libelle,
     )
+
+
+def _toutes_les_parties(lues: list[Totaux], dispositif: str, annee: int) -> list[Totaux]:
+    """Une ligne par partie (région, territoire) pour le choix, même sans chiffre.
+
+    Une partie sans ligne pour ce dispositif et cette année (aucun projet financé, aucune
+    enveloppe) figure quand même, à zéro : le tableau liste toutes les régions, ou tous
+    les territoires de la région, quel que soit le choix.
+    """
+    par_cle = {(t.code, t.dispositif, t.annee): t for t in lues}
+    parties = []
+    for t in lues:
+        if (t.dispositif, t.annee) != (TOUS_DISPOSITIFS, TOUTES_ANNEES):
+            continue
+        ligne = par_cle.get((t.code, dispositif, annee))
+        if ligne is None:
+            ligne = Totaux(
+                niveau=t.niveau,
+                code=t.code,
+                libelle=t.libelle,
+                code_region=t.code_region,
+                dispositif=dispositif,
+                annee=annee,
+                nb_territoires=t.nb_territoires,
+                nb_intercommunalites=t.nb_intercommunalites,
+            )
+            ligne.calcule_le = t.calcule_le
+        parties.append(ligne)
+    return parties

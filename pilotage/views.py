@@ -40,10 +40,11 @@ def national(request):
     refuser_si(permissions.peut_voir_tableau_national(request.user))
 
     visibles = selectors.totaux_visibles_par(request.user)
+    lignes = list(visibles.filter(niveau=Niveau.NATIONAL).order_by("dispositif", "annee"))
     contexte = tableau_de_bord.construire(
         request,
         echelle=tableau_de_bord.NATIONALE,
-        lignes=list(visibles.filter(niveau=Niveau.NATIONAL).order_by("dispositif", "annee")),
+        lignes=lignes,
         parties=visibles.filter(niveau=Niveau.REGION),
         nom="France",
     )
@@ -52,6 +53,9 @@ def national(request):
     contexte.update(
         titre="Tableau de bord national",
         avancements=avancements,
+        autres_instruments=selectors.autres_instruments(
+            contexte["instruments"], lignes, avancements
+        ),
         peut_saisir=permissions.peut_saisir_indicateur(request.user).ok,
         nom_fichier="pilotage-national",
     )

@@ -3,7 +3,9 @@ from django import forms
 
 from projets import selectors
 from projets.models import Enjeu, Statut, Taille
-from territoires.models import Departement, Region, TerritoireIndustrie
+from projets.saisie import ANNEE_MAX, ANNEE_MIN
+from territoires.filters import filtre_region
+from territoires.models import Departement, TerritoireIndustrie
 
 
 class ProjetFilter(django_filters.FilterSet):
@@ -14,11 +16,7 @@ class ProjetFilter(django_filters.FilterSet):
         method="filtrer_texte",
         help_text="Intitulé, porteur (nom ou SIREN), territoire ou numéro",
     )
-    region = django_filters.ModelChoiceFilter(
-        label="Région",
-        queryset=Region.objects.filter(territoires__isnull=False).distinct().order_by("nom"),
-        empty_label="Toutes les régions",
-    )
+    region = filtre_region()
     departement = django_filters.ModelChoiceFilter(
         label="Département",
         queryset=Departement.objects.filter(zone__in=["metro", "drom"]).order_by("code"),
@@ -44,7 +42,7 @@ class ProjetFilter(django_filters.FilterSet):
         choices=Taille.choices,
         empty_label="Toutes les tailles",
     )
-    annee = django_filters.NumberFilter(label="Année", min_value=2018, max_value=2030)
+    annee = django_filters.NumberFilter(label="Année", min_value=ANNEE_MIN, max_value=ANNEE_MAX)
     tri = django_filters.OrderingFilter(
         label="Trier par",
         fields=(

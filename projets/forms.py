@@ -5,9 +5,6 @@ champs en valeurs typées (`saisie()`), et rapporter les erreurs de `saisie.vali
 à leurs champs, avec les mêmes mots que l'API et l'import de tableurs.
 """
 
-import re
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.db.models import Exists, OuterRef
 
@@ -15,36 +12,8 @@ from comptes.scoping import portee_de
 from projets import saisie
 from projets.models import Enjeu, Filiere, SensAvis, Taille
 from projets.saisie import LIBELLES, SaisieInvalide, SaisieProjet
+from socle.saisie_fr import ChampMontant
 from territoires.models import TerritoireIndustrie
-
-
-class MontantField(forms.DecimalField):
-    """Un montant en euros saisi à la française : « 1 500 000,50 » ou « 1500000.50 »."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "error_messages",
-            {"invalid": "Saisissez un montant en euros, par exemple 1 500 000,00."},
-        )
-        super().__init__(**kwargs)
-        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"[\s\u00a0\u202f€]", "", value).replace(",", ".")
-        if value in self.empty_values:
-            return None
-        try:
-            return super().to_python(value)
-        except forms.ValidationError:
-            raise
-        except InvalidOperation as exc:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return f"{value:,.2f}".replace(",", " ").replace(".", ",")
-        return value
 
 
 def territoires_saisissables(user):
@@ -120,9 +89,9 @@ class ProjetForm(forms.Form):
         )
     )
     montant_investissement = _obligatoire(
-        MontantField(label=LIBELLES["montant_investissement"], required=False)
+        ChampMontant(label=LIBELLES["montant_investissement"], required=False)
     )
-    aide_sollicitee = _obligatoire(MontantField(label=LIBELLES["aide_sollicitee"], required=False))
+    aide_sollicitee = _obligatoire(ChampMontant(label=LIBELLES["aide_sollicitee"], required=False))
     emplois_crees = _obligatoire(
         forms.IntegerField(
             label=LIBELLES["emplois_crees"],

@@ -206,7 +206,7 @@ class Projet(models.Model):
                 fields=["region", "statut", "-updated_at", "-id"],
                 name="projet_region_statut_liste_idx",
             ),
-            # Recalcul des totaux d'un territoire (`pilotage.services`, filtre par
+            # Recalcul des totaux d'un territoire (`pilotage.moteur`, filtre par
             # territoire, groupement par région, statut et enjeu) : index couvrant, lu
             # sans visiter la table (PostgreSQL ; ailleurs, index simple).
             models.Index(

@@ -5,7 +5,7 @@ visibilité (quels projets existent pour quelqu'un) est dans `selectors.py`.
 """
 
 from comptes.models import Role
-from comptes.scoping import SANS_PROFIL, Portee, a_un_profil, portee_de
+from comptes.scoping import SANS_PROFIL, Portee, a_un_profil, portee_de, role_parmi
 from projets import workflow
 from projets.models import Cote, Projet, Statut
 from socle.decisions import OUI, Decision
@@ -81,9 +81,7 @@ def peut_transitionner(user, projet: Projet, vers: str) -> Decision:
 def peut_changer_de_statut(user) -> Decision:
     """Le rôle demande-t-il jamais un changement de statut ? Sinon, refus avant toute saisie."""
     roles = {role for roles in workflow.TRANSITIONS_MANUELLES.values() for role in roles}
-    if portee_de(user).role not in roles:
-        return _non("Votre rôle ne permet pas ce changement de statut.")
-    return OUI
+    return role_parmi(user, roles, sinon="Votre rôle ne permet pas ce changement de statut.")
 
 
 def cote_de(user) -> str | None:

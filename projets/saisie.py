@@ -108,26 +108,33 @@ class SaisieProjet:
         return replace(self, **valeurs)
 
 
+# Les champs de la saisie qui sont ceux du projet, sous le même nom ; les autres disent
+# son lieu (codes du territoire et de la commune) et son porteur.
+CHAMPS_DU_PROJET = (
+    "intitule",
+    "description",
+    "siret",
+    "enjeu",
+    "filiere",
+    "annee",
+    "montant_investissement",
+    "emplois_crees",
+    "emplois_maintenus",
+    "aide_sollicitee",
+    "date_debut",
+    "date_fin",
+)
+
+
 def saisie_du_projet(projet) -> SaisieProjet:
     """La saisie qui correspond à un projet enregistré (point de départ d'une modification)."""
     return SaisieProjet(
-        intitule=projet.intitule,
-        description=projet.description,
         territoire=projet.territoire_id,
         commune=projet.commune_id,
         porteur_siren=projet.porteur.siren,
         porteur_raison_sociale=projet.porteur.raison_sociale,
         porteur_taille=projet.porteur.taille,
-        siret=projet.siret,
-        enjeu=projet.enjeu,
-        filiere=projet.filiere,
-        annee=projet.annee,
-        montant_investissement=projet.montant_investissement,
-        emplois_crees=projet.emplois_crees,
-        emplois_maintenus=projet.emplois_maintenus,
-        aide_sollicitee=projet.aide_sollicitee,
-        date_debut=projet.date_debut,
-        date_fin=projet.date_fin,
+        **{champ: getattr(projet, champ) for champ in CHAMPS_DU_PROJET},
     )
 
 

@@ -5,8 +5,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from comptes.models import Role
-from comptes.scoping import portee_de
+from comptes.scoping import dans_la_portee, portee_de
 from projets.models import Avis, Evenement, Projet, Statut
 from projets.permissions import voit_les_brouillons
 from territoires.validators import normaliser
@@ -18,13 +17,7 @@ def projets_visibles_par(user) -> QuerySet[Projet]:
     Les brouillons restent entre la préfecture qui les prépare et l'équipe nationale.
     """
     portee = portee_de(user)
-    qs = Projet.objects.all()
-    if portee.aucune:
-        return qs.none()
-    if portee.regionale:
-        qs = qs.filter(region_id=portee.region_code)
-        if portee.role == Role.PREFECTURE and portee.departement_code:
-            qs = qs.filter(departement_id=portee.departement_code)
+    qs = dans_la_portee(Projet.objects.all(), portee)
     if not voit_les_brouillons(portee):
         qs = qs.exclude(statut=Statut.BROUILLON)
     return qs

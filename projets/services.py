@@ -28,7 +28,14 @@ from projets.models import (
     Statut,
     TypeEvenement,
 )
-from projets.saisie import FACULTATIFS, ProjetValide, Referentiel, SaisieProjet, valider
+from projets.saisie import (
+    CHAMPS_DU_PROJET,
+    FACULTATIFS,
+    ProjetValide,
+    Referentiel,
+    SaisieProjet,
+    valider,
+)
 from socle.erreurs import Conflit, Invalide, Refus
 from socle.recalcul import demander_recalcul
 
@@ -37,23 +44,9 @@ MESSAGE_VERSION_PERIMEE = (
     "Rechargez la page pour voir la version actuelle ; vos saisies n'ont pas été enregistrées."
 )
 
-# Champs du projet saisis par les agents (le porteur est décrit à part).
-CHAMPS_PROJET = [
-    "intitule",
-    "description",
-    "siret",
-    "enjeu",
-    "filiere",
-    "annee",
-    "montant_investissement",
-    "emplois_crees",
-    "emplois_maintenus",
-    "aide_sollicitee",
-    "date_debut",
-    "date_fin",
-]
+# Les champs dont le journal d'audit garde l'avant et l'après.
 CHAMPS_SUIVIS = [
-    *CHAMPS_PROJET,
+    *CHAMPS_DU_PROJET,
     "territoire",
     "commune",
     "porteur",
@@ -109,7 +102,7 @@ def verifier_creation(
 
 
 def _placer(projet: Projet, valide: ProjetValide) -> None:
-    for champ in CHAMPS_PROJET:
+    for champ in CHAMPS_DU_PROJET:
         valeur = getattr(valide.saisie, champ)
         if valeur is None and champ in FACULTATIFS:
             valeur = ""  # un champ facultatif laissé vide

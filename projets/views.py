@@ -107,11 +107,11 @@ def nouveau(request):
 
 @login_required
 def modifier(request, pk):
+    """Un rôle qui ne saisit jamais de projet reçoit 403. Sinon, un projet qu'il ne peut
+    pas modifier (statut, périmètre) est expliqué avant d'afficher le formulaire ; à
+    l'envoi, c'est le service qui refuse, en erreur du formulaire."""
     projet = projet_ou_404(request.user, pk)
     refuser_si(permissions.peut_creer(request.user))
-    if not (decision := permissions.peut_modifier(request.user, projet)):
-        messages.error(request, decision.raison)
-        return redirect("projets:detail", pk=pk)
     if request.method == "POST":
         form = ProjetForm(request.POST, user=request.user)
         if form.is_valid():
@@ -127,6 +127,9 @@ def modifier(request, pk):
                 return redirect("projets:detail", pk=pk)
         messages.error(request, "Les modifications n'ont pas été enregistrées.")
     else:
+        if not (decision := permissions.peut_modifier(request.user, projet)):
+            messages.error(request, decision.raison)
+            return redirect("projets:detail", pk=pk)
         form = ProjetForm(initial=ProjetForm.initial_depuis(projet), user=request.user)
     return render(request, "projets/formulaire.html", {"form": form, "projet": projet})
 

@@ -10,7 +10,7 @@ une réponse 403, 409 ou 400, de la même forme pour toutes les ressources :
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler
@@ -158,3 +158,13 @@ ERREURS = _reponses()
 LECTURE = {code: ERREURS[code] for code in (400, 401, 403, 404)}
 DETAIL = {code: ERREURS[code] for code in (401, 403, 404)}
 ECRITURE = {code: ERREURS[code] for code in (400, 401, 403, 404, 409)}
+
+
+def documenter(serializer, *, liste: str, detail: str, **actions):
+    """Le schéma d'une ressource : sa liste et son détail (résumé, réponses d'erreur), et
+    celui de ses autres actions (`create=extend_schema(...)`)."""
+    return extend_schema_view(
+        list=extend_schema(summary=liste, responses={200: serializer(many=True), **LECTURE}),
+        retrieve=extend_schema(summary=detail, responses={200: serializer, **DETAIL}),
+        **actions,
+    )

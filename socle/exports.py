@@ -86,13 +86,16 @@ class Colonne:
 
     - ``largeur`` : largeur XLSX en caractères (sinon, selon le titre et le type) ;
     - ``format_xlsx`` : format d'affichage Excel remplaçant celui du type
-      (par exemple ``"0"`` pour une année, sans séparateur de milliers).
+      (par exemple ``"0"`` pour une année, sans séparateur de milliers) ;
+    - ``definition`` : ce que la colonne compte ; un classeur XLSX dont des colonnes ont
+      une définition les reprend dans une feuille « Définitions ».
     """
 
     titre: str
     type: TypeColonne = TypeColonne.TEXTE
     largeur: int | None = None
     format_xlsx: str | None = None
+    definition: str = ""
 
     def largeur_xlsx(self) -> int:
         if self.largeur:
@@ -253,10 +256,32 @@ def classeur_xlsx(*, titre: str, colonnes: Sequence[Colonne], lignes: Iterable[S
     # Le filtre automatique s'écrit après les lignes : on connaît alors leur nombre.
     derniere = get_column_letter(max(len(colonnes), 1))
     feuille.auto_filter = AutoFilter(ref=f"A1:{derniere}{nb_lignes}")
+    _feuille_des_definitions(classeur, colonnes, gras)
 
     tampon = io.BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()
+
+
+def _feuille_des_definitions(classeur, colonnes: Sequence[Colonne], gras: Font) -> None:
+    """Une feuille « Définitions » : chaque colonne définie, et ce qu'elle compte."""
+    definies = [colonne for colonne in colonnes if colonne.definition]
+    if not definies:
+        return
+    feuille = classeur.create_sheet("Définitions")
+    feuille.column_dimensions["A"].width = 34
+    feuille.column_dimensions["B"].width = 100
+    entete = []
+    for titre in ("Colonne", "Définition"):
+        cellule = WriteOnlyCell(feuille, value=titre)
+        cellule.font = gras
+        entete.append(cellule)
+    feuille.append(entete)
+    retour = Alignment(wrap_text=True, vertical="top")
+    for colonne in definies:
+        cellule = WriteOnlyCell(feuille, value=colonne.definition)
+        cellule.alignment = retour
+        feuille.append([colonne.titre, cellule])
 
 
 def reponse_xlsx(

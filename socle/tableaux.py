@@ -60,6 +60,7 @@ class Colonne:
     triable: bool = True
     export_seulement: bool = False
     texte_de: Callable[[Any], str] | None = None  # le texte affiché, lu sur l'objet
+    definition: str = ""  # ce que compte la colonne (feuille « Définitions » de l'export)
 
     @property
     def numerique(self) -> bool:
@@ -79,6 +80,7 @@ class Colonne:
             self.type,
             largeur=self.largeur,
             format_xlsx=self.format_xlsx,
+            definition=self.definition,
         )
 
 

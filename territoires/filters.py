@@ -5,6 +5,15 @@ from territoires import selectors
 from territoires.models import Departement, Region, TypeEpci
 
 
+def filtre_region() -> django_filters.ModelChoiceFilter:
+    """Le choix d'une région parmi celles qui ont un Territoire d'industrie."""
+    return django_filters.ModelChoiceFilter(
+        label="Région",
+        queryset=Region.objects.filter(territoires__isnull=False).distinct().order_by("nom"),
+        empty_label="Toutes les régions",
+    )
+
+
 class TerritoireFilter(django_filters.FilterSet):
     """Filtres de la liste des territoires ; une valeur invalide est ignorée."""
 
@@ -15,11 +24,7 @@ class TerritoireFilter(django_filters.FilterSet):
             "Nom ou code du territoire, nom ou SIREN d'un EPCI, nom ou code INSEE d'une commune"
         ),
     )
-    region = django_filters.ModelChoiceFilter(
-        label="Région",
-        queryset=Region.objects.filter(territoires__isnull=False).distinct().order_by("nom"),
-        empty_label="Toutes les régions",
-    )
+    region = filtre_region()
     departement = django_filters.ModelChoiceFilter(
         label="Département",
         queryset=Departement.objects.order_by("code"),

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from territoires.models import Region
+from tests.comptes.factories import creer_comptes
 
 # Le banc d'essai des tests de saisies générées (fixture `banc`) : `tests/fuzz.py`.
 pytest_plugins = ["tests.fuzz"]
@@ -23,6 +24,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def referentiel(db):
     """Garantit le référentiel réel (rechargé si un test transactionnel l'a vidé)."""
     _charger_referentiel()
+
+
+@pytest.fixture
+def comptes(referentiel) -> dict:
+    """Les comptes de démonstration (`tests.comptes.factories.COMPTES`), par identifiant."""
+    return creer_comptes()
 
 
 @pytest.fixture(autouse=True)

@@ -80,7 +80,7 @@ from tests.fonds.factories import (
     DispositifFactory,
     engager,
     enveloppe_nationale,
-    fonds_reparti,
+    fonds_2020,
     projet_preselectionne,
 )
 from tests.projets.factories import creer_projet, fichier_xlsx, projet_au_statut
@@ -124,13 +124,7 @@ def banc(referentiel) -> SimpleNamespace:
     fonds = DispositifFactory(
         code="fonds-acceleration", nom="Fonds d'accélération", finance_projets=True, ordre=1
     )
-    nationale, regionales = fonds_reparti(
-        auteur=admin,
-        dispositif=fonds,
-        annee=2020,
-        national=150 * M,
-        regions={"84": 10 * M, "32": 5 * M},
-    )
+    nationale, regionales = fonds_2020(auteur=admin, dispositif=fonds)
     nationale_2021 = enveloppe_nationale(
         auteur=admin, dispositif=fonds, annee=2021, montant=250 * M
     )

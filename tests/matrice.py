@@ -39,8 +39,7 @@ from territoires.models import (
 from tests.comptes.factories import ProfilFactory, UserFactory
 from tests.fonds.factories import (
     engager,
-    fonds_acceleration,
-    fonds_reparti,
+    fonds_2020,
     projet_preselectionne,
     verser,
 )
@@ -155,13 +154,7 @@ def construire_jeu() -> SimpleNamespace:
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         u = creer_utilisateurs()
     admin_national = u["admin_national"]
-    nationale, regionales = fonds_reparti(
-        auteur=admin_national,
-        dispositif=fonds_acceleration(),
-        annee=2020,
-        national=150 * M,
-        regions={"84": 10 * M, "32": 5 * M},
-    )
+    nationale, regionales = fonds_2020(auteur=admin_national)
     projets = {
         "84": projet_au_statut(
             Statut.EN_INSTRUCTION,

@@ -9,18 +9,6 @@ from hypothesis import strategies as st
 
 from projets.models import Enjeu, Statut, Taille
 from tests import fuzz
-from tests.fuzz import (  # noqa: F401 (fixtures)
-    _connecte,
-    _corps,
-    _csv,
-    _en_francais,
-    _erreurs,
-    _etat,
-    _poster,
-    _valeurs_texte,
-    hostile,
-    reglages,
-)
 from tests.projets.factories import ligne_import
 
 pytestmark = fuzz.MARQUES
@@ -43,10 +31,17 @@ def adresse(draw, chemin: str, plausibles: dict):
     tous = {**PARAMETRES_COMMUNS, **plausibles}
     noms = draw(st.lists(st.sampled_from([*sorted(tous), "inconnu"]), max_size=5))
     paires = [
-        (nom, draw(st.one_of(tous.get(nom, hostile), hostile) if nom in tous else hostile))
+        (
+            nom,
+            draw(
+                st.one_of(tous.get(nom, fuzz.hostile), fuzz.hostile)
+                if nom in tous
+                else fuzz.hostile
+            ),
+        )
         for nom in noms
     ]
-    return f"{chemin}?{_corps(paires)}" if paires else chemin, paires
+    return f"{chemin}?{fuzz._corps(paires)}" if paires else chemin, paires
 
 
 def _listes(banc) -> list:
@@ -108,13 +103,13 @@ TYPES_EXPORT = (
 def test_listes_et_tableaux_de_bord_avec_des_parametres_generes(banc):
     """Un filtre invalide est ignoré et signalé en français ; une lecture n'écrit rien."""
     clients = {
-        nom: _connecte(getattr(banc, nom)) for nom in ("pref84", "reg84", "ministere", "admin")
+        nom: fuzz._connecte(getattr(banc, nom)) for nom in ("pref84", "reg84", "ministere", "admin")
     }
     clients[None] = Client()
     pages = _listes(banc)
     vues = []
 
-    @reglages(120)
+    @fuzz.reglages(120)
     @given(
         page=st.sampled_from(pages).flatmap(lambda p: st.tuples(st.just(p[0]), adresse(p[1], p[2])))
     )
@@ -122,10 +117,10 @@ def test_listes_et_tableaux_de_bord_avec_des_parametres_generes(banc):
         compte, (url, paires) = page
         client = clients[compte]
         client.cookies.pop("messages", None)
-        avant = _etat()
+        avant = fuzz._etat()
         reponse = client.get(url)
         assert reponse.status_code < 500, url
-        assert _etat() == avant, f"{url} a écrit en base"
+        assert fuzz._etat() == avant, f"{url} a écrit en base"
         vues.append(reponse.status_code)
         if reponse.status_code == 404:
             assert "Page introuvable" in reponse.content.decode()
@@ -136,9 +131,9 @@ def test_listes_et_tableaux_de_bord_avec_des_parametres_generes(banc):
             if reponse["Content-Type"].startswith(TYPES_EXPORT):
                 return
             assert reponse["Content-Type"].startswith("text/html"), reponse["Content-Type"]
-            soumis = _valeurs_texte(paires)
-            for erreur in _erreurs(reponse):
-                assert _en_francais(erreur, soumis), (url, erreur)
+            soumis = fuzz._valeurs_texte(paires)
+            for erreur in fuzz._erreurs(reponse):
+                assert fuzz._en_francais(erreur, soumis), (url, erreur)
         else:
             assert reponse.status_code == 302, (url, reponse.status_code)
 
@@ -182,7 +177,11 @@ def _adresses_introuvables(banc) -> list[tuple[str | None, str]]:
 
 
 def test_identifiants_inconnus_ou_mal_formes_404(banc):
-    clients = {"pref84": _connecte(banc.pref84), "admin": _connecte(banc.admin), None: Client()}
+    clients = {
+        "pref84": fuzz._connecte(banc.pref84),
+        "admin": fuzz._connecte(banc.admin),
+        None: Client(),
+    }
     for compte, url in _adresses_introuvables(banc):
         reponse = clients[compte].get(url)
         assert reponse.status_code == 404, (url, reponse.status_code)
@@ -203,7 +202,7 @@ def test_identifiants_inconnus_ou_mal_formes_404(banc):
 )
 def test_caractere_nul_dans_l_adresse(banc, compte, url):
     """PostgreSQL refuse le caractère nul : l'adresse est refusée avant d'atteindre la base."""
-    client = _connecte(banc.admin) if compte else Client()
+    client = fuzz._connecte(banc.admin) if compte else Client()
     reponse = client.get(url)
     assert reponse.status_code == 400
     if url.startswith("/api/"):
@@ -217,47 +216,47 @@ def test_caractere_nul_dans_l_adresse(banc, compte, url):
 
 def test_corps_de_requete_demesure_refuse_en_francais(banc, settings):
     """Au-delà de DATA_UPLOAD_MAX_MEMORY_SIZE, Django refuse de lire le formulaire : 400."""
-    client = _connecte(banc.pref84)
+    client = fuzz._connecte(banc.pref84)
     paires = [("intitule", "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))]
-    avant = _etat()
-    reponse = _poster(client, "/projets/nouveau/", paires)
+    avant = fuzz._etat()
+    reponse = fuzz._poster(client, "/projets/nouveau/", paires)
     assert reponse.status_code == 400
     page = reponse.content.decode()
     assert "Requête invalide" in page and "Bad Request" not in page
-    assert _etat() == avant
+    assert fuzz._etat() == avant
 
 
 def test_trop_de_champs_refuse_en_francais(banc, settings):
-    client = _connecte(banc.pref84)
+    client = fuzz._connecte(banc.pref84)
     paires = [(f"champ{rang}", "1") for rang in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)]
-    avant = _etat()
-    reponse = _poster(client, f"/projets/{banc.instruction[0].pk}/avis/", paires)
+    avant = fuzz._etat()
+    reponse = fuzz._poster(client, f"/projets/{banc.instruction[0].pk}/avis/", paires)
     assert reponse.status_code == 400
     assert "Requête invalide" in reponse.content.decode()
-    assert _etat() == avant
+    assert fuzz._etat() == avant
 
 
 def test_fichier_trop_gros_refuse_par_la_page_d_import(banc):
     """Le fichier réellement envoyé (et non un seuil abaissé) : 413 et la raison en français."""
     from projets.importation import TAILLE_MAX
 
-    client = _connecte(banc.pref84)
-    contenu = _csv([ligne_import()], ";", "utf-8")
+    client = fuzz._connecte(banc.pref84)
+    contenu = fuzz._csv([ligne_import()], ";", "utf-8")
     contenu += b"\r\n" * ((TAILLE_MAX + 1 - len(contenu)) // 2 + 1)
-    avant = _etat()
+    avant = fuzz._etat()
     reponse = client.post(
         "/projets/importer/",
         {"fichier": SimpleUploadedFile("projets.csv", contenu), "action": "importer"},
     )
     assert reponse.status_code == 413
     assert "Le fichier dépasse la taille maximale de 5 Mo" in reponse.content.decode()
-    assert _etat() == avant
+    assert fuzz._etat() == avant
 
 
 def test_formulaire_sans_jeton_csrf_refuse(banc):
     client = Client(enforce_csrf_checks=True)
     client.force_login(banc.pref84)
-    avant = _etat()
+    avant = fuzz._etat()
     reponse = client.post(
         f"/projets/{banc.instruction[0].pk}/avis/", {"sens": "favorable", "commentaire": "ok"}
     )
@@ -266,4 +265,4 @@ def test_formulaire_sans_jeton_csrf_refuse(banc):
     assert "Formulaire expiré" in page and "Forbidden" not in page
     # La page d'erreur est celle du portail, avec l'agent connecté dans l'en-tête.
     assert 'action="/comptes/deconnexion/"' in page
-    assert _etat() == avant
+    assert fuzz._etat() == avant

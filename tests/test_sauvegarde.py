@@ -3,14 +3,13 @@
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from projets.models import Avis, Projet, Statut
 from tests.comptes.factories import creer_comptes
+from tests.processus import manage
 from tests.projets.factories import projet_au_statut
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,23 +67,9 @@ def test_sauvegarde_puis_restauration_dans_une_base_neuve(referentiel, tmp_path)
             check=True,
         )
         env = {**os.environ, "DATABASE_URL": cible}
-        migrations = subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--check"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        migrations = manage("migrate", "--check", env=env)
         assert migrations.returncode == 0, migrations.stdout + migrations.stderr
-        recalcul = subprocess.run(
-            [sys.executable, "manage.py", "recalculer_totaux", "--sans-progression"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        recalcul = manage("recalculer_totaux", "--sans-progression", env=env)
         assert recalcul.returncode == 0, recalcul.stdout + recalcul.stderr
         for table in TABLES:
             assert _lignes(cible, table) == _lignes(source, table), table

@@ -11,8 +11,9 @@ engagement hors du périmètre de l'utilisateur répond 404, comme s'il n'exista
 
 from django.db.models import DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -20,7 +21,7 @@ from fonds import permissions, selectors, services
 from fonds.api import filters, serializers
 from fonds.models import ZERO, Dispositif, Mouvement
 from projets import selectors as projets_selectors
-from socle.api import DETAIL, ECRITURE, LECTURE
+from socle.api import ECRITURE, LECTURE, documenter
 from socle.erreurs import Invalide
 
 
@@ -31,15 +32,41 @@ def _dispositif(code: str) -> Dispositif:
     return dispositif
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Dispositifs suivis par le programme",
-        responses={200: serializers.DispositifSerializer(many=True), **LECTURE},
-    ),
-    retrieve=extend_schema(
-        summary="Un dispositif, par son code",
-        responses={200: serializers.DispositifSerializer, **DETAIL},
-    ),
+def _visible(visibles, pk: int, introuvable: str):
+    """L'objet visible par l'utilisateur ; 404 sinon, comme s'il n'existait pas."""
+    objet = visibles.filter(pk=pk).first()
+    if objet is None:
+        raise exceptions.NotFound(introuvable)
+    return objet
+
+
+class CreationParService(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Lecture, et création par un service : `entree` lit la saisie, `creer` appelle le
+    service, l'objet créé est relu dans le périmètre de l'utilisateur et rendu (201)."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    entree: type[drf_serializers.Serializer]
+
+    def creer(self, donnees: dict):
+        raise NotImplementedError
+
+    def create(self, request, *args, **kwargs):
+        entree = self.entree(data=request.data)
+        entree.is_valid(raise_exception=True)
+        cree = self.creer(entree.validated_data)
+        relu = self.get_queryset().get(pk=cree.pk)
+        return Response(self.get_serializer(relu).data, status=status.HTTP_201_CREATED)
+
+
+@documenter(
+    serializers.DispositifSerializer,
+    liste="Dispositifs suivis par le programme",
+    detail="Un dispositif, par son code",
 )
 class DispositifViewSet(viewsets.ReadOnlyModelViewSet):
     """Le Fonds d'accélération (`fonds-acceleration`) et les autres instruments."""
@@ -57,31 +84,27 @@ class DispositifViewSet(viewsets.ReadOnlyModelViewSet):
         ).order_by("ordre", "nom", "pk")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Enveloppes (chiffres publics, lisibles par tout rôle)",
-        responses={200: serializers.EnveloppeSerializer(many=True), **LECTURE},
-    ),
-    retrieve=extend_schema(
-        summary="Une enveloppe",
-        responses={200: serializers.EnveloppeSerializer, **DETAIL},
+@documenter(
+    serializers.EnveloppeSerializer,
+    liste="Enveloppes (chiffres publics, lisibles par tout rôle)",
+    detail="Une enveloppe",
+    create=extend_schema(
+        summary="Créer une enveloppe vide (équipe nationale)",
+        description="Ses crédits viennent ensuite des mouvements (dotation, répartition…).",
+        request=serializers.EnveloppeCreationSerializer,
+        responses={201: serializers.EnveloppeSerializer, **ECRITURE},
     ),
 )
-class EnveloppeViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class EnveloppeViewSet(CreationParService):
     """Enveloppes nationales et régionales ; leur montant est la somme de leurs mouvements.
 
     Lecture pour tout rôle ; création et mouvements pour l'équipe nationale.
     """
 
     serializer_class = serializers.EnveloppeSerializer
+    entree = serializers.EnveloppeCreationSerializer
     filterset_class = filters.EnveloppeApiFilter
     ordering_fields = ["id", "annee", "montant", "montant_engage", "montant_verse"]
-    http_method_names = ["get", "post", "head", "options"]
     regles = {
         action: permissions.peut_gerer_enveloppes
         for action in (
@@ -106,27 +129,13 @@ class EnveloppeViewSet(
             )
         )
 
-    def _relire(self, enveloppe_id: int):
-        return self.get_queryset().get(pk=enveloppe_id)
-
-    @extend_schema(
-        summary="Créer une enveloppe vide (équipe nationale)",
-        description="Ses crédits viennent ensuite des mouvements (dotation, répartition…).",
-        request=serializers.EnveloppeCreationSerializer,
-        responses={201: serializers.EnveloppeSerializer, **ECRITURE},
-    )
-    def create(self, request, *args, **kwargs):
-        entree = serializers.EnveloppeCreationSerializer(data=request.data)
-        entree.is_valid(raise_exception=True)
-        donnees = entree.validated_data
-        enveloppe = services.creer_enveloppe(
+    def creer(self, donnees):
+        return services.creer_enveloppe(
             dispositif=_dispositif(donnees["dispositif"]),
             annee=donnees["annee"],
             region=donnees["region"],
-            auteur=request.user,
+            auteur=self.request.user,
         )
-        donnees = self.get_serializer(self._relire(enveloppe.pk)).data
-        return Response(donnees, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Mouvements d'une enveloppe (dotations, répartitions, anticipations…)",
@@ -220,28 +229,27 @@ class EnveloppeViewSet(
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Engagements visibles par l'utilisateur",
-        responses={200: serializers.EngagementSerializer(many=True), **LECTURE},
-    ),
-    retrieve=extend_schema(
-        summary="Un engagement",
-        responses={200: serializers.EngagementSerializer, **DETAIL},
+@documenter(
+    serializers.EngagementSerializer,
+    liste="Engagements visibles par l'utilisateur",
+    detail="Un engagement",
+    create=extend_schema(
+        summary="Engager des crédits pour un projet (préfecture de sa région, équipe nationale)",
+        description=(
+            "Un projet présélectionné passe à « engagé ». Si le montant dépasse le disponible "
+            "de l'enveloppe : 409 avec `demande` et `disponible`, et rien n'est écrit."
+        ),
+        request=serializers.EngagementEntreeSerializer,
+        responses={201: serializers.EngagementSerializer, **ECRITURE},
     ),
 )
-class EngagementViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class EngagementViewSet(CreationParService):
     """Crédits réservés pour un projet sur l'enveloppe régionale de sa région et de son année."""
 
     serializer_class = serializers.EngagementSerializer
+    entree = serializers.EngagementEntreeSerializer
     filterset_class = filters.EngagementApiFilter
     ordering_fields = ["id", "date_engagement", "montant", "montant_verse"]
-    http_method_names = ["get", "post", "head", "options"]
     regles = {"create": permissions.peut_engager_des_credits}
 
     def get_queryset(self):
@@ -251,60 +259,43 @@ class EngagementViewSet(
             .order_by("-date_engagement", "-pk")
         )
 
-    @extend_schema(
-        summary="Engager des crédits pour un projet (préfecture de sa région, équipe nationale)",
-        description=(
-            "Un projet présélectionné passe à « engagé ». Si le montant dépasse le disponible "
-            "de l'enveloppe : 409 avec `demande` et `disponible`, et rien n'est écrit."
-        ),
-        request=serializers.EngagementEntreeSerializer,
-        responses={201: serializers.EngagementSerializer, **ECRITURE},
-    )
-    def create(self, request, *args, **kwargs):
-        entree = serializers.EngagementEntreeSerializer(data=request.data)
-        entree.is_valid(raise_exception=True)
-        donnees = entree.validated_data
-        projet = (
-            projets_selectors.projets_visibles_par(request.user)
-            .filter(pk=donnees["projet"])
-            .first()
+    def creer(self, donnees):
+        projet = _visible(
+            projets_selectors.projets_visibles_par(self.request.user),
+            donnees["projet"],
+            "Projet introuvable ou hors de votre périmètre.",
         )
-        if projet is None:
-            raise exceptions.NotFound("Projet introuvable ou hors de votre périmètre.")
-        engagement = services.engager(
+        return services.engager(
             projet_id=projet.pk,
             enveloppe_id=donnees["enveloppe"],
             montant=donnees["montant"],
             date_engagement=donnees["date_engagement"],
             commentaire=donnees["commentaire"],
-            auteur=request.user,
+            auteur=self.request.user,
         )
-        engagement = self.get_queryset().get(pk=engagement.pk)
-        return Response(self.get_serializer(engagement).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Versements visibles par l'utilisateur",
-        responses={200: serializers.VersementSerializer(many=True), **LECTURE},
-    ),
-    retrieve=extend_schema(
-        summary="Un versement",
-        responses={200: serializers.VersementSerializer, **DETAIL},
+@documenter(
+    serializers.VersementSerializer,
+    liste="Versements visibles par l'utilisateur",
+    detail="Un versement",
+    create=extend_schema(
+        summary="Enregistrer un versement (préfecture de la région du projet, équipe nationale)",
+        description=(
+            "L'engagement entièrement payé est soldé. Au-delà du reste à verser : 409 avec "
+            "`demande` et `disponible` (le reste à verser), et rien n'est écrit."
+        ),
+        request=serializers.VersementEntreeSerializer,
+        responses={201: serializers.VersementSerializer, **ECRITURE},
     ),
 )
-class VersementViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class VersementViewSet(CreationParService):
     """Paiements au titre des engagements, jamais au-delà du reste à verser."""
 
     serializer_class = serializers.VersementSerializer
+    entree = serializers.VersementEntreeSerializer
     filterset_class = filters.VersementApiFilter
     ordering_fields = ["id", "date_versement", "montant"]
-    http_method_names = ["get", "post", "head", "options"]
     regles = {"create": permissions.peut_enregistrer_des_versements}
 
     def get_queryset(self):
@@ -314,32 +305,16 @@ class VersementViewSet(
             .order_by("-date_versement", "-pk")
         )
 
-    @extend_schema(
-        summary="Enregistrer un versement (préfecture de la région du projet, équipe nationale)",
-        description=(
-            "L'engagement entièrement payé est soldé. Au-delà du reste à verser : 409 avec "
-            "`demande` et `disponible` (le reste à verser), et rien n'est écrit."
-        ),
-        request=serializers.VersementEntreeSerializer,
-        responses={201: serializers.VersementSerializer, **ECRITURE},
-    )
-    def create(self, request, *args, **kwargs):
-        entree = serializers.VersementEntreeSerializer(data=request.data)
-        entree.is_valid(raise_exception=True)
-        donnees = entree.validated_data
-        engagement = (
-            selectors.engagements_visibles_par(request.user)
-            .filter(pk=donnees["engagement"])
-            .first()
+    def creer(self, donnees):
+        engagement = _visible(
+            selectors.engagements_visibles_par(self.request.user),
+            donnees["engagement"],
+            "Engagement introuvable ou hors de votre périmètre.",
         )
-        if engagement is None:
-            raise exceptions.NotFound("Engagement introuvable ou hors de votre périmètre.")
-        versement = services.verser(
+        return services.verser(
             engagement_id=engagement.pk,
             montant=donnees["montant"],
             date_versement=donnees["date_versement"],
             reference=donnees["reference"],
-            auteur=request.user,
+            auteur=self.request.user,
         )
-        versement = self.get_queryset().get(pk=versement.pk)
-        return Response(self.get_serializer(versement).data, status=status.HTTP_201_CREATED)

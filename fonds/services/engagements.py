@@ -69,7 +69,10 @@ def engager(
     _exiger(permissions.enveloppe_eligible(projet, enveloppe), champ="enveloppe")
     montant = montant_positif(montant)
     deja_engage = sum(
-        (e.montant - e.montant_libere for e in projet.engagements.exclude(statut="annule")),
+        (
+            e.montant - e.montant_libere
+            for e in projet.engagements.exclude(statut=StatutEngagement.ANNULE)
+        ),
         Decimal("0"),
     )
     if deja_engage + montant > projet.aide_sollicitee:

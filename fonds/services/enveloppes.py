@@ -53,6 +53,39 @@ def _demander_recalcul(enveloppes) -> None:
     demander_recalcul(regions=[e.region_id for e in enveloppes if e.region_id])
 
 
+def _deplacer(
+    source_id: int,
+    cible_id: int,
+    *,
+    type: str,
+    montant: Decimal,
+    date_effet: datetime.date,
+    motif: str,
+    auteur,
+) -> tuple[Mouvement, Mouvement]:
+    """`montant` sort de la source et entre dans la cible : deux mouvements de même
+    `operation` (le total ne change pas), les deux enveloppes verrouillées, le retrait
+    vérifié (`verifier_retrait`)."""
+    verrouillees = verrouiller([source_id, cible_id])
+    source, cible = verrouillees[source_id], verrouillees[cible_id]
+    verifier_retrait(source, montant)
+    operation = uuid.uuid4()
+    sortie, entree = (
+        ecrire_mouvement(
+            enveloppe,
+            type=type,
+            variation=variation,
+            date_effet=date_effet,
+            motif=motif,
+            auteur=auteur,
+            operation=operation,
+        )
+        for enveloppe, variation in ((source, -montant), (cible, montant))
+    )
+    _demander_recalcul([source, cible])
+    return sortie, entree
+
+
 @transaction.atomic
 def creer_enveloppe(
     *, dispositif: Dispositif | int, annee: int, region: Region | str | None = None, auteur
@@ -169,30 +202,15 @@ def anticiper(
     cible, _ = Enveloppe.objects.get_or_create(
         dispositif=dispositif, annee=annee_cible, region=None
     )
-    verrouillees = verrouiller([source_id, cible.pk])
-    source, cible = verrouillees[source_id], verrouillees[cible.pk]
-    verifier_retrait(source, montant)
-    operation = uuid.uuid4()
-    sortie = ecrire_mouvement(
-        source,
+    return _deplacer(
+        source_id,
+        cible.pk,
         type=TypeMouvement.ANTICIPATION,
-        variation=-montant,
+        montant=montant,
         date_effet=date_effet,
         motif=motif,
         auteur=auteur,
-        operation=operation,
     )
-    entree = ecrire_mouvement(
-        cible,
-        type=TypeMouvement.ANTICIPATION,
-        variation=montant,
-        date_effet=date_effet,
-        motif=motif,
-        auteur=auteur,
-        operation=operation,
-    )
-    _demander_recalcul([source, cible])
-    return sortie, entree
 
 
 @transaction.atomic
@@ -304,27 +322,12 @@ def redeployer(
     cible, _ = Enveloppe.objects.get_or_create(
         dispositif=dispositif, annee=annee, region_id=code_cible
     )
-    verrouillees = verrouiller([source_id, cible.pk])
-    source, cible = verrouillees[source_id], verrouillees[cible.pk]
-    verifier_retrait(source, montant)
-    operation = uuid.uuid4()
-    sortie = ecrire_mouvement(
-        source,
+    return _deplacer(
+        source_id,
+        cible.pk,
         type=TypeMouvement.REDEPLOIEMENT,
-        variation=-montant,
+        montant=montant,
         date_effet=date_effet,
         motif=motif,
         auteur=auteur,
-        operation=operation,
     )
-    entree = ecrire_mouvement(
-        cible,
-        type=TypeMouvement.REDEPLOIEMENT,
-        variation=montant,
-        date_effet=date_effet,
-        motif=motif,
-        auteur=auteur,
-        operation=operation,
-    )
-    _demander_recalcul([source, cible])
-    return sortie, entree

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from pilotage.definitions import DEFINITIONS
 from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Totaux
 
 
@@ -14,7 +15,10 @@ class TotauxSerializer(serializers.ModelSerializer):
     )
     annee = serializers.SerializerMethodField(help_text="Année ; null : toutes les années.")
     nb_projets_par_statut = serializers.SerializerMethodField(
-        help_text="Nombre de projets par statut, tous les statuts du cycle de vie (zéros compris)."
+        help_text=(
+            "Nombre de projets par statut, tous les statuts du cycle de vie (zéros compris). "
+            + DEFINITIONS["statuts"].texte
+        )
     )
     calcule_le = serializers.DateTimeField(
         read_only=True,
@@ -48,6 +52,12 @@ class TotauxSerializer(serializers.ModelSerializer):
             "calcule_le",
         ]
         read_only_fields = fields
+        # La définition de chaque chiffre, la même que sur les pages (`pilotage.definitions`).
+        extra_kwargs = {
+            champ: {"help_text": DEFINITIONS[champ].texte}
+            for champ in fields
+            if champ in DEFINITIONS
+        }
 
     def get_code(self, obj) -> str | None:
         return obj.code or None

@@ -153,9 +153,12 @@ def chiffres(cle: Cle, ligne: Ligne, ref: Referentiel) -> dict:
     else:
         enveloppe = ligne.montant_enveloppe or ZERO
         disponible = enveloppe - ligne.montant_engage
+    # L'effet de levier : l'investissement des projets financés par un dispositif pour un
+    # euro engagé sur ce dispositif. Jamais sur « tous les dispositifs » : ce serait
+    # additionner des crédits d'instruments différents.
     effet_levier = None
-    if ligne.aide_sollicitee > 0:
-        effet_levier = (ligne.investissement / ligne.aide_sollicitee).quantize(
+    if dispositif and ligne.montant_engage > 0:
+        effet_levier = (ligne.investissement / ligne.montant_engage).quantize(
             CENTIME, rounding=ROUND_HALF_UP
         )
     par_statut = sans_zeros(ligne.par_statut)

@@ -3,7 +3,8 @@
 from django import template
 
 from pilotage import graphiques
-from pilotage.models import Niveau, Totaux
+from pilotage.definitions import DEFINITIONS
+from pilotage.models import TOUS_DISPOSITIFS, Niveau, Totaux
 from socle.format_fr import format_euros
 from socle.format_fr import nombre as format_nombre
 
@@ -11,48 +12,55 @@ register = template.Library()
 
 
 def chiffres_de(ligne: Totaux) -> list[dict]:
-    """(id, libellé, valeur courte, valeur complète) des chiffres clés d'un périmètre."""
+    """(id, libellé, valeur courte, valeur complète, définition) des chiffres clés.
 
-    def montant(cle, libelle, valeur):
-        court = graphiques.euros_courts(valeur) if valeur is not None else "—"
-        long = format_euros(valeur, centimes=False) if valeur is not None else ""
+    Les crédits (enveloppe, engagé, versé, disponible, effet de levier) ne se montrent
+    que pour un dispositif : jamais additionnés entre instruments différents.
+    """
+
+    def chiffre(cle: str, champ: str, court: str, long: str = "") -> dict:
+        definie = DEFINITIONS[champ]
         return {
             "id": cle,
-            "libelle": libelle,
+            "libelle": definie.libelle,
             "court": court,
             "long": "" if long == court else long,
+            "definition": definie.texte,
         }
 
-    def entier(cle, libelle, valeur):
-        return {"id": cle, "libelle": libelle, "court": format_nombre(valeur), "long": ""}
+    def montant(cle: str, champ: str) -> dict:
+        valeur = getattr(ligne, champ)
+        if valeur is None:
+            return chiffre(cle, champ, "—")
+        return chiffre(
+            cle, champ, graphiques.euros_courts(valeur), format_euros(valeur, centimes=False)
+        )
 
+    def entier(cle: str, champ: str) -> dict:
+        return chiffre(cle, champ, format_nombre(getattr(ligne, champ)))
+
+    regional = ligne.niveau != Niveau.TERRITOIRE
     chiffres = []
-    if ligne.niveau != Niveau.TERRITOIRE:
+    if regional:
         chiffres += [
-            entier("territoires", "Territoires d'industrie", ligne.nb_territoires),
-            entier("epci", "Intercommunalités", ligne.nb_intercommunalites),
+            entier("territoires", "nb_territoires"),
+            entier("epci", "nb_intercommunalites"),
         ]
     chiffres += [
-        entier("projets", "Projets", ligne.nb_projets),
-        montant("investissement", "Investissement productif", ligne.investissement),
-        entier("emplois-crees", "Emplois créés", ligne.emplois_crees),
-        entier("emplois-maintenus", "Emplois maintenus", ligne.emplois_maintenus),
-        montant("aide", "Aide sollicitée", ligne.aide_sollicitee),
-        {
-            "id": "levier",
-            "libelle": "Effet de levier (investissement / aide)",
-            "court": graphiques.levier_court(ligne.effet_levier),
-            "long": "",
-        },
+        entier("projets", "nb_projets"),
+        montant("investissement", "investissement"),
+        entier("emplois-crees", "emplois_crees"),
+        entier("emplois-maintenus", "emplois_maintenus"),
+        montant("aide", "aide_sollicitee"),
     ]
-    if ligne.niveau != Niveau.TERRITOIRE:
-        chiffres.append(montant("enveloppe", "Enveloppe", ligne.montant_enveloppe))
-    chiffres += [
-        montant("engage", "Engagé", ligne.montant_engage),
-        montant("verse", "Versé", ligne.montant_verse),
-    ]
-    if ligne.niveau != Niveau.TERRITOIRE:
-        chiffres.append(montant("disponible", "Disponible", ligne.montant_disponible))
+    if ligne.dispositif == TOUS_DISPOSITIFS:
+        return chiffres
+    chiffres.append(chiffre("levier", "effet_levier", graphiques.levier_court(ligne.effet_levier)))
+    if regional:
+        chiffres.append(montant("enveloppe", "montant_enveloppe"))
+    chiffres += [montant("engage", "montant_engage"), montant("verse", "montant_verse")]
+    if regional:
+        chiffres.append(montant("disponible", "montant_disponible"))
     return chiffres
 
 

@@ -7,27 +7,22 @@ statut, qui touchent aux crédits quand un projet engagé est abandonné, sont a
 `portail.api`.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from projets import permissions, selectors, services
 from projets.api import filters, serializers
-from socle.api import DETAIL, ECRITURE, LECTURE
+from socle.api import ECRITURE, documenter
 
 VERSION_PERIMEE = OpenApiResponse(description="Version périmée.")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Projets visibles par l'utilisateur",
-        responses={200: serializers.ProjetSerializer(many=True), **LECTURE},
-    ),
-    retrieve=extend_schema(
-        summary="Un projet",
-        responses={200: serializers.ProjetSerializer, **DETAIL},
-    ),
+@documenter(
+    serializers.ProjetSerializer,
+    liste="Projets visibles par l'utilisateur",
+    detail="Un projet",
     partial_update=extend_schema(
         summary="Modifier une partie d'un projet (champ `version` obligatoire)",
         request=serializers.ProjetEcritureSerializer,

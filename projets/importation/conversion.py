@@ -4,7 +4,8 @@ Une cellule devient une valeur typée (montant, entier, date, code, choix) quell
 soit la façon dont un tableur l'a écrite (« 1 500 000,50 », 1500000.5, « 1.500.000,50 »,
 date d'Excel ou « 01/03/2021 », code INSEE privé de son zéro de tête...). Une cellule
 vide donne `None`. Une cellule illisible donne un message de lecture, propre à l'import
-(« « abc » n'est pas un montant en euros »). Les règles du programme (montant positif,
+(« « abc » n'est pas un montant en euros »). Un montant écrit est lu comme dans les
+formulaires (`socle.saisie_fr`). Les règles du programme (montant positif,
 au centime, plafonds, SIREN, années, valeurs permises...) sont celles de
 `projets.saisie.valider`, appliquées ensuite : ce module n'en connaît aucune.
 """
@@ -18,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from projets.models import Enjeu, Filiere, Taille
 from projets.saisie import SaisieProjet
+from socle.saisie_fr import MontantIllisible, lire_montant
 from territoires.validators import normaliser
 
 CENTIME = Decimal("0.01")
@@ -49,43 +51,6 @@ def code(valeur, longueur: int) -> str:
     return re.sub(r"[\s\u00a0\u202f.]", "", texte(valeur)).upper()
 
 
-def _decimal_ecrit(valeur: str) -> Decimal:
-    """« 1 500 000,50 », « 1500000.50 », « 1.500.000,50 », « 1,500,000.50 », « 1 500 000 € »."""
-    invalide = ValeurInvalide(
-        f"« {valeur} » n'est pas un montant en euros "
-        "(exemples : « 1 500 000,50 » ou « 1500000.50 »)."
-    )
-    ecrit = re.sub(r"[\s\u00a0\u202f']|€|(?i:eur)", "", valeur)
-    signe = ""
-    if ecrit[:1] in "+-" and ecrit:
-        signe, ecrit = ecrit[0], ecrit[1:]
-    virgules, points = ecrit.count(","), ecrit.count(".")
-    decimal = milliers = None
-    if virgules and points:
-        # Le dernier des deux sépare les décimales, l'autre les milliers.
-        decimal = "," if ecrit.rfind(",") > ecrit.rfind(".") else "."
-        milliers = "." if decimal == "," else ","
-    elif virgules == 1 or points == 1:
-        decimal = "," if virgules else "."
-    elif virgules > 1 or points > 1:
-        milliers = "," if virgules else "."
-    entier, _, decimales = ecrit.partition(decimal) if decimal else (ecrit, "", "")
-    if milliers:
-        if not re.fullmatch(rf"[0-9]{{1,3}}(?:{re.escape(milliers)}[0-9]{{3}})+", entier):
-            raise invalide
-        entier = entier.replace(milliers, "")
-    if not re.fullmatch(r"[0-9]+", entier) or not re.fullmatch(r"[0-9]*", decimales):
-        raise invalide
-    if not milliers and re.fullmatch(r"[1-9][0-9]{0,2}", entier) and len(decimales) == 3:
-        # « 1.500 » : 1 500 € écrits à l'anglaise, ou 1,50 € ? On ne devine pas.
-        raise ValeurInvalide(
-            f"« {valeur} » est ambigu : le séparateur sépare-t-il les milliers ou les "
-            "centimes ? Écrivez le montant sans séparateur de milliers (« 1500 ») ou avec "
-            "deux décimales au plus (« 1,50 »)."
-        )
-    return Decimal(f"{signe}{entier}.{decimales or '0'}")
-
-
 def montant(valeur) -> Decimal:
     if isinstance(valeur, bool):
         raise ValeurInvalide(f"« {valeur} » n'est pas un montant en euros.")
@@ -94,7 +59,10 @@ def montant(valeur) -> Decimal:
     elif isinstance(valeur, float):
         lu = Decimal(repr(valeur))
     else:
-        lu = _decimal_ecrit(str(valeur))
+        try:
+            lu = lire_montant(str(valeur))
+        except MontantIllisible as exc:
+            raise ValeurInvalide(exc.message) from exc
     if not lu.is_finite():
         raise ValeurInvalide(f"« {valeur} » n'est pas un montant en euros.")
     try:

@@ -3,7 +3,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from rest_framework.test import APIClient
 
 from fonds import services
 from fonds.models import (
@@ -15,13 +14,13 @@ from fonds.models import (
     Versement,
 )
 from projets.models import Projet, Statut
-from tests.comptes.factories import creer_comptes
+from tests.comptes.factories import REGIONS_VUES, client_api
 from tests.fonds.factories import (
     DispositifFactory,
     engager,
     enveloppe_nationale,
+    fonds_2020,
     fonds_acceleration,
-    fonds_reparti,
     projet_preselectionne,
     verser,
 )
@@ -34,21 +33,6 @@ M = Decimal("1000000")
 
 
 @pytest.fixture
-def comptes(referentiel):
-    return creer_comptes()
-
-
-def _jeton(nom):
-    client = APIClient()
-    reponse = client.post(
-        "/api/v1/auth/token/", {"username": nom, "password": "mot-de-passe-de-test"}
-    )
-    assert reponse.status_code == 200, reponse.content
-    client.credentials(HTTP_AUTHORIZATION=f"Token {reponse.json()['token']}")
-    return client
-
-
-@pytest.fixture
 def fa(db):
     return fonds_acceleration()
 
@@ -57,13 +41,7 @@ def fa(db):
 def fonds(comptes, fa):
     """150 M€ en 2020 (10 M€ pour la région 84, 5 M€ pour la 32) et 250 M€ en 2021."""
     admin = comptes["admin-national"]
-    nationale, regionales = fonds_reparti(
-        auteur=admin,
-        dispositif=fa,
-        annee=2020,
-        national=150 * M,
-        regions={"84": 10 * M, "32": 5 * M},
-    )
+    nationale, regionales = fonds_2020(auteur=admin, dispositif=fa)
     nationale_2021 = enveloppe_nationale(auteur=admin, dispositif=fa, annee=2021, montant=250 * M)
     return SimpleNamespace(
         fa=fa,
@@ -108,8 +86,8 @@ def _engager(client, projet, enveloppe, montant):
 @pytest.fixture
 def engagements(comptes, fonds, projet_84, projet_32):
     """Un engagement de 1 M€ dans chaque région, enregistré par sa préfecture."""
-    e84 = _engager(_jeton("prefecture-84"), projet_84, fonds.r84, "1000000.00")
-    e32 = _engager(_jeton("prefecture-32"), projet_32, fonds.r32, "1000000.00")
+    e84 = _engager(client_api("prefecture-84"), projet_84, fonds.r84, "1000000.00")
+    e32 = _engager(client_api("prefecture-32"), projet_32, fonds.r32, "1000000.00")
     assert e84.status_code == e32.status_code == 201, (e84.json(), e32.json())
     return SimpleNamespace(e84=e84.json(), e32=e32.json())
 
@@ -119,7 +97,7 @@ def engagements(comptes, fonds, projet_84, projet_32):
 
 def test_dispositifs_montant_total_des_enveloppes_nationales(comptes, fonds):
     DispositifFactory(code="transition-collective", nom="Transition collective", ordre=2)
-    client = _jeton("ministere")
+    client = client_api("ministere")
     resultats = client.get("/api/v1/dispositifs/").json()["results"]
     assert [d["code"] for d in resultats] == ["fonds-acceleration", "transition-collective"]
     fonds_acc = resultats[0]
@@ -138,7 +116,7 @@ def test_dispositifs_montant_total_des_enveloppes_nationales(comptes, fonds):
 
 
 def test_enveloppes_champs(comptes, fonds):
-    resultats = _jeton("region-32").get("/api/v1/enveloppes/").json()["results"]
+    resultats = client_api("region-32").get("/api/v1/enveloppes/").json()["results"]
     assert [(e["annee"], e["region"]) for e in resultats] == [
         (2020, None),
         (2020, "32"),
@@ -173,33 +151,33 @@ def test_enveloppes_champs(comptes, fonds):
 def test_enveloppes_filtres(comptes, fonds, filtres, attendu):
     if attendu is None:
         attendu = [(2020, "32"), (2020, "84")]
-    resultats = _jeton("ministere").get("/api/v1/enveloppes/", filtres).json()["results"]
+    resultats = client_api("ministere").get("/api/v1/enveloppes/", filtres).json()["results"]
     assert [(e["annee"], e["region"]) for e in resultats] == attendu
 
 
 def test_enveloppes_filtre_invalide_400_en_francais(comptes, fonds):
-    reponse = _jeton("ministere").get("/api/v1/enveloppes/", {"niveau": "departement"})
+    reponse = client_api("ministere").get("/api/v1/enveloppes/", {"niveau": "departement"})
     assert reponse.status_code == 400
     corps = reponse.json()
     assert corps["code"] == "invalide" and "niveau" in corps["erreurs"]
-    assert _jeton("ministere").get("/api/v1/enveloppes/", {"annee": "abc"}).status_code == 400
+    assert client_api("ministere").get("/api/v1/enveloppes/", {"annee": "abc"}).status_code == 400
 
 
 @pytest.mark.parametrize(
     "nom", ["prefecture-84", "region-84", "prefecture-32", "region-32", "ministere"]
 )
 def test_enveloppes_lisibles_par_tous_les_roles(comptes, fonds, nom):
-    client = _jeton(nom)
+    client = client_api(nom)
     assert client.get("/api/v1/enveloppes/").json()["count"] == 4
     assert client.get(f"/api/v1/enveloppes/{fonds.r84.pk}/").json()["montant"] == "10000000.00"
 
 
 def test_enveloppe_introuvable_404(comptes, fonds):
-    assert _jeton("ministere").get("/api/v1/enveloppes/999999/").status_code == 404
+    assert client_api("ministere").get("/api/v1/enveloppes/999999/").status_code == 404
 
 
 def test_mouvements_d_une_enveloppe(comptes, fonds):
-    client = _jeton("prefecture-84")
+    client = client_api("prefecture-84")
     nationale = client.get(f"/api/v1/enveloppes/{fonds.nationale.pk}/mouvements/").json()
     assert nationale["count"] == 1
     dotation = nationale["results"][0]
@@ -235,7 +213,7 @@ def _mouvement(client, enveloppe, type_="abondement", montant="5000000.00", moti
 
 
 def test_mouvement_par_l_equipe_nationale_201(comptes, fonds):
-    reponse = _mouvement(_jeton("admin-national"), fonds.nationale_2021)
+    reponse = _mouvement(client_api("admin-national"), fonds.nationale_2021)
     assert reponse.status_code == 201, reponse.json()
     mouvement = reponse.json()
     assert mouvement["type"] == "abondement" and mouvement["montant"] == "5000000.00"
@@ -247,7 +225,7 @@ def test_mouvement_par_l_equipe_nationale_201(comptes, fonds):
 
 @pytest.mark.parametrize("nom", ["prefecture-84", "region-84", "ministere"])
 def test_mouvement_refuse_403_aux_autres_roles(comptes, fonds, nom):
-    reponse = _mouvement(_jeton(nom), fonds.nationale_2021)
+    reponse = _mouvement(client_api(nom), fonds.nationale_2021)
     assert reponse.status_code == 403
     assert "équipe nationale" in reponse.json()["detail"]
     fonds.nationale_2021.refresh_from_db()
@@ -255,7 +233,7 @@ def test_mouvement_refuse_403_aux_autres_roles(comptes, fonds, nom):
 
 
 def test_mouvement_refuse_par_le_service(comptes, fonds):
-    admin = _jeton("admin-national")
+    admin = client_api("admin-national")
     # Le type d'une anticipation a sa propre opération : refusé à la saisie.
     assert _mouvement(admin, fonds.nationale, type_="anticipation").status_code == 400
     # Retirer plus que le disponible de la région : 409 avec les deux montants.
@@ -284,23 +262,23 @@ def test_mouvement_refuse_par_le_service(comptes, fonds):
 
 def test_creation_d_enveloppe(comptes, fonds):
     corps = {"dispositif": "fonds-acceleration", "annee": 2022}
-    reponse = _jeton("admin-national").post("/api/v1/enveloppes/", corps, format="json")
+    reponse = client_api("admin-national").post("/api/v1/enveloppes/", corps, format="json")
     assert reponse.status_code == 201
     assert reponse.json()["region"] is None and reponse.json()["annee"] == 2022
-    doublon = _jeton("admin-national").post("/api/v1/enveloppes/", corps, format="json")
+    doublon = client_api("admin-national").post("/api/v1/enveloppes/", corps, format="json")
     assert doublon.status_code == 400
     assert "existe déjà" in doublon.json()["erreurs"]["non_field_errors"][0]
     inconnu = {"dispositif": "inconnu", "annee": 2022}
-    reponse = _jeton("admin-national").post("/api/v1/enveloppes/", inconnu, format="json")
+    reponse = client_api("admin-national").post("/api/v1/enveloppes/", inconnu, format="json")
     assert reponse.status_code == 400 and "dispositif" in reponse.json()["erreurs"]
     corps = {"dispositif": "fonds-acceleration", "annee": 2023}
-    assert _jeton("prefecture-84").post("/api/v1/enveloppes/", corps).status_code == 403
+    assert client_api("prefecture-84").post("/api/v1/enveloppes/", corps).status_code == 403
     assert not Enveloppe.objects.filter(annee=2023).exists()
 
 
 def test_anticipation_puis_repartition(comptes, fonds):
     """Le collectif 2020 : +100 M€ sur 2020 par anticipation des crédits 2021."""
-    admin = _jeton("admin-national")
+    admin = client_api("admin-national")
     reponse = admin.post(
         "/api/v1/enveloppes/anticipation/",
         {
@@ -349,7 +327,7 @@ def test_anticipation_puis_repartition(comptes, fonds):
     )
     corps["montants"] = {"<script>": "1.00"}
     assert admin.post(url, corps, format="json").status_code == 400
-    assert _jeton("prefecture-84").post(url, corps, format="json").status_code == 403
+    assert client_api("prefecture-84").post(url, corps, format="json").status_code == 403
 
 
 def test_redeploiement_entre_regions(comptes, fonds):
@@ -362,7 +340,7 @@ def test_redeploiement_entre_regions(comptes, fonds):
         "date_effet": "2020-10-01",
         "motif": "Crédits non engagés",
     }
-    reponse = _jeton("admin-national").post(
+    reponse = client_api("admin-national").post(
         "/api/v1/enveloppes/redeploiement/", corps, format="json"
     )
     assert reponse.status_code == 201, reponse.json()
@@ -371,7 +349,7 @@ def test_redeploiement_entre_regions(comptes, fonds):
     assert (fonds.r32.montant, fonds.r84.montant) == (3 * M, 12 * M)
     # Une région vers elle-même, une région inconnue : 400, l'erreur sur la région d'arrivée.
     for cible in ("32", "99"):
-        reponse = _jeton("admin-national").post(
+        reponse = client_api("admin-national").post(
             "/api/v1/enveloppes/redeploiement/", {**corps, "region_cible": cible}, format="json"
         )
         assert reponse.status_code == 400
@@ -383,7 +361,7 @@ def test_redeploiement_entre_regions(comptes, fonds):
 
 
 def test_engagement_201_et_projet_engage(comptes, fonds, projet_84):
-    reponse = _engager(_jeton("prefecture-84"), projet_84, fonds.r84, "1500000.00")
+    reponse = _engager(client_api("prefecture-84"), projet_84, fonds.r84, "1500000.00")
     assert reponse.status_code == 201, reponse.json()
     engagement = reponse.json()
     assert engagement["projet"] == projet_84.pk and engagement["enveloppe"] == fonds.r84.pk
@@ -398,12 +376,12 @@ def test_engagement_201_et_projet_engage(comptes, fonds, projet_84):
     assert Projet.objects.get(pk=projet_84.pk).statut == Statut.ENGAGE
     fonds.r84.refresh_from_db()
     assert fonds.r84.montant_engage == Decimal("1500000.00")
-    detail = _jeton("region-84").get(f"/api/v1/engagements/{engagement['id']}/").json()
+    detail = client_api("region-84").get(f"/api/v1/engagements/{engagement['id']}/").json()
     assert detail == engagement
 
 
 def test_depassement_409_avec_les_montants_et_rien_d_ecrit(comptes, fonds, projet_84):
-    reponse = _engager(_jeton("prefecture-84"), projet_84, fonds.r84, "12000000.00")
+    reponse = _engager(client_api("prefecture-84"), projet_84, fonds.r84, "12000000.00")
     assert reponse.status_code == 409
     corps = reponse.json()
     assert corps["code"] == "depassement_enveloppe"
@@ -417,22 +395,24 @@ def test_depassement_409_avec_les_montants_et_rien_d_ecrit(comptes, fonds, proje
 
 
 def test_engagement_hors_perimetre_404(comptes, fonds, projet_84):
-    reponse = _engager(_jeton("prefecture-32"), projet_84, fonds.r84, "1000.00")
+    reponse = _engager(client_api("prefecture-32"), projet_84, fonds.r84, "1000.00")
     assert reponse.status_code == 404
     assert not Engagement.objects.exists()
-    reponse = _engager(_jeton("prefecture-84"), SimpleNamespace(pk=999999), fonds.r84, "1000.00")
+    reponse = _engager(
+        client_api("prefecture-84"), SimpleNamespace(pk=999999), fonds.r84, "1000.00"
+    )
     assert reponse.status_code == 404
 
 
 @pytest.mark.parametrize("nom", ["ministere", "region-84"])
 def test_engagement_refuse_403_aux_roles_qui_n_engagent_pas(comptes, fonds, projet_84, nom):
-    reponse = _engager(_jeton(nom), projet_84, fonds.r84, "1000.00")
+    reponse = _engager(client_api(nom), projet_84, fonds.r84, "1000.00")
     assert reponse.status_code == 403
     assert not Engagement.objects.exists()
 
 
 def test_engagement_autres_refus_400(comptes, fonds, projet_84):
-    prefecture = _jeton("prefecture-84")
+    prefecture = client_api("prefecture-84")
     # L'enveloppe d'une autre région.
     reponse = _engager(prefecture, projet_84, fonds.r32, "1000.00")
     assert reponse.status_code == 400
@@ -453,19 +433,9 @@ def test_engagement_autres_refus_400(comptes, fonds, projet_84):
     assert not Engagement.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("nom", "regions"),
-    [
-        ("prefecture-84", {"84"}),
-        ("region-84", {"84"}),
-        ("prefecture-32", {"32"}),
-        ("region-32", {"32"}),
-        ("ministere", {"84", "32"}),
-        ("admin-national", {"84", "32"}),
-    ],
-)
+@pytest.mark.parametrize(("nom", "regions"), REGIONS_VUES)
 def test_perimetre_des_engagements(comptes, engagements, nom, regions):
-    client = _jeton(nom)
+    client = client_api(nom)
     resultats = client.get("/api/v1/engagements/").json()["results"]
     assert {e["region"] for e in resultats} == regions
     for engagement in (engagements.e84, engagements.e32):
@@ -474,7 +444,7 @@ def test_perimetre_des_engagements(comptes, engagements, nom, regions):
 
 
 def test_filtres_des_engagements(comptes, fonds, engagements, projet_84):
-    client = _jeton("ministere")
+    client = client_api("ministere")
 
     def ids(**filtres):
         return {e["id"] for e in client.get("/api/v1/engagements/", filtres).json()["results"]}
@@ -509,7 +479,7 @@ def _verser(client, engagement_id, montant, date="2020-12-01"):
 
 
 def test_versements(comptes, fonds, engagements):
-    prefecture = _jeton("prefecture-84")
+    prefecture = client_api("prefecture-84")
     e84 = engagements.e84["id"]
     date = datetime.date.today().isoformat()
     reponse = _verser(prefecture, e84, "400000.00", date)
@@ -530,8 +500,8 @@ def test_versements(comptes, fonds, engagements):
 
     # Avant la date de l'engagement : 400 ; autre région : 404 ; ministère : 403.
     assert _verser(prefecture, e84, "1.00", "2019-01-01").status_code == 400
-    assert _verser(_jeton("prefecture-32"), e84, "1.00", date).status_code == 404
-    assert _verser(_jeton("ministere"), e84, "1.00", date).status_code == 403
+    assert _verser(client_api("prefecture-32"), e84, "1.00", date).status_code == 404
+    assert _verser(client_api("ministere"), e84, "1.00", date).status_code == 403
 
     # Le solde : l'engagement est soldé et ne reçoit plus rien.
     assert _verser(prefecture, e84, "600000.00", date).status_code == 201
@@ -539,11 +509,11 @@ def test_versements(comptes, fonds, engagements):
     reponse = _verser(prefecture, e84, "1.00", date)
     assert reponse.status_code == 400 and "engagement" in reponse.json()["erreurs"]
 
-    assert _jeton("region-84").get("/api/v1/versements/").json()["count"] == 2
-    assert _jeton("region-32").get("/api/v1/versements/").json()["count"] == 0
-    liste = _jeton("ministere").get("/api/v1/versements/", {"projet": versement["projet"]})
+    assert client_api("region-84").get("/api/v1/versements/").json()["count"] == 2
+    assert client_api("region-32").get("/api/v1/versements/").json()["count"] == 0
+    liste = client_api("ministere").get("/api/v1/versements/", {"projet": versement["projet"]})
     assert liste.json()["count"] == 2
-    assert _jeton("ministere").get("/api/v1/versements/", {"region": "32"}).json()["count"] == 0
+    assert client_api("ministere").get("/api/v1/versements/", {"region": "32"}).json()["count"] == 0
 
 
 # --- Valeurs hors limites ------------------------------------------------------
@@ -566,7 +536,7 @@ ENORME = "7153968669619645644275712"
 @pytest.mark.parametrize("signe", ["", "-"])
 def test_filtre_entier_hors_limites_400(comptes, url, filtre, signe):
     """Un entier de plus de 64 bits : 400, pas une erreur de la base (SQLite)."""
-    reponse = _jeton("ministere").get(url, {filtre: signe + ENORME})
+    reponse = client_api("ministere").get(url, {filtre: signe + ENORME})
     assert reponse.status_code == 400
     assert filtre in reponse.json()["erreurs"]
 
@@ -581,12 +551,12 @@ def test_filtre_entier_hors_limites_400(comptes, url, filtre, signe):
     ],
 )
 def test_identifiant_hors_limites_404(comptes, url):
-    assert _jeton("ministere").get(url.format(ENORME)).status_code == 404
+    assert client_api("ministere").get(url.format(ENORME)).status_code == 404
 
 
 def test_identifiant_hors_limites_dans_une_saisie_400(comptes, fonds):
     corps = {"projet": ENORME, "enveloppe": fonds.r84.pk, "montant": "1.00"}
-    reponse = _jeton("prefecture-84").post("/api/v1/engagements/", corps, format="json")
+    reponse = client_api("prefecture-84").post("/api/v1/engagements/", corps, format="json")
     assert reponse.status_code == 400 and "projet" in reponse.json()["erreurs"]
 
 
@@ -633,7 +603,7 @@ def test_requetes_des_listes_constantes(
     comptes, volume, django_assert_num_queries, copies, url, filtres
 ):
     volume(copies)
-    client = _jeton("prefecture-84")
+    client = client_api("prefecture-84")
     # 1. jeton et utilisateur  2. profil (portée)  3. nombre  4. page (avec ses jointures :
     # dispositif de l'enveloppe, enveloppe et dispositif de l'engagement, engagement du
     # versement ; pour les dispositifs, la somme des enveloppes nationales en agrégat)
@@ -648,7 +618,7 @@ def test_requetes_des_mouvements_constantes(
     comptes, fonds, volume, django_assert_num_queries, copies
 ):
     volume(copies)
-    client = _jeton("region-32")
+    client = client_api("region-32")
     # 1. jeton et utilisateur  2. profil (portée)  3. enveloppe  4. nombre
     # 5. page de mouvements avec leur auteur
     with django_assert_num_queries(5):

@@ -2,38 +2,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from projets.models import Projet, Statut
-from tests.comptes.factories import creer_comptes
-from tests.projets.factories import CLUSES, projet_au_statut
-from tests.territoires.factories import TERRITOIRE_32, TERRITOIRE_84
+from tests.comptes.factories import REGIONS_VUES, client_api
+from tests.projets.factories import CLUSES, projet_des_comptes
+from tests.territoires.factories import TERRITOIRE_32
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def comptes(referentiel):
-    return creer_comptes()
-
-
-def _jeton(comptes, nom):
-    client = APIClient()
-    reponse = client.post(
-        "/api/v1/auth/token/", {"username": nom, "password": "mot-de-passe-de-test"}
-    )
-    assert reponse.status_code == 200, reponse.content
-    client.credentials(HTTP_AUTHORIZATION=f"Token {reponse.json()['token']}")
-    return client
-
-
-def _projet(statut, comptes, territoire=TERRITOIRE_84, **valeurs):
-    """Un projet mené par la préfecture et le conseil régional de son territoire."""
-    region = {TERRITOIRE_84: "84", TERRITOIRE_32: "32"}[territoire]
-    return projet_au_statut(
-        statut,
-        prefecture=comptes[f"prefecture-{region}"],
-        conseil=comptes[f"region-{region}"],
-        territoire=territoire,
-        **valeurs,
-    )
 
 
 def _corps_creation(**surcharges):
@@ -74,8 +47,8 @@ def test_mauvais_mot_de_passe_pour_le_jeton(comptes):
 
 def test_parcours_prefecture_par_l_api(comptes):
     """Un jeton de préfecture : lister sa région, créer, instruire, avis, présélection."""
-    _projet(Statut.DEPOSE, comptes, TERRITOIRE_32)
-    prefecture = _jeton(comptes, "prefecture-84")
+    projet_des_comptes(Statut.DEPOSE, comptes, TERRITOIRE_32)
+    prefecture = client_api("prefecture-84")
 
     reponse = prefecture.post("/api/v1/projets/", _corps_creation(deposer=True), format="json")
     assert reponse.status_code == 201, reponse.json()
@@ -91,14 +64,14 @@ def test_parcours_prefecture_par_l_api(comptes):
     assert prefecture.post(url + "transitions/", {"vers": "en_instruction"}).status_code == 200
     reponse = prefecture.post(url + "avis/", {"avis": "favorable"})
     assert reponse.status_code == 201 and reponse.json()["cote"] == "etat"
-    region = _jeton(comptes, "region-84")
+    region = client_api("region-84")
     assert region.post(url + "avis/", {"avis": "favorable"}).status_code == 201
     assert prefecture.get(url).json()["statut"] == "preselectionne"
-    assert _jeton(comptes, "prefecture-32").get(url).status_code == 404
+    assert client_api("prefecture-32").get(url).status_code == 404
 
 
 def test_creation_invalide_400_avec_les_champs(comptes):
-    prefecture = _jeton(comptes, "prefecture-84")
+    prefecture = client_api("prefecture-84")
     corps = _corps_creation(
         porteur={"raison_sociale": "X", "siren": "123456789", "taille": "PME"},
         aide_sollicitee="9000000.00",
@@ -115,13 +88,13 @@ def test_creation_invalide_400_avec_les_champs(comptes):
 
 @pytest.mark.parametrize("nom", ["region-84", "ministere"])
 def test_creation_refusee_403_aux_autres_roles(comptes, nom):
-    reponse = _jeton(comptes, nom).post("/api/v1/projets/", _corps_creation(), format="json")
+    reponse = client_api(nom).post("/api/v1/projets/", _corps_creation(), format="json")
     assert reponse.status_code == 403
 
 
 def test_modification_avec_version_et_409_si_perimee(comptes):
-    projet = _projet(Statut.DEPOSE, comptes)
-    prefecture = _jeton(comptes, "prefecture-84")
+    projet = projet_des_comptes(Statut.DEPOSE, comptes)
+    prefecture = client_api("prefecture-84")
     url = f"/api/v1/projets/{projet.pk}/"
     reponse = prefecture.patch(url, {"emplois_crees": 40, "version": projet.version}, format="json")
     assert reponse.status_code == 200, reponse.json()
@@ -134,8 +107,8 @@ def test_modification_avec_version_et_409_si_perimee(comptes):
 
 
 def test_transition_par_un_role_non_autorise_403(comptes):
-    projet = _projet(Statut.DEPOSE, comptes)
-    reponse = _jeton(comptes, "region-84").post(
+    projet = projet_des_comptes(Statut.DEPOSE, comptes)
+    reponse = client_api("region-84").post(
         f"/api/v1/projets/{projet.pk}/transitions/", {"vers": "en_instruction"}
     )
     assert reponse.status_code == 403
@@ -143,28 +116,18 @@ def test_transition_par_un_role_non_autorise_403(comptes):
     assert projet.statut == Statut.DEPOSE
 
 
-@pytest.mark.parametrize(
-    ("nom", "visibles"),
-    [
-        ("prefecture-84", {"84"}),
-        ("region-84", {"84"}),
-        ("prefecture-32", {"32"}),
-        ("region-32", {"32"}),
-        ("ministere", {"84", "32"}),
-        ("admin-national", {"84", "32"}),
-    ],
-)
+@pytest.mark.parametrize(("nom", "visibles"), REGIONS_VUES)
 def test_perimetre_de_la_liste(comptes, nom, visibles):
-    _projet(Statut.DEPOSE, comptes)
-    _projet(Statut.DEPOSE, comptes, TERRITOIRE_32)
-    resultats = _jeton(comptes, nom).get("/api/v1/projets/").json()["results"]
+    projet_des_comptes(Statut.DEPOSE, comptes)
+    projet_des_comptes(Statut.DEPOSE, comptes, TERRITOIRE_32)
+    resultats = client_api(nom).get("/api/v1/projets/").json()["results"]
     assert {p["region"] for p in resultats} == visibles
 
 
 def test_filtres_de_la_liste(comptes):
-    _projet(Statut.DEPOSE, comptes)
-    _projet(Statut.EN_INSTRUCTION, comptes, enjeu="recruter", annee=2021)
-    ministere = _jeton(comptes, "ministere")
+    projet_des_comptes(Statut.DEPOSE, comptes)
+    projet_des_comptes(Statut.EN_INSTRUCTION, comptes, enjeu="recruter", annee=2021)
+    ministere = client_api("ministere")
     assert ministere.get("/api/v1/projets/", {"enjeu": "recruter"}).json()["count"] == 1
     assert ministere.get("/api/v1/projets/", {"annee": 2021}).json()["count"] == 1
     assert ministere.get("/api/v1/projets/", {"territoire": "8414"}).json()["count"] == 2
@@ -178,8 +141,8 @@ def test_filtres_de_la_liste(comptes):
 @pytest.mark.parametrize("copies", [0, 40])
 def test_requetes_de_la_liste_constantes(comptes, django_assert_num_queries, copies):
     for _ in range(copies + 1):
-        _projet(Statut.DEPOSE, comptes)
-    client = _jeton(comptes, "ministere")
+        projet_des_comptes(Statut.DEPOSE, comptes)
+    client = client_api("ministere")
     # 1. jeton et utilisateur  2. profil (portée)  3. nombre  4. page de projets avec porteur
     with django_assert_num_queries(4):
         reponse = client.get("/api/v1/projets/", {"region": "84", "enjeu": "innover"})

@@ -7,11 +7,11 @@ from rest_framework.test import APIClient
 from pilotage.models import Niveau, Totaux
 from pilotage.moteur import recalculer_tout
 from projets.models import Statut
-from tests.comptes.factories import creer_comptes
+from tests.comptes.factories import client_api
 from tests.fonds.factories import (
     DispositifFactory,
     engager,
-    fonds_reparti,
+    fonds_2020,
     projet_preselectionne,
 )
 from tests.territoires.factories import TERRITOIRE_32, TERRITOIRE_84
@@ -45,21 +45,6 @@ CHAMPS = {
     "effet_levier",
     "calcule_le",
 }
-
-
-@pytest.fixture
-def comptes(referentiel):
-    return creer_comptes()
-
-
-def _jeton(nom):
-    client = APIClient()
-    reponse = client.post(
-        "/api/v1/auth/token/", {"username": nom, "password": "mot-de-passe-de-test"}
-    )
-    assert reponse.status_code == 200, reponse.content
-    client.credentials(HTTP_AUTHORIZATION=f"Token {reponse.json()['token']}")
-    return client
 
 
 def _ligne(niveau, code="", dispositif="", annee=0, *, region="", **chiffres):
@@ -133,11 +118,11 @@ def _cles(reponse):
     ],
 )
 def test_filtres_des_totaux(lignes, filtres, attendu):
-    assert _cles(_jeton("ministere").get("/api/v1/totaux/", filtres)) == attendu
+    assert _cles(client_api("ministere").get("/api/v1/totaux/", filtres)) == attendu
 
 
 def test_filtres_invalides_400(lignes):
-    client = _jeton("ministere")
+    client = client_api("ministere")
     reponse = client.get("/api/v1/totaux/", {"niveau": "departement"})
     assert reponse.status_code == 400 and "niveau" in reponse.json()["erreurs"]
     assert client.get("/api/v1/totaux/", {"annee": "2020.5"}).status_code == 400
@@ -174,7 +159,7 @@ def test_filtres_invalides_400(lignes):
     ],
 )
 def test_perimetre_des_totaux(lignes, nom, attendu):
-    resultats = _jeton(nom).get("/api/v1/totaux/").json()["results"]
+    resultats = client_api(nom).get("/api/v1/totaux/").json()["results"]
     assert [(t["niveau"], t["code"]) for t in resultats] == attendu
 
 
@@ -188,7 +173,7 @@ def test_sans_jeton_401(lignes):
 def test_requetes_des_totaux_constantes(lignes, django_assert_num_queries, supplementaires):
     for i in range(supplementaires):
         _ligne(Niveau.TERRITOIRE, f"T{i:03d}", region="84")
-    client = _jeton("region-84")
+    client = client_api("region-84")
     # 1. jeton et utilisateur  2. profil (portée)  3. nombre  4. page de totaux
     with django_assert_num_queries(4):
         reponse = client.get("/api/v1/totaux/", {"niveau": "territoire", "page_size": 500})
@@ -199,9 +184,7 @@ def test_totaux_calcules_depuis_les_donnees(comptes):
     """Le parcours réel : enveloppes, deux projets présélectionnés, un engagement, recalcul."""
     admin = comptes["admin-national"]
     fa = DispositifFactory(code=FA, nom="Fonds d'accélération", finance_projets=True, ordre=1)
-    _nationale, regionales = fonds_reparti(
-        auteur=admin, dispositif=fa, annee=2020, national=150 * M, regions={"84": 10 * M}
-    )
+    _nationale, regionales = fonds_2020(auteur=admin, dispositif=fa, regions={"84": 10 * M})
     projets = {}
     for region, code in [("84", TERRITOIRE_84), ("32", TERRITOIRE_32)]:
         projets[region] = projet_preselectionne(
@@ -216,7 +199,7 @@ def test_totaux_calcules_depuis_les_donnees(comptes):
     engager(projets["84"], regionales["84"], Decimal("1500000.00"), auteur=comptes["prefecture-84"])
     recalculer_tout()
 
-    client = _jeton("ministere")
+    client = client_api("ministere")
     reponse = client.get("/api/v1/totaux/", {"niveau": "national", "dispositif": FA, "annee": 2020})
     [ligne] = reponse.json()["results"]
     assert set(ligne) == CHAMPS
@@ -233,7 +216,8 @@ def test_totaux_calcules_depuis_les_donnees(comptes):
     assert set(ligne["nb_projets_par_statut"]) == set(Statut.values)
     assert ligne["investissement"] == "50000000.00"
     assert ligne["aide_sollicitee"] == "20000000.00"
-    assert ligne["effet_levier"] == "2.50"
+    # Effet de levier : investissement des projets financés / montant engagé par le fonds.
+    assert ligne["effet_levier"] == "33.33"
     assert (ligne["emplois_crees"], ligne["emplois_maintenus"]) == (20, 80)
     assert ligne["montant_enveloppe"] == "150000000.00"
     assert ligne["montant_engage"] == "1500000.00"
@@ -246,16 +230,17 @@ def test_totaux_calcules_depuis_les_donnees(comptes):
     assert (tout["dispositif"], tout["annee"]) == (None, None)
     assert tout["nb_projets"] == 2
     assert tout["nb_projets_par_statut"][Statut.PRESELECTIONNE] == 1
+    assert tout["effet_levier"] is None
 
     [region] = (
-        _jeton("prefecture-84")
+        client_api("prefecture-84")
         .get("/api/v1/totaux/", {"niveau": "region", "dispositif": FA, "annee": 2020})
         .json()["results"]
     )
     assert (region["code"], region["montant_enveloppe"]) == ("84", "10000000.00")
     assert region["montant_disponible"] == "8500000.00"
     [territoire] = (
-        _jeton("prefecture-84")
+        client_api("prefecture-84")
         .get("/api/v1/totaux/", {"code": TERRITOIRE_84, "dispositif": FA, "annee": 2020})
         .json()["results"]
     )

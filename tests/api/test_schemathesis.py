@@ -36,7 +36,7 @@ from tests.comptes.factories import agent
 from tests.fonds.factories import (
     DispositifFactory,
     enveloppe_nationale,
-    fonds_reparti,
+    fonds_2020,
     projet_preselectionne,
 )
 from tests.territoires.factories import TERRITOIRE_32, TERRITOIRE_84
@@ -58,13 +58,7 @@ def donnees(referentiel) -> SimpleNamespace:
     fa = DispositifFactory(
         code="fonds-acceleration", nom="Fonds d'accélération", finance_projets=True, ordre=1
     )
-    nationale, regionales = fonds_reparti(
-        auteur=admin,
-        dispositif=fa,
-        annee=2020,
-        national=150 * M,
-        regions={"84": 10 * M, "32": 5 * M},
-    )
+    nationale, regionales = fonds_2020(auteur=admin, dispositif=fa)
     enveloppe_nationale(auteur=admin, dispositif=fa, annee=2021, montant=250 * M)
     projets = []
     for region, code in [("84", TERRITOIRE_84), ("32", TERRITOIRE_32)]:

@@ -3,12 +3,14 @@ nationale."""
 
 import factory
 from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
 
 from comptes.models import Profil, Role
 
 factory.Faker._DEFAULT_LOCALE = "fr_FR"
 
 ROLES_NATIONAUX = (Role.MINISTERE, Role.ADMIN_NATIONAL)
+MOT_DE_PASSE = "mot-de-passe-de-test"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,7 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda o: f"{o.username}@exemple.gouv.fr")
-    password = factory.django.Password("mot-de-passe-de-test")
+    password = factory.django.Password(MOT_DE_PASSE)
 
 
 class ProfilFactory(factory.django.DjangoModelFactory):
@@ -62,6 +64,26 @@ COMPTES = {
 }
 
 
+# Les régions dont chacun de ces comptes voit les projets et les crédits (nationaux : toutes).
+REGIONS_VUES = [
+    ("prefecture-84", {"84"}),
+    ("region-84", {"84"}),
+    ("prefecture-32", {"32"}),
+    ("region-32", {"32"}),
+    ("ministere", {"84", "32"}),
+    ("admin-national", {"84", "32"}),
+]
+
+
 def creer_comptes() -> dict:
     """Les six comptes de `COMPTES`, par identifiant."""
     return {nom: agent(nom, role, region) for nom, (role, region) in COMPTES.items()}
+
+
+def client_api(username: str) -> APIClient:
+    """Un client de l'API authentifié comme un script : par le jeton de l'agent."""
+    client = APIClient()
+    reponse = client.post("/api/v1/auth/token/", {"username": username, "password": MOT_DE_PASSE})
+    assert reponse.status_code == 200, reponse.content
+    client.credentials(HTTP_AUTHORIZATION=f"Token {reponse.json()['token']}")
+    return client

@@ -10,24 +10,13 @@ from projets import services
 from projets.models import Statut
 from projets.saisie import saisie_du_projet
 from socle.erreurs import Invalide
-from tests.comptes.factories import agent, creer_comptes
-from tests.fonds.factories import fonds_acceleration, fonds_reparti, projet_engage
-from tests.projets.factories import formulaire_projet, projet_au_statut
+from tests.comptes.factories import agent
+from tests.fonds.factories import fonds_2020, projet_engage
+from tests.projets.factories import formulaire_projet, projet_des_comptes
 
 pytestmark = pytest.mark.django_db
 
 M = Decimal("1000000")
-
-
-@pytest.fixture
-def comptes(referentiel):
-    return creer_comptes()
-
-
-def _projet(statut, comptes):
-    return projet_au_statut(
-        statut, prefecture=comptes["prefecture-84"], conseil=comptes["region-84"]
-    )
 
 
 def test_creation_et_modification_d_un_projet_par_la_page(client, comptes):
@@ -47,7 +36,7 @@ def test_creation_et_modification_d_un_projet_par_la_page(client, comptes):
 
 
 def test_modification_garde_avant_et_apres(comptes):
-    projet = _projet(Statut.DEPOSE, comptes)
+    projet = projet_des_comptes(Statut.DEPOSE, comptes)
     services.modifier_projet(
         projet_id=projet.pk,
         auteur=comptes["prefecture-84"],
@@ -59,7 +48,7 @@ def test_modification_garde_avant_et_apres(comptes):
 
 
 def test_avis_remplace_trace(comptes):
-    projet = _projet(Statut.EN_INSTRUCTION, comptes)
+    projet = projet_des_comptes(Statut.EN_INSTRUCTION, comptes)
     services.donner_avis(projet_id=projet.pk, auteur=comptes["region-84"], sens="favorable")
     services.donner_avis(
         projet_id=projet.pk, auteur=comptes["region-84"], sens="defavorable", commentaire="Revu."
@@ -70,7 +59,7 @@ def test_avis_remplace_trace(comptes):
 
 
 def test_une_ecriture_refusee_ne_laisse_pas_de_trace(comptes):
-    projet = _projet(Statut.DEPOSE, comptes)
+    projet = projet_des_comptes(Statut.DEPOSE, comptes)
     avant = Trace.objects.count()
     with pytest.raises(Invalide):
         services.changer_statut(projet_id=projet.pk, auteur=comptes["region-84"], vers="realise")
@@ -78,13 +67,7 @@ def test_une_ecriture_refusee_ne_laisse_pas_de_trace(comptes):
 
 
 def test_fonds_mouvements_engagements_versements(comptes):
-    _, regionales = fonds_reparti(
-        auteur=comptes["admin-national"],
-        dispositif=fonds_acceleration(),
-        annee=2020,
-        national=150 * M,
-        regions={"84": 10 * M},
-    )
+    _, regionales = fonds_2020(auteur=comptes["admin-national"], regions={"84": 10 * M})
     projet_engage(
         prefecture=comptes["prefecture-84"],
         conseil=comptes["region-84"],
@@ -125,7 +108,7 @@ def test_changement_de_profil_dans_l_admin(admin_client, comptes):
     [("admin-national", 200), ("prefecture-84", 200), ("region-32", 200), ("ministere", 403)],
 )
 def test_journal_selon_le_role(client, comptes, nom, attendu):
-    _projet(Statut.DEPOSE, comptes)
+    projet_des_comptes(Statut.DEPOSE, comptes)
     client.force_login(comptes[nom])
     reponse = client.get("/comptes/journal/", {"modele": "projets.Projet"})
     assert reponse.status_code == attendu
@@ -136,7 +119,7 @@ def test_journal_selon_le_role(client, comptes, nom, attendu):
 
 
 def test_export_du_journal(client, comptes):
-    _projet(Statut.DEPOSE, comptes)
+    projet_des_comptes(Statut.DEPOSE, comptes)
     client.force_login(comptes["admin-national"])
     reponse = client.get("/comptes/journal/", {"format": "xlsx"})
     feuille = openpyxl.load_workbook(io.BytesIO(reponse.content)).active
@@ -148,8 +131,8 @@ def test_export_du_journal(client, comptes):
 
 def test_le_journal_ne_montre_que_les_objets_que_l_agent_voit(comptes):
     """Un brouillon reste à la préfecture ; une préfecture départementale, à son département."""
-    brouillon = _projet(Statut.BROUILLON, comptes)
-    depose = _projet(Statut.DEPOSE, comptes)
+    brouillon = projet_des_comptes(Statut.BROUILLON, comptes)
+    depose = projet_des_comptes(Statut.DEPOSE, comptes)
     departement = brouillon.departement_id
     autre_departement = "01" if departement != "01" else "03"
     prefectures = {

@@ -7,17 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests import fuzz
-from tests.fuzz import (  # noqa: F401 (fixtures)
-    MODELES_SUIVIS,
-    MOT_DE_PASSE,
-    _en_francais,
-    _erreurs,
-    _etat,
-    _poster,
-    _valeurs_texte,
-    reglages,
-    soumission,
-)
 
 pytestmark = fuzz.MARQUES
 
@@ -31,12 +20,14 @@ def test_formulaire_de_connexion(banc):
     comptes = ["prefecture-84-fuzz", "admin-national-fuzz"]
     resultats = []
 
-    @reglages(30)
+    @fuzz.reglages(30)
     @given(
-        paires=soumission(
+        paires=fuzz.soumission(
             {
                 "username": st.sampled_from(comptes),
-                "password": st.sampled_from([MOT_DE_PASSE, MOT_DE_PASSE, MOT_DE_PASSE.upper()]),
+                "password": st.sampled_from(
+                    [fuzz.MOT_DE_PASSE, fuzz.MOT_DE_PASSE, fuzz.MOT_DE_PASSE.upper()]
+                ),
                 "next": st.sampled_from(["", "/projets/", "//exemple.invalid/", "javascript:1"]),
             },
             {"username": st.sampled_from([c.upper() for c in comptes] + [" " + comptes[0]])},
@@ -46,8 +37,8 @@ def test_formulaire_de_connexion(banc):
         cache.clear()  # compteurs d'échecs : chaque tirage part sans verrou
         client.logout()
         with transaction.atomic():
-            avant = _etat()
-            reponse = _poster(client, "/comptes/connexion/", paires)
+            avant = fuzz._etat()
+            reponse = fuzz._poster(client, "/comptes/connexion/", paires)
             assert reponse.status_code < 500
             if reponse.status_code == 302:
                 assert "_auth_user_id" in client.session
@@ -57,15 +48,15 @@ def test_formulaire_de_connexion(banc):
             else:
                 assert reponse.status_code == 200
                 assert "_auth_user_id" not in client.session
-                erreurs = _erreurs(reponse)
+                erreurs = fuzz._erreurs(reponse)
                 assert erreurs
                 for erreur in erreurs:
-                    assert _en_francais(erreur, _valeurs_texte(paires)), erreur
+                    assert fuzz._en_francais(erreur, fuzz._valeurs_texte(paires)), erreur
                 resultats.append("refusé")
             # Connexion : rien d'écrit dans les données du programme (le journal d'audit
             # peut, lui, noter les connexions).
-            for nom in MODELES_SUIVIS[:-1]:
-                assert _etat()[nom] == avant[nom]
+            for nom in fuzz.MODELES_SUIVIS[:-1]:
+                assert fuzz._etat()[nom] == avant[nom]
             transaction.set_rollback(True)
 
     soumettre()

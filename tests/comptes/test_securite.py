@@ -1,11 +1,9 @@
 import os
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 
 from tests.comptes.factories import UserFactory, agent
+from tests.processus import manage
 
 pytestmark = pytest.mark.django_db
 
@@ -97,27 +95,13 @@ def test_check_deploy_sans_avertissement_en_production(tmp_path):
         "HTTPS": "true",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'verif.sqlite3'}",
     }
-    resultat = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    resultat = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr
     assert "no issues" in resultat.stdout
 
 
 def test_secret_key_obligatoire_sans_debug(tmp_path):
     env = {**os.environ, "DEBUG": "false", "SECRET_KEY": ""}
-    resultat = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    resultat = manage("check", env=env)
     assert resultat.returncode != 0
     assert "SECRET_KEY est obligatoire" in resultat.stderr

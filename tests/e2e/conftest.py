@@ -19,6 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from pilotage import moteur
+from tests.comptes.factories import creer_comptes
+from tests.fonds.factories import fonds_acceleration, fonds_reparti, projet_engage
+from tests.projets.factories import projet_au_statut
+
 RACINE = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 AXE = RACINE / "node_modules" / "axe-core" / "axe.min.js"
@@ -142,3 +147,24 @@ def capturer(page, nom: str, *, page_entiere: bool = True) -> Path:
 def texte_normalise(texte: str) -> str:
     """Espaces insécables et fines ramenées à l'espace simple, pour comparer des montants."""
     return re.sub(r"[\u00a0\u202f\u2009]", " ", texte)
+
+
+def programme_en_cours():
+    """Des comptes, le Fonds d'accélération réparti entre deux régions, trois projets (en
+    instruction, présélectionné, engagé) et les totaux : chaque page a quelque chose à
+    montrer. Renvoie les comptes et le projet en instruction."""
+    million = 1_000_000
+    comptes = creer_comptes()
+    _nationale, regionales = fonds_reparti(
+        auteur=comptes["admin-national"],
+        dispositif=fonds_acceleration(),
+        annee=2020,
+        national=150 * million,
+        regions={"84": 10 * million, "32": 5 * million},
+    )
+    agents = {"prefecture": comptes["prefecture-84"], "conseil": comptes["region-84"]}
+    en_instruction = projet_au_statut("en_instruction", **agents)
+    projet_au_statut("preselectionne", **agents, intitule="Atelier de traitement de surface")
+    projet_engage(**agents, enveloppe=regionales["84"], intitule="Robotisation d'une fonderie")
+    moteur.recalculer_tout()
+    return comptes, en_instruction

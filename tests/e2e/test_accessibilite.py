@@ -14,21 +14,15 @@ pas un audit.
 import json
 import warnings
 from collections import Counter
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
 from django.urls import Resolver404, resolve
 
-from pilotage import moteur as pilotage_moteur
-from tests.comptes.factories import creer_comptes
-from tests.e2e.conftest import CAPTURES, capturer, connecter, expect
-from tests.fonds.factories import fonds_acceleration, fonds_reparti, projet_engage
-from tests.projets.factories import projet_au_statut
+from tests.e2e.conftest import CAPTURES, capturer, connecter, expect, programme_en_cours
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-M = Decimal("1000000")
 IMPACTS_BLOQUANTS = ("critical", "serious")
 ORDRE_IMPACTS = {"critical": 0, "serious": 1, "moderate": 2, "minor": 3}
 OPTIONS_AXE = {
@@ -68,25 +62,6 @@ def auditer(page, source_axe: str) -> dict:
     }
 
 
-def _donnees():
-    """Des comptes, des enveloppes, trois projets (en instruction, présélectionné, engagé)
-    et les totaux : chaque page a quelque chose à montrer."""
-    comptes = creer_comptes()
-    _nationale, regionales = fonds_reparti(
-        auteur=comptes["admin-national"],
-        dispositif=fonds_acceleration(),
-        annee=2020,
-        national=150 * M,
-        regions={"84": 10 * M, "32": 5 * M},
-    )
-    agents = {"prefecture": comptes["prefecture-84"], "conseil": comptes["region-84"]}
-    en_instruction = projet_au_statut("en_instruction", **agents)
-    projet_au_statut("preselectionne", **agents, intitule="Atelier de traitement de surface")
-    projet_engage(**agents, enveloppe=regionales["84"], intitule="Robotisation d'une fonderie")
-    pilotage_moteur.recalculer_tout()
-    return en_instruction
-
-
 def _routee(adresse: str) -> bool:
     try:
         resolve(urlsplit(adresse).path)
@@ -119,7 +94,7 @@ def _resume(regles: list[dict]) -> str:
 
 
 def test_pages_principales_sans_violation_grave(nouvel_onglet, referentiel, source_axe, capsys):
-    projet = _donnees()
+    _comptes, projet = programme_en_cours()
     anonyme = nouvel_onglet()
     prefecture = nouvel_onglet()
     connecter(prefecture, "prefecture-84")

@@ -4,8 +4,8 @@ import pytest
 
 from comptes.models import Role
 from tests.comptes.factories import agent
+from tests.fonds.factories import fonds_2020, projet_preselectionne
 from tests.fonds.factories import fonds_acceleration as creer_fonds_acceleration
-from tests.fonds.factories import fonds_reparti, projet_preselectionne
 from tests.territoires.factories import TERRITOIRE_32
 
 M = Decimal("1000000")
@@ -49,13 +49,7 @@ def fonds_acceleration(db):
 @pytest.fixture
 def enveloppes_2020(admin_national, fonds_acceleration):
     """150 M€ en 2020, dont 10 M€ pour la région 84 et 5 M€ pour la région 32."""
-    return fonds_reparti(
-        auteur=admin_national,
-        dispositif=fonds_acceleration,
-        annee=2020,
-        national=150 * M,
-        regions={"84": 10 * M, "32": 5 * M},
-    )
+    return fonds_2020(auteur=admin_national, dispositif=fonds_acceleration)
 
 
 # Les projets des tests du fonds : 50 M€ d'investissement, 20 M€ d'aide sollicitée.

@@ -76,6 +76,23 @@ def fonds_reparti(
     return nationale, regionales
 
 
+def fonds_2020(
+    *,
+    auteur,
+    dispositif: Dispositif | None = None,
+    regions: dict[str, Decimal] | None = None,
+) -> tuple[Enveloppe, dict[str, Enveloppe]]:
+    """Le fonds d'accélération 2020 des tests : 150 M€, dont 10 M€ pour la région 84 et
+    5 M€ pour la 32 (ou `regions`) : (nationale, {code région: régionale})."""
+    return fonds_reparti(
+        auteur=auteur,
+        dispositif=dispositif or fonds_acceleration(),
+        annee=2020,
+        national=150 * M,
+        regions={"84": 10 * M, "32": 5 * M} if regions is None else regions,
+    )
+
+
 def projet_preselectionne(*, prefecture, conseil, **valeurs) -> Projet:
     """Un projet créé, déposé, instruit puis présélectionné par deux avis favorables."""
     return projet_au_statut(

@@ -10,8 +10,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from comptes.models import Role
 from fonds import services
@@ -19,19 +18,13 @@ from fonds.models import Engagement, Enveloppe
 from projets.models import Projet, Statut
 from tests.comptes.factories import agent
 from tests.fonds.factories import DispositifFactory, fonds_reparti, projet_preselectionne
+from tests.processus import CONNEXIONS_CONCURRENTES
 from tests.territoires.factories import territoire_factice
 
 M = Decimal("1000000")
 NB_AGENTS = 20
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="Verrous de ligne et connexions concurrentes : PostgreSQL seulement "
-        "(SQLite verrouille la base entière).",
-    ),
-]
+pytestmark = CONNEXIONS_CONCURRENTES
 
 
 def test_vingt_engagements_simultanes_ne_depassent_jamais_l_enveloppe():

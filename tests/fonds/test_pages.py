@@ -21,6 +21,14 @@ def _texte(reponse) -> str:
     return reponse.content.decode().replace("\u202f", " ").replace("\u00a0", " ")
 
 
+def _engager_par_la_page(client, projet, enveloppe, montant: str, **autres):
+    """Le formulaire d'engagement du projet envoyé, pour un engagement au 1er octobre 2020."""
+    return client.post(
+        f"/fonds/engagements/nouveau/?projet={projet.pk}",
+        {"enveloppe": enveloppe.pk, "montant": montant, "date_engagement": "2020-10-01", **autres},
+    )
+
+
 def _engager(projet, enveloppe, montant, auteur):
     return services.engager(
         projet_id=projet.pk, enveloppe_id=enveloppe.pk, montant=montant, auteur=auteur
@@ -279,14 +287,8 @@ def test_formulaire_d_engagement(client, prefecture_84, enveloppes_2020, projet_
     assert projet_84.intitule in texte
     assert "2020 – Auvergne-Rhône-Alpes (disponible : 10 000 000 €)" in texte
     assert "Hauts-de-France" not in texte  # enveloppe d'une autre région : non proposée
-    reponse = client.post(
-        url,
-        {
-            "enveloppe": regionales["84"].pk,
-            "montant": "800 000",
-            "date_engagement": "2020-10-01",
-            "commentaire": "Comité du 1er octobre",
-        },
+    reponse = _engager_par_la_page(
+        client, projet_84, regionales["84"], "800 000", commentaire="Comité du 1er octobre"
     )
     assert reponse.status_code == 302
     assert reponse["Location"] == f"/projets/{projet_84.pk}/"
@@ -302,14 +304,8 @@ def test_depassement_affiche_les_montants_et_garde_la_saisie(
 ):
     _, regionales = enveloppes_2020
     client.force_login(prefecture_84)
-    reponse = client.post(
-        f"/fonds/engagements/nouveau/?projet={projet_84.pk}",
-        {
-            "enveloppe": regionales["84"].pk,
-            "montant": "10 500 000",
-            "date_engagement": "2020-10-01",
-            "commentaire": "Ma saisie",
-        },
+    reponse = _engager_par_la_page(
+        client, projet_84, regionales["84"], "10 500 000", commentaire="Ma saisie"
     )
     assert reponse.status_code == 200
     texte = _texte(reponse)
@@ -324,14 +320,7 @@ def test_engagement_au_dela_de_l_aide_sollicitee_signale_a_cote_du_montant(
 ):
     _, regionales = enveloppes_2020
     client.force_login(prefecture_84)
-    reponse = client.post(
-        f"/fonds/engagements/nouveau/?projet={projet_84.pk}",
-        {
-            "enveloppe": regionales["84"].pk,
-            "montant": "25 000 000",
-            "date_engagement": "2020-10-01",
-        },
-    )
+    reponse = _engager_par_la_page(client, projet_84, regionales["84"], "25 000 000")
     assert reponse.status_code == 200
     erreur = re.search(r'id="id_montant-erreurs">([^<]+)<', _texte(reponse)).group(1)
     assert "ne peuvent pas dépasser l&#x27;aide sollicitée" in erreur

@@ -32,6 +32,17 @@ def _espaces_simples(texte: str) -> str:
     return texte.replace("\u202f", " ").replace("\u00a0", " ")
 
 
+def _mouvement(enveloppe, type, montant, *, auteur, motif="Essai"):
+    return services.ajouter_mouvement(
+        enveloppe_id=enveloppe.pk,
+        type=type,
+        montant=montant,
+        date_effet=DATE,
+        motif=motif,
+        auteur=auteur,
+    )
+
+
 def _engager(projet, enveloppe, montant, auteur, **autres):
     return services.engager(
         projet_id=projet.pk, enveloppe_id=enveloppe.pk, montant=montant, auteur=auteur, **autres
@@ -77,21 +88,9 @@ def test_le_montant_d_une_enveloppe_est_la_somme_de_ses_mouvements(
     enveloppe = enveloppe_nationale(
         auteur=admin_national, dispositif=fonds_acceleration, annee=2020, montant=150 * M
     )
-    services.ajouter_mouvement(
-        enveloppe_id=enveloppe.pk,
-        type=TypeMouvement.ABONDEMENT,
-        montant=Decimal("2500000.50"),
-        date_effet=DATE,
-        motif="Abondement",
-        auteur=admin_national,
-    )
-    services.ajouter_mouvement(
-        enveloppe_id=enveloppe.pk,
-        type=TypeMouvement.ANNULATION,
-        montant=M,
-        date_effet=DATE,
-        motif="Gel de crédits",
-        auteur=admin_national,
+    _mouvement(enveloppe, TypeMouvement.ABONDEMENT, Decimal("2500000.50"), auteur=admin_national)
+    _mouvement(
+        enveloppe, TypeMouvement.ANNULATION, M, auteur=admin_national, motif="Gel de crédits"
     )
     enveloppe.refresh_from_db()
     assert enveloppe.montant == Decimal("151500000.50")
@@ -106,14 +105,7 @@ def test_mouvement_rendant_l_enveloppe_negative_refuse(admin_national, fonds_acc
         auteur=admin_national, dispositif=fonds_acceleration, annee=2020, montant=M
     )
     with pytest.raises(services.DepassementEnveloppe) as erreur:
-        services.ajouter_mouvement(
-            enveloppe_id=enveloppe.pk,
-            type=TypeMouvement.ANNULATION,
-            montant=Decimal("1500000"),
-            date_effet=DATE,
-            motif="Annulation trop forte",
-            auteur=admin_national,
-        )
+        _mouvement(enveloppe, TypeMouvement.ANNULATION, Decimal("1500000"), auteur=admin_national)
     assert erreur.value.demande == Decimal("1500000")
     assert erreur.value.disponible == M
     assert "Montant demandé : 1 500 000,00 € ; disponible : 1 000 000,00 €." in (
@@ -130,14 +122,7 @@ def test_mouvement_au_montant_invalide_refuse(admin_national, fonds_acceleration
         auteur=admin_national, dispositif=fonds_acceleration, annee=2020, montant=M
     )
     with pytest.raises(Invalide) as erreur:
-        services.ajouter_mouvement(
-            enveloppe_id=enveloppe.pk,
-            type=TypeMouvement.DOTATION,
-            montant=montant,
-            date_effet=DATE,
-            motif="Essai",
-            auteur=admin_national,
-        )
+        _mouvement(enveloppe, TypeMouvement.DOTATION, montant, auteur=admin_national)
     assert list(erreur.value.erreurs) == ["montant"]
     assert Mouvement.objects.filter(enveloppe=enveloppe).count() == 1
 
@@ -147,14 +132,7 @@ def test_mouvement_sans_motif_refuse(admin_national, fonds_acceleration):
         auteur=admin_national, dispositif=fonds_acceleration, annee=2020, montant=0
     )
     with pytest.raises(Invalide, match="motif") as erreur:
-        services.ajouter_mouvement(
-            enveloppe_id=enveloppe.pk,
-            type=TypeMouvement.DOTATION,
-            montant=M,
-            date_effet=DATE,
-            motif="   ",
-            auteur=admin_national,
-        )
+        _mouvement(enveloppe, TypeMouvement.DOTATION, M, auteur=admin_national, motif="   ")
     assert list(erreur.value.erreurs) == ["motif"]
 
 
@@ -166,14 +144,7 @@ def test_seule_l_equipe_nationale_gere_les_enveloppes(
     )
     for agent in (prefecture_84, ministere):
         with pytest.raises(Refus, match="équipe nationale"):
-            services.ajouter_mouvement(
-                enveloppe_id=enveloppe.pk,
-                type=TypeMouvement.DOTATION,
-                montant=M,
-                date_effet=DATE,
-                motif="Essai",
-                auteur=agent,
-            )
+            _mouvement(enveloppe, TypeMouvement.DOTATION, M, auteur=agent)
         with pytest.raises(Refus):
             services.creer_enveloppe(dispositif=fonds_acceleration, annee=2021, auteur=agent)
 
@@ -194,14 +165,7 @@ def test_une_enveloppe_n_est_creee_qu_une_fois(admin_national, fonds_acceleratio
 def test_annulation_nationale_sous_la_repartition_refusee(admin_national, enveloppes_2020):
     nationale, _ = enveloppes_2020
     with pytest.raises(services.DepassementEnveloppe) as erreur:
-        services.ajouter_mouvement(
-            enveloppe_id=nationale.pk,
-            type=TypeMouvement.ANNULATION,
-            montant=140 * M,
-            date_effet=DATE,
-            motif="Annulation",
-            auteur=admin_national,
-        )
+        _mouvement(nationale, TypeMouvement.ANNULATION, 140 * M, auteur=admin_national)
     # 150 M€ dont 15 M€ répartis : 135 M€ peuvent être retirés, pas 140.
     assert erreur.value.disponible == 135 * M
     assert "enveloppes régionales" in erreur.value.message
@@ -210,23 +174,9 @@ def test_annulation_nationale_sous_la_repartition_refusee(admin_national, envelo
 def test_dotation_regionale_au_dela_du_national_refusee(admin_national, enveloppes_2020):
     nationale, regionales = enveloppes_2020
     with pytest.raises(services.DepassementEnveloppe) as erreur:
-        services.ajouter_mouvement(
-            enveloppe_id=regionales["84"].pk,
-            type=TypeMouvement.DOTATION,
-            montant=136 * M,
-            date_effet=DATE,
-            motif="Dotation complémentaire",
-            auteur=admin_national,
-        )
+        _mouvement(regionales["84"], TypeMouvement.DOTATION, 136 * M, auteur=admin_national)
     assert (erreur.value.demande, erreur.value.disponible) == (136 * M, 135 * M)
-    services.ajouter_mouvement(
-        enveloppe_id=regionales["84"].pk,
-        type=TypeMouvement.DOTATION,
-        montant=135 * M,
-        date_effet=DATE,
-        motif="Dotation complémentaire",
-        auteur=admin_national,
-    )
+    _mouvement(regionales["84"], TypeMouvement.DOTATION, 135 * M, auteur=admin_national)
     regionales_total = Enveloppe.objects.filter(annee=2020, region__isnull=False).aggregate(
         s=Sum("montant")
     )["s"]

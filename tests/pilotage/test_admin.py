@@ -4,10 +4,10 @@ import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import formats
 
 from pilotage import moteur
 from pilotage.models import Niveau, Totaux
+from socle.format_fr import format_euros
 from tests.comptes.factories import UserFactory
 from tests.fonds.factories import projet_engage
 from tests.pilotage.conftest import K, M, agents_de, chiffres
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def euros(montant) -> str:
-    return f"{formats.number_format(montant, 0, use_l10n=True, force_grouping=True)} €"
+    return format_euros(montant, centimes=False)
 
 
 @pytest.fixture
@@ -37,17 +37,20 @@ def test_l_accueil_montre_les_totaux_et_la_liste_des_applications(jeu, client, s
     assert "Totaux du programme" in page
     assert "Données au" in page
     assert 'action="/admin/pilotage/recalculer/"' in page
-    # National, tous dispositifs (test_recalcul.py) : enveloppes, engagé, disponible,
-    # investissement, levier.
-    for texte in [euros(900 * M), euros(2_100_000), euros(897_900_000), euros(20 * M), "× 7,4"]:
-        assert texte in page, texte
-    # Par dispositif et par année : le disponible du fonds d'accélération 2020.
-    assert "Fonds d&#x27;accélération" in page
-    assert euros(148_700_000) in page
-    # Projets par statut et référentiel.
+    # Le fonds d'accélération par année (test_recalcul.py) : enveloppe, engagé, disponible,
+    # investissement des projets financés et effet de levier, toutes années.
+    fonds = page[page.index('id="totaux-fonds-fonds-acceleration"') :]
+    for texte in [euros(400 * M), euros(2_100_000), euros(397_900_000), euros(17 * M), "× 8,1"]:
+        assert texte in fonds, texte
+    assert euros(148_700_000) in fonds  # disponible 2020
+    # Jamais de crédits additionnés entre instruments : ni 900 M€, ni 897,9 M€.
+    assert euros(900 * M) not in page and euros(897_900_000) not in page
+    # La transition collective a sa propre ligne : son enveloppe.
+    assert 'data-instrument="transition-collective"' in page and euros(500 * M) in page
+    # Projets par statut actuel et référentiel.
     assert "148 Territoires d'industrie, 541 intercommunalités" in page
     assert 'data-statut="engage">2<' in page
-    # Les régions (tous dispositifs, toutes années) avec leurs chiffres.
+    # Les régions (le fonds, toutes années) avec leurs chiffres.
     assert 'data-region="84"' in page and "Auvergne-Rhône-Alpes" in page
     assert euros(48_200_000) in page
     # La liste des applications reste là.
@@ -64,6 +67,14 @@ def test_choisir_le_dispositif_et_l_annee_des_regions(jeu, client, superutilisat
     assert [t.code for t in regions] == ["84", "32"]
     assert reponse.context["totaux"].dispositif == "fonds-acceleration"
     assert euros(14_700_000) in reponse.content.decode()  # disponible des Hauts-de-France
+
+    # « Tous les dispositifs » : les projets seulement, pas de colonne de crédits.
+    reponse = client.get("/admin/", {"choix": "tous|0"})
+    tableau = reponse.context["totaux"]
+    assert not tableau.avec_montants
+    page = reponse.content.decode()
+    regions = page[page.index('id="totaux-regions"') :]
+    assert "Disponible" not in regions[: regions.index("</thead>")]
 
 
 def test_le_bouton_recalcule_les_totaux(
@@ -134,7 +145,8 @@ def test_un_agent_regional_ne_voit_que_sa_region(jeu, client):
 
     tableau = client.get("/admin/").context["totaux"]
 
-    assert tableau.national == []
+    assert [lignes for _dispositif, lignes in tableau.fonds] == [[]]
+    assert tableau.national_tout is None
     assert [t.code for t in tableau.regions] == ["32"]
 
 
@@ -170,9 +182,10 @@ def test_l_accueil_fait_autant_de_requetes_quel_que_soit_le_nombre_de_projets(
         )
     moteur.recalculer_tout()
 
-    # 1 session, 2 utilisateur, 3 profil (portée), 4 combinaisons (dispositif, année),
-    # 5 lignes nationales et 6 lignes des régions (chacune avec la date du dernier
-    # recalcul, par sous-requête), 7 actions récentes (colonne de droite).
-    with django_assert_num_queries(7):
+    # 1 session, 2 utilisateur, 3 profil (portée), 4 dispositifs, 5 lignes nationales et
+    # 6 lignes des régions (chacune avec la date du dernier recalcul, par sous-requête),
+    # 7 indicateurs des autres instruments (dernière valeur, enveloppe), 8 demandes de
+    # recalcul en attente, 9 actions récentes (liste sous les totaux).
+    with django_assert_num_queries(9):
         client.get("/admin/")
     assert len(_requetes_de_l_accueil(client)) == len(petit)

@@ -88,6 +88,42 @@ def test_le_recalcul_complet_est_planifie_chaque_nuit_a_2_h_30():
     assert app.conf.timezone == "Europe/Paris"
 
 
+def test_les_demandes_en_attente_sont_reprises_toutes_les_deux_minutes():
+    """Un worker tué en plein recalcul laisse ses demandes en attente : beat relance la
+    tâche qui les traite toutes les deux minutes (et le délai de visibilité de Redis, qui
+    rend le message lui-même, dépasse à peine la plus longue tâche)."""
+    entree = app.conf.beat_schedule["recalculer-demandes-en-attente"]
+    assert entree["task"] == TACHE_RECALCUL
+    assert entree["schedule"] == crontab(minute="*/2")
+    assert app.conf.broker_transport_options["visibility_timeout"] == 960
+    assert tasks.recalculer_tout.time_limit < 960
+
+
+def test_une_demande_restee_en_attente_est_traitee_par_la_tache_suivante(jeu):
+    """Le recalcul d'une demande, interrompu avant sa validation, n'a rien effacé ; la tâche
+    suivante (relancée par beat) la traite, et le tableau de bord le dit entre-temps."""
+    moteur.recalculer_tout()
+    DemandeRecalcul.objects.create(territoires=["3201"], regions=["32"])  # restée en attente
+
+    resume = tasks.recalculer_demandes.delay().get()
+
+    assert resume["lignes"]["territoire"] == 4
+    assert not DemandeRecalcul.objects.exists()
+
+
+def test_le_tableau_de_bord_dit_quand_une_mise_a_jour_est_en_cours(jeu, client):
+    moteur.recalculer_tout()
+    client.force_login(jeu.comptes["ministere"])
+    assert "Mise à jour en cours" not in client.get("/pilotage/").content.decode()
+
+    DemandeRecalcul.objects.create(territoires=["8414"], regions=["84"])
+
+    page = client.get("/pilotage/").content.decode()
+    assert 'id="mise-a-jour-en-cours"' in page and "Mise à jour en cours" in page
+    client.force_login(jeu.comptes["region-84"])
+    assert "Mise à jour en cours" in client.get("/pilotage/regions/84/").content.decode()
+
+
 def test_portee_des_totaux_selon_le_role(jeu):
     tasks.recalculer_tout.delay()
     prefecture, ministere = jeu.comptes["prefecture-84"], jeu.comptes["ministere"]

@@ -10,6 +10,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from comptes.models import Trace
+from fonds import services as fonds_services
+from fonds.models import Enveloppe, TypeMouvement
 from pilotage import indicateurs
 from pilotage.models import Indicateur, Unite, ValeurIndicateur
 from pilotage.services import (
@@ -19,6 +21,9 @@ from pilotage.services import (
 )
 from socle.erreurs import Invalide, Refus
 from tests.comptes.factories import UserFactory
+from tests.fonds.factories import DispositifFactory, enveloppe_nationale
+
+M = Decimal(1_000_000)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +37,9 @@ def admin(comptes):
 
 @pytest.fixture
 def charges(admin):
+    """Les indicateurs du communiqué ; la DSIL existe, avec son enveloppe de 1 Md€ en 2021."""
+    dsil = DispositifFactory(code="dsil", nom="DSIL", finance_projets=False)
+    enveloppe_nationale(auteur=admin, dispositif=dsil, annee=2021, montant=1000 * M)
     charger_indicateurs_du_programme(auteur=admin)
     return {i.code: i for i in Indicateur.objects.all()}
 
@@ -54,9 +62,11 @@ def test_les_indicateurs_du_communique_et_leurs_cibles(admin):
             Decimal(25),
             datetime.date(2024, 12, 31),
         ),
-        "transition-collective": (Unite.EUROS, Decimal(500_000_000), None),
-        "dsil-territoires-industrie": (Unite.EUROS, Decimal(1_000_000_000), None),
-        "banque-des-territoires": (Unite.EUROS, Decimal(1_000_000_000), None),
+        # Les crédits mobilisés d'un instrument : leur cible est son enveloppe, lue dans ses
+        # mouvements (une seule source), pas un second chiffre saisi ici.
+        "transition-collective": (Unite.EUROS, None, None),
+        "dsil-territoires-industrie": (Unite.EUROS, None, None),
+        "banque-des-territoires": (Unite.EUROS, None, None),
         # Le communiqué ne chiffre pas l'appel « sites clés en main » : pas de cible.
         "sites-cles-en-main-candidatures": (Unite.NOMBRE, None, None),
     }
@@ -195,8 +205,40 @@ def test_la_valeur_la_plus_recente_par_date_fait_foi(charges, admin):
     assert avancement.date == datetime.date(2021, 9, 30)
     assert avancement.source == "Bilan au 2021-09-30"
     assert avancement.valeur_affichee == "700\u00a0M€"
+    # La cible est l'enveloppe de l'instrument : l'indicateur le suit depuis son chargement.
+    assert avancement.indicateur.dispositif.code == "dsil"
     assert avancement.cible_affichee == "1\u00a0Md€"
     assert (avancement.pourcentage, avancement.taux_affiche) == (70, "70\u00a0%")
+
+
+def test_la_cible_d_un_instrument_suit_son_enveloppe(charges, admin):
+    """Un abondement de l'enveloppe change la cible de l'indicateur : pas de contradiction
+    possible entre l'enveloppe et l'indicateur du même instrument."""
+    dsil = charges["dsil-territoires-industrie"]
+    enregistrer_valeur(
+        indicateur_id=dsil.pk, auteur=admin, valeur=600 * M, date=HIER, source="Bilan"
+    )
+    enveloppe = Enveloppe.objects.get(dispositif__code="dsil")
+    fonds_services.ajouter_mouvement(
+        enveloppe_id=enveloppe.pk,
+        type=TypeMouvement.ABONDEMENT,
+        montant=200 * M,
+        date_effet=datetime.date(2021, 6, 1),
+        motif="Abondement",
+        auteur=admin,
+    )
+
+    (avancement,) = [
+        a
+        for a in indicateurs.avancements(indicateurs.indicateurs_avec_derniere_valeur())
+        if a.indicateur.code == dsil.code
+    ]
+
+    assert avancement.cible == 1200 * M
+    assert avancement.taux_affiche == "50\u00a0%"
+    # Et la base refuse une seconde cible saisie pour un indicateur en euros d'un instrument.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Indicateur.objects.filter(pk=dsil.pk).update(cible=M)
 
 
 def test_formats_des_valeurs():

@@ -65,7 +65,9 @@ def test_totaux_nationaux_calcules_a_la_main(jeu):
         109,  # 100 + 0 + 5 + 3 + 1
     )
     assert france.aide_sollicitee == 2700 * K  # 1 000 + 800 + 500 + 300 + 100 k€
-    assert france.effet_levier == Decimal("7.41")  # 20 / 2,7
+    # Pas d'effet de levier sur « tous les dispositifs » : ce serait additionner des crédits
+    # d'instruments différents.
+    assert france.effet_levier is None
     # p1, p2 et les deux de p7 ; l'engagement de p6, annulé par son abandon, ne compte pas.
     assert france.nb_engagements == 4
     # Enveloppes nationales : 150 + 250 (fonds) + 500 (transition collective).
@@ -87,7 +89,8 @@ def test_totaux_d_un_dispositif_et_d_une_annee(jeu):
     assert fa2020.nb_projets_par_statut == {"engage": 2}
     assert fa2020.investissement == 13 * M  # 10 + 3
     assert (fa2020.emplois_crees, fa2020.emplois_maintenus) == (57, 103)  # 50 + 7, 100 + 3
-    assert fa2020.effet_levier == Decimal("10.00")  # 13 / 1,3
+    # Investissement des projets financés pour un euro engagé : 13 M€ / 1,3 M€.
+    assert fa2020.effet_levier == Decimal("10.00")
     assert fa2020.nb_engagements == 3  # p1, et les deux de p7
     assert fa2020.montant_enveloppe == 150 * M
     assert fa2020.montant_engage == 1300 * K  # 1 000 (p1) + 200 + 100 (p7)
@@ -100,6 +103,7 @@ def test_totaux_d_un_dispositif_et_d_une_annee(jeu):
         400 * M,  # 150 + 250
         2100 * K,  # 1 300 + 800
     )
+    assert fa.effet_levier == Decimal("8.10")  # 17 M€ / 2,1 M€
 
     tous_2021 = ligne(Niveau.NATIONAL, "", "", 2021)
     # p2 seul : 4 M€, 20 emplois créés.
@@ -185,7 +189,9 @@ def test_totaux_des_regions(jeu):
     assert ara.nb_projets == 5
     assert ara.investissement == 16 * M  # p1 + p2 + p5 : 10 + 4 + 2
     assert (ara.emplois_crees, ara.emplois_maintenus) == (80, 105)  # 50+20+10, 100+0+5
-    assert ara.effet_levier == Decimal("6.96")  # 16 / 2,3
+    assert ara.effet_levier is None  # tous les dispositifs : pas d'effet de levier
+    # Le fonds dans la région : p1 et p2 financés (14 M€) pour 1,8 M€ engagés.
+    assert ligne(Niveau.REGION, "84", FA).effet_levier == Decimal("7.78")
     assert ara.nb_engagements == 2  # p1, p2
     assert (ara.montant_enveloppe, ara.montant_engage, ara.montant_verse) == (
         50 * M,  # 20 (2020) + 30 (2021)
@@ -196,7 +202,7 @@ def test_totaux_des_regions(jeu):
 
     # p8 : territoire piloté par la région 24, site en Bourgogne-Franche-Comté.
     bfc = ligne(Niveau.REGION, "27")
-    assert (bfc.nb_projets, bfc.investissement, bfc.effet_levier) == (1, M, Decimal("10.00"))
+    assert (bfc.nb_projets, bfc.investissement, bfc.effet_levier) == (1, M, None)
     assert (bfc.montant_enveloppe, bfc.montant_disponible) == (0, 0)
     assert ligne(Niveau.REGION, "24").nb_projets == 0
 
@@ -208,6 +214,7 @@ def test_totaux_des_regions(jeu):
         300 * K,  # 200 + 100 (p7) ; les 300 de p6 rendus
         14_700 * K,
     )
+    assert hdf_fa.effet_levier == Decimal("10.00")  # 3 M€ / 300 k€
     # Pas d'enveloppe ni d'engagement : pas de ligne.
     assert selectors.totaux(Niveau.REGION, "27", FA, 2020) is None
     assert selectors.totaux(Niveau.REGION, "84", TC, 2021) is None
@@ -229,7 +236,8 @@ def test_totaux_des_territoires(jeu):
     assert arve.nb_projets == 3  # p1, p2, p3 : brouillon compris
     assert arve.investissement == 14 * M  # p1 + p2 : 10 + 4
     assert (arve.emplois_crees, arve.emplois_maintenus) == (70, 100)
-    assert arve.effet_levier == Decimal("7.78")  # 14 / 1,8
+    assert arve.effet_levier is None  # tous les dispositifs
+    assert ligne(Niveau.TERRITOIRE, "8414", FA).effet_levier == Decimal("7.78")  # 14 / 1,8
     # Un territoire tient ses montants de ses engagements : p1 (1 000 k€), p2 (800 k€).
     assert (arve.nb_engagements, arve.montant_engage, arve.montant_verse) == (2, 1800 * K, 400 * K)
     # Un territoire n'a pas d'enveloppe.

@@ -12,16 +12,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from pilotage import moteur, selectors
+from pilotage.definitions import DEFINITIONS
 from pilotage.models import Niveau, Totaux
 from projets.models import Projet
 from socle.format_fr import format_euros
 from socle.format_fr import nombre as format_nombre
 from territoires.models import TerritoireIndustrie
 from tests.comptes.factories import UserFactory
-from tests.pilotage.conftest import M, chiffres
+from tests.pilotage.conftest import TC, M, chiffres
 from tests.projets.factories import creer_projet
 
 pytestmark = pytest.mark.django_db
@@ -108,32 +110,67 @@ def test_l_entree_pilotage_du_menu_est_reservee_aux_agents_connectes(client, cal
 
 
 def test_les_chiffres_cles_nationaux_sont_ceux_des_totaux(client, calcule, comptes):
+    """La page s'ouvre sur le Fonds d'accélération : ses chiffres, chacun daté et défini."""
     reponse, page = _page(client, comptes["ministere"], "/pilotage/")
 
-    france = selectors.totaux_nationaux()
-    assert reponse.context["ligne"] == france
-    date = "Données au " + formats.date_format(timezone.localtime(france.calcule_le), "j F Y à H:i")
+    fonds = selectors.totaux_nationaux(FA)
+    assert reponse.context["ligne"] == fonds
+    date = "Données au " + formats.date_format(timezone.localtime(fonds.calcule_le), "j F Y à H:i")
     cartes = {
-        "chiffre-territoires": format_nombre(france.nb_territoires),
-        "chiffre-epci": format_nombre(france.nb_intercommunalites),
-        "chiffre-projets": format_nombre(france.nb_projets),
-        "chiffre-investissement": _euros(france.investissement),
-        "chiffre-emplois-crees": format_nombre(france.emplois_crees),
-        "chiffre-emplois-maintenus": format_nombre(france.emplois_maintenus),
-        "chiffre-levier": "×\u00a07,4",  # 7,41
-        "chiffre-enveloppe": _euros(france.montant_enveloppe),
-        "chiffre-engage": _euros(france.montant_engage),
-        "chiffre-verse": _euros(france.montant_verse),
-        "chiffre-disponible": _euros(france.montant_disponible),
+        "chiffre-territoires": format_nombre(fonds.nb_territoires),
+        "chiffre-epci": format_nombre(fonds.nb_intercommunalites),
+        "chiffre-projets": format_nombre(fonds.nb_projets),
+        "chiffre-investissement": _euros(fonds.investissement),
+        "chiffre-emplois-crees": format_nombre(fonds.emplois_crees),
+        "chiffre-emplois-maintenus": format_nombre(fonds.emplois_maintenus),
+        "chiffre-levier": "×\u00a08,1",  # 17 M€ de projets financés / 2,1 M€ engagés
+        "chiffre-enveloppe": _euros(fonds.montant_enveloppe),
+        "chiffre-engage": _euros(fonds.montant_engage),
+        "chiffre-verse": _euros(fonds.montant_verse),
+        "chiffre-disponible": _euros(fonds.montant_disponible),
     }
     for id_html, texte in cartes.items():
         bloc = _bloc(page, id_html)
         assert texte in bloc, (id_html, texte)
         assert date in bloc, id_html
-    # Les chiffres du jeu, calculés à la main (voir test_recalcul.py).
+    # Les chiffres du jeu, calculés à la main (voir test_recalcul.py) : le fonds seul.
+    assert _euros(400 * M) in _bloc(page, "chiffre-enveloppe")
+    assert _euros(397_900_000) in _bloc(page, "chiffre-disponible")
+    # Chaque chiffre clé porte sa définition (bulle d'aide), écrite aussi au bas de la page.
+    assert escape(DEFINITIONS["effet_levier"].texte) in _bloc(page, "chiffre-levier")
+    assert 'id="definitions"' in page
+    for definition in DEFINITIONS.values():
+        assert escape(definition.texte) in page, definition.cle
+
+
+def test_tous_les_dispositifs_ne_montrent_que_des_projets(client, calcule, comptes):
+    """L'argent d'instruments différents ne s'additionne pas : ni enveloppe, ni engagé, ni
+    disponible, ni effet de levier pour « tous les dispositifs »."""
+    reponse, page = _page(client, comptes["ministere"], "/pilotage/", dispositif="tous")
+
+    france = selectors.totaux_nationaux()
+    assert reponse.context["ligne"] == france
     assert _euros(20 * M) in _bloc(page, "chiffre-investissement")
-    assert _euros(897_900_000) in _bloc(page, "chiffre-disponible")
-    assert "Données au" in page
+    for id_html in ["chiffre-enveloppe", "chiffre-engage", "chiffre-disponible", "chiffre-levier"]:
+        assert f'id="{id_html}"' not in page
+    # 900 M€ (fonds + transition collective) n'apparaît nulle part.
+    assert _euros(900 * M) not in page and "900\u00a0M€" not in page
+    entetes = [c.titre for c in reponse.context["tableaux"]["regions"].visibles]
+    assert "Disponible" not in entetes and "Engagé" not in entetes
+    assert "Projets" in entetes
+
+
+def test_les_autres_instruments_ont_leurs_propres_chiffres(client, calcule, comptes):
+    reponse, page = _page(client, comptes["ministere"], "/pilotage/")
+
+    autres = {i.code: i for i in reponse.context["autres_instruments"]}
+    assert list(autres) == [TC]
+    assert autres[TC].enveloppe == 500 * M
+    bloc = page[page.index('id="autres-instruments"') : page.index('id="indicateurs-du-programme"')]
+    assert "500\u00a0M€" in bloc
+    # Le filtre ne propose que les dispositifs qui financent des projets, et « tous ».
+    form = reponse.context["form"]
+    assert [c for c, _ in form.fields["dispositif"].choices] == [FA, "tous"]
 
 
 def test_le_fonds_d_acceleration_par_annee(client, calcule, comptes):
@@ -159,19 +196,21 @@ def test_filtrer_par_dispositif_et_annee(client, calcule, comptes):
 
     assert reponse.context["ligne"] == selectors.totaux_nationaux(FA, 2020)
     regions = reponse.context["tableaux"]["regions"].objets
-    assert [t.code for t in regions] == ["84", "32"]  # Auvergne-Rhône-Alpes, Hauts-de-France
+    # Toutes les régions, celles sans chiffre du fonds en 2020 à zéro ; Auvergne-Rhône-Alpes
+    # et les Hauts-de-France ont engagé.
     assert all((t.dispositif, t.annee) == (FA, 2020) for t in regions)
+    engagees = [t.code for t in regions if t.nb_engagements]
+    assert engagees == ["84", "32"]
     assert _euros(14_700_000) in page  # disponible des Hauts-de-France
-    # Les choix viennent des lignes de totaux.
+    # Les années viennent des lignes de totaux.
     form = reponse.context["form"]
-    assert [c for c, _ in form.fields["dispositif"].choices] == ["", FA, "transition-collective"]
     assert [c for c, _ in form.fields["annee"].choices] == ["", 2020, 2021]
 
 
 def test_un_filtre_invalide_est_ignore_avec_un_message(client, calcule, comptes):
     reponse, page = _page(client, comptes["ministere"], "/pilotage/", annee="1999", carte="x")
 
-    assert reponse.context["ligne"] == selectors.totaux_nationaux()
+    assert reponse.context["ligne"] == selectors.totaux_nationaux(FA)
     assert reponse.context["carte"] == "investissement"
     assert "Filtre « Année » ignoré" in page
 
@@ -209,7 +248,7 @@ def test_le_cartogramme_colore_les_regions_selon_le_chiffre_choisi(client, calcu
     assert svg.count('class="case-region"') == 18
     assert 'data-region="04"' in svg  # La Réunion
     assert "cartogramme, pas une carte" in page
-    ara = selectors.totaux(Niveau.REGION, "84")
+    ara = selectors.totaux(Niveau.REGION, "84", FA)  # le fonds, choisi par défaut
     assert ["Auvergne-Rhône-Alpes", format_nombre(ara.nb_projets)] in reponse.context[
         "cartogramme"
     ].lignes
@@ -233,15 +272,16 @@ def test_les_graphiques_ont_une_alternative_textuelle(client, calcule, comptes):
 def test_le_tableau_de_bord_d_une_region(client, calcule, comptes):
     reponse, page = _page(client, comptes["region-84"], "/pilotage/regions/84/")
 
-    ara = selectors.totaux(Niveau.REGION, "84")
+    ara = selectors.totaux(Niveau.REGION, "84", FA)
     assert reponse.context["ligne"] == ara
     assert _euros(ara.investissement) in _bloc(page, "chiffre-investissement")
     assert _euros(48_200_000) in _bloc(page, "chiffre-disponible")
-    # Territoires classés par investissement : la Vallée de l'Arve (8414) en tête.
+    # Territoires classés par investissement : la Vallée de l'Arve (8414) en tête ; tous les
+    # territoires de la région sont listés, ceux sans projet financé à zéro.
     territoires = reponse.context["tableaux"]["territoires"]
     assert territoires.objets[0].code == "8414"
     assert len(territoires.objets) == TerritoireIndustrie.objects.filter(region="84").count()
-    assert territoires.objets[0] == selectors.totaux(Niveau.TERRITOIRE, "8414")
+    assert territoires.objets[0] == selectors.totaux(Niveau.TERRITOIRE, "8414", FA)
     assert "/territoires/8414/" in page
     # Pas de lien vers le tableau national pour un agent régional.
     assert 'href="/pilotage/"' in page  # l'entrée du menu
@@ -288,16 +328,18 @@ def test_l_export_des_regions_a_les_nombres_de_la_page(client, calcule, comptes)
     assert entete[:3] == ["Région", "Code", "Territoires d'industrie"]
     assert "Investissement productif (€)" in entete and "Disponible (€)" in entete
     lignes = {ligne[1]: dict(zip(entete, ligne, strict=True)) for ligne in xlsx[1:]}
-    assert list(lignes) == [t.code for t in regions] == ["84", "32"]
+    assert list(lignes) == [t.code for t in regions]
     for t in regions:
         ligne = lignes[t.code]
         assert ligne["Région"] == t.libelle
         assert ligne["Projets"] == t.nb_projets
         assert Decimal(str(ligne["Investissement productif (€)"])) == t.investissement
         assert Decimal(str(ligne["Engagé (€)"])) == t.montant_engage
-        assert Decimal(str(ligne["Disponible (€)"])) == t.montant_disponible
-        assert Decimal(str(ligne["Effet de levier"])) == t.effet_levier
-        assert _euros(t.montant_disponible) in page.content.decode()
+        if t.montant_disponible is not None:
+            assert Decimal(str(ligne["Disponible (€)"])) == t.montant_disponible
+            assert _euros(t.montant_disponible) in page.content.decode()
+        if t.effet_levier is not None:
+            assert Decimal(str(ligne["Effet de levier (×)"])) == t.effet_levier
 
     lignes_csv = _csv(
         client.get(
@@ -305,7 +347,7 @@ def test_l_export_des_regions_a_les_nombres_de_la_page(client, calcule, comptes)
         )
     )
     assert lignes_csv[0] == entete
-    hdf = dict(zip(lignes_csv[0], lignes_csv[2], strict=True))
+    (hdf,) = [dict(zip(entete, ligne, strict=True)) for ligne in lignes_csv if ligne[1] == "32"]
     assert (hdf["Région"], hdf["Disponible (€)"], hdf["Projets"]) == (
         "Hauts-de-France",
         "14700000,00",
@@ -335,8 +377,10 @@ def test_chaque_tableau_national_se_telecharge(client, calcule, comptes, table):
 
 def test_l_export_des_statuts_et_des_engagements(client, calcule, comptes):
     client.force_login(comptes["ministere"])
-    statuts = _classeur(client.get("/pilotage/", {"format": "xlsx", "table": "statuts"}))
-    assert statuts[0] == ["Statut", "Projets"]
+    statuts = _classeur(
+        client.get("/pilotage/", {"dispositif": "tous", "format": "xlsx", "table": "statuts"})
+    )
+    assert statuts[0] == ["Statut actuel", "Projets"]
     assert ["Engagé", 2] in statuts and ["Brouillon", 1] in statuts
 
     engagements = _classeur(client.get("/pilotage/", {"format": "xlsx", "table": "engagements"}))
@@ -430,12 +474,15 @@ def test_les_tableaux_de_bord_font_autant_de_requetes_a_1000_et_100000_projets(
     assert selectors.totaux_nationaux().nb_projets == 100_000
 
     # 1 session, 2 utilisateur, 3 profil (portée), 4 lignes nationales (toutes combinaisons),
-    # 5 lignes des régions du dispositif choisi (toutes années), 6 indicateurs et leur
-    # dernière valeur (sous-requêtes).
-    with django_assert_num_queries(6):
+    # 5 dispositifs (ceux qui financent des projets), 6 lignes des régions du dispositif
+    # choisi et de tous les dispositifs (toutes années), 7 demandes de recalcul en attente
+    # (« mise à jour en cours »), 8 indicateurs, leur dernière valeur et l'enveloppe de leur
+    # instrument (sous-requêtes).
+    with django_assert_num_queries(8):
         client.get("/pilotage/?dispositif=fonds-acceleration&annee=2020")
-    # 1 session, 2 utilisateur, 3 profil, 4 lignes de la région, 5 lignes de ses territoires.
-    with django_assert_num_queries(5):
+    # 1 session, 2 utilisateur, 3 profil, 4 lignes de la région, 5 dispositifs, 6 lignes de
+    # ses territoires, 7 demandes de recalcul en attente.
+    with django_assert_num_queries(7):
         client.get("/pilotage/regions/84/")
     assert _requetes(client, "/pilotage/?dispositif=fonds-acceleration&annee=2020") == national
     assert _requetes(client, "/pilotage/regions/84/") == region

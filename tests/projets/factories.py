@@ -4,8 +4,9 @@
   territoire ; les arguments nommés en changent les valeurs ;
 - `creer_projet(auteur, ...)` : un brouillon (ou un projet déposé) par `creer_projet` ;
 - `projet_au_statut(statut, prefecture=..., conseil=...)` : un projet mené jusqu'à ce
-  statut par les transitions et les avis. Un projet engagé (ou en cours, réalisé) l'est
-  par un engagement de crédits : `tests.fonds.factories.projet_engage`.
+  statut par les transitions et les avis ; `projet_des_comptes(statut, comptes)` : par les
+  agents de sa région parmi les comptes de démonstration. Un projet engagé (ou en cours,
+  réalisé) l'est par un engagement de crédits : `tests.fonds.factories.projet_engage`.
 
 Les lignes de tableur des tests d'import (`ligne_import`, `fichier_csv`, `fichier_xlsx`)
 sont ici aussi : elles décrivent la même saisie, telle qu'un agent la tape.
@@ -24,7 +25,7 @@ from projets.importation import NOMS_COLONNES
 from projets.models import Projet, SensAvis, Statut
 from projets.saisie import SaisieProjet, saisie_du_projet
 from territoires.validators import cle_luhn_valide
-from tests.territoires.factories import TERRITOIRE_84, territoire_reel
+from tests.territoires.factories import TERRITOIRE_32, TERRITOIRE_84, territoire_reel
 
 _numeros = itertools.count(700_000)
 
@@ -147,6 +148,21 @@ def projet_au_statut(statut: str, *, prefecture, conseil=None, **valeurs) -> Pro
     services.donner_avis(projet_id=projet.pk, auteur=prefecture, sens=SensAvis.FAVORABLE)
     services.donner_avis(projet_id=projet.pk, auteur=conseil, sens=SensAvis.FAVORABLE)
     return _relu(projet)
+
+
+def projet_des_comptes(
+    statut: str, comptes: dict, territoire: str = TERRITOIRE_84, **valeurs
+) -> Projet:
+    """`projet_au_statut`, mené par la préfecture et le conseil régional de la région du
+    territoire (les comptes de `tests.comptes.factories.creer_comptes`)."""
+    region = {TERRITOIRE_84: "84", TERRITOIRE_32: "32"}[territoire]
+    return projet_au_statut(
+        statut,
+        prefecture=comptes[f"prefecture-{region}"],
+        conseil=comptes[f"region-{region}"],
+        territoire=territoire,
+        **valeurs,
+    )
 
 
 def modifier(projet: Projet, auteur, **valeurs) -> Projet:

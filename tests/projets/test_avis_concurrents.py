@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Max
 
 from comptes.models import Action, Role, Trace
@@ -31,6 +31,7 @@ from projets import services, workflow
 from projets.models import Avis, Cote, Evenement, Projet, SensAvis, Statut, TypeEvenement
 from socle.erreurs import ErreurMetier, Refus
 from tests.comptes.factories import agent
+from tests.processus import CONNEXIONS_CONCURRENTES
 from tests.projets.factories import projet_au_statut
 from tests.territoires.factories import CommuneFactory, TerritoireFactory, territoire_factice
 
@@ -38,14 +39,7 @@ NB_MANCHES = 10
 _manches = itertools.count()
 FAVORABLE, DEFAVORABLE = SensAvis.FAVORABLE, SensAvis.DEFAVORABLE
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="Verrous de ligne et connexions concurrentes : PostgreSQL seulement "
-        "(SQLite verrouille la base entière).",
-    ),
-]
+pytestmark = CONNEXIONS_CONCURRENTES
 
 
 @pytest.fixture

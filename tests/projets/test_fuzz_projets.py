@@ -13,52 +13,6 @@ from hypothesis import strategies as st
 from projets.importation import NOMS_COLONNES
 from projets.models import Enjeu, Filiere, Projet, SensAvis, Statut, Taille
 from tests import fuzz
-from tests.fuzz import (  # noqa: F401 (fixtures)
-    ANGLAIS,
-    CELLULES_HOSTILES,
-    DATES_HOSTILES,
-    EMPLOIS_TEMOIN,
-    ENCODAGES,
-    ENTIERS_HOSTILES,
-    FRANCAIS,
-    HOSTILES,
-    MODELES_SUIVIS,
-    MONTANTS_HOSTILES,
-    MOT_DE_PASSE,
-    NOMBRES_XML_HOSTILES,
-    PAGES_D_ERREUR,
-    SEPARATEURS,
-    SERIE_2020_01_01,
-    SIREN_HOSTILES,
-    SIRET_HOSTILES,
-    M,
-    _accepte,
-    _connecte,
-    _corps,
-    _csv,
-    _en_francais,
-    _encoder,
-    _erreurs,
-    _etat,
-    _lignes_nouvelles,
-    _poster,
-    _refuser_nul,
-    _valeurs_texte,
-    _verifier_invariants_des_fonds,
-    _verifier_lignes_ecrites,
-    _xlsx,
-    date_ecrite,
-    essai,
-    hostile,
-    identifiants_hostiles,
-    montant,
-    montant_ecrit,
-    reglages,
-    siren_et_siret,
-    soumission,
-    texte_libre,
-    verifier,
-)
 from tests.projets.factories import ligne_import
 
 pytestmark = fuzz.MARQUES
@@ -74,12 +28,12 @@ def _projet(banc) -> dict:
         lambda c: (c[0], (c[0] * c[1] / 100).quantize(Decimal("0.01")))
     )
     return {
-        "intitule": texte_libre,
-        "description": st.one_of(st.just(""), texte_libre),
+        "intitule": fuzz.texte_libre,
+        "description": st.one_of(st.just(""), fuzz.texte_libre),
         "territoire": st.just(banc.t84.pk),
         "commune": st.sampled_from([c.code_insee for c in banc.communes_84]),
-        "porteur_raison_sociale": texte_libre,
-        "porteur": st.integers(0, 999_999).map(siren_et_siret),
+        "porteur_raison_sociale": fuzz.texte_libre,
+        "porteur": st.integers(0, 999_999).map(fuzz.siren_et_siret),
         "porteur_taille": st.sampled_from(Taille.values),
         "enjeu": st.sampled_from(Enjeu.values),
         "filiere": st.sampled_from(Filiere.values),
@@ -105,58 +59,58 @@ def projet_soumis(draw, banc, *, avec_version=None):
         **{cle: st.just(valeur) for cle, valeur in brut.items()},
         "porteur_siren": st.just(siren),
         "siret": st.sampled_from(["", siret]),
-        "montant_investissement": montant_ecrit(investissement),
-        "aide_sollicitee": montant_ecrit(aide),
+        "montant_investissement": fuzz.montant_ecrit(investissement),
+        "aide_sollicitee": fuzz.montant_ecrit(aide),
         "date_debut": st.sampled_from([debut.isoformat(), debut.strftime("%d/%m/%Y")]),
         "date_fin": st.sampled_from([fin.isoformat(), fin.strftime("%d/%m/%Y")]),
     }
     if avec_version is not None:
         base["version"] = st.just(str(avec_version))
     return draw(
-        soumission(
+        fuzz.soumission(
             base,
             {
-                "territoire": identifiants_hostiles(banc.t32.pk, "8401", "XXXX"),
+                "territoire": fuzz.identifiants_hostiles(banc.t32.pk, "8401", "XXXX"),
                 "commune": st.sampled_from(
                     [banc.c32.code_insee, banc.commune_hors_territoire.code_insee, "2A004", "7408"]
                 ),
-                "porteur_siren": SIREN_HOSTILES,
-                "siret": st.one_of(SIRET_HOSTILES, st.just(siren + "00000")),
-                "version": identifiants_hostiles(),
-                "montant_investissement": MONTANTS_HOSTILES,
-                "aide_sollicitee": MONTANTS_HOSTILES,
-                "date_debut": DATES_HOSTILES,
-                "date_fin": DATES_HOSTILES,
-                "annee": ENTIERS_HOSTILES,
-                "emplois_crees": ENTIERS_HOSTILES,
-                "emplois_maintenus": ENTIERS_HOSTILES,
+                "porteur_siren": fuzz.SIREN_HOSTILES,
+                "siret": st.one_of(fuzz.SIRET_HOSTILES, st.just(siren + "00000")),
+                "version": fuzz.identifiants_hostiles(),
+                "montant_investissement": fuzz.MONTANTS_HOSTILES,
+                "aide_sollicitee": fuzz.MONTANTS_HOSTILES,
+                "date_debut": fuzz.DATES_HOSTILES,
+                "date_fin": fuzz.DATES_HOSTILES,
+                "annee": fuzz.ENTIERS_HOSTILES,
+                "emplois_crees": fuzz.ENTIERS_HOSTILES,
+                "emplois_maintenus": fuzz.ENTIERS_HOSTILES,
             },
         )
     )
 
 
 def test_saisie_d_un_projet(banc):
-    client = _connecte(banc.pref84)
+    client = fuzz._connecte(banc.pref84)
     acceptes = []
 
-    @reglages(60)
+    @fuzz.reglages(60)
     @given(paires=projet_soumis(banc))
     def soumettre(paires):
-        acceptes.append(essai(client, "/projets/nouveau/", paires))
+        acceptes.append(fuzz.essai(client, "/projets/nouveau/", paires))
 
     soumettre()
     assert any(acceptes) and not all(acceptes)
 
 
 def test_modification_d_un_projet(banc):
-    client = _connecte(banc.pref84)
+    client = fuzz._connecte(banc.pref84)
     url = f"/projets/{banc.brouillon.pk}/modifier/"
     acceptes = []
 
-    @reglages(40)
+    @fuzz.reglages(40)
     @given(paires=projet_soumis(banc, avec_version=banc.brouillon.version))
     def soumettre(paires):
-        acceptes.append(essai(client, url, paires))
+        acceptes.append(fuzz.essai(client, url, paires))
 
     soumettre()
     assert any(acceptes) and not all(acceptes)
@@ -167,7 +121,7 @@ def test_modification_d_un_projet(banc):
 
 def test_transitions(banc):
     """Un agent demande un statut pour un projet : permis, interdit, inconnu, mal écrit."""
-    clients = {"prefecture": _connecte(banc.pref84), "region": _connecte(banc.reg84)}
+    clients = {"prefecture": fuzz._connecte(banc.pref84), "region": fuzz._connecte(banc.reg84)}
     permises = [
         (banc.brouillon, Statut.DEPOSE),
         (banc.brouillon, Statut.ABANDONNE),
@@ -178,14 +132,14 @@ def test_transitions(banc):
     ]
     acceptes = []
 
-    @reglages(40)
+    @fuzz.reglages(40)
     @given(
         qui=st.sampled_from(sorted(clients)),
         cas=st.sampled_from(permises).flatmap(
             lambda cas: st.tuples(
                 st.just(cas[0]),
-                soumission(
-                    {"vers": st.just(cas[1]), "commentaire": texte_libre},
+                fuzz.soumission(
+                    {"vers": st.just(cas[1]), "commentaire": fuzz.texte_libre},
                     {"vers": st.sampled_from([*Statut.values, "BROUILLON", " depose"])},
                 ),
             )
@@ -193,28 +147,28 @@ def test_transitions(banc):
     )
     def soumettre(qui, cas):
         projet, paires = cas
-        acceptes.append(essai(clients[qui], f"/projets/{projet.pk}/transition/", paires))
+        acceptes.append(fuzz.essai(clients[qui], f"/projets/{projet.pk}/transition/", paires))
 
     soumettre()
     assert any(acceptes) and not all(acceptes)
 
 
 def test_avis_sur_un_projet(banc):
-    clients = {"prefecture": _connecte(banc.pref84), "region": _connecte(banc.reg84)}
+    clients = {"prefecture": fuzz._connecte(banc.pref84), "region": fuzz._connecte(banc.reg84)}
     projets = [*banc.instruction, banc.brouillon, banc.a_engager]
     acceptes = []
 
-    @reglages(40)
+    @fuzz.reglages(40)
     @given(
         qui=st.sampled_from(sorted(clients)),
         projet=st.sampled_from(projets),
-        paires=soumission(
-            {"sens": st.sampled_from(SensAvis.values), "commentaire": texte_libre},
+        paires=fuzz.soumission(
+            {"sens": st.sampled_from(SensAvis.values), "commentaire": fuzz.texte_libre},
             {"sens": st.sampled_from(["FAVORABLE", "neutre", "favorable "])},
         ),
     )
     def soumettre(qui, projet, paires):
-        acceptes.append(essai(clients[qui], f"/projets/{projet.pk}/avis/", paires))
+        acceptes.append(fuzz.essai(clients[qui], f"/projets/{projet.pk}/avis/", paires))
 
     soumettre()
     assert any(acceptes) and not all(acceptes)
@@ -222,21 +176,21 @@ def test_avis_sur_un_projet(banc):
 
 def test_avis_en_lot_sur_la_preselection(banc):
     """Les cases cochées : projets de la région, d'une autre région, inconnus, mal formés."""
-    clients = {"prefecture": _connecte(banc.pref84), "region": _connecte(banc.reg84)}
+    clients = {"prefecture": fuzz._connecte(banc.pref84), "region": fuzz._connecte(banc.reg84)}
     ids = [str(p.pk) for p in banc.instruction]
     acceptes = []
 
-    @reglages(40)
+    @fuzz.reglages(40)
     @given(
         qui=st.sampled_from(sorted(clients)),
-        paires=soumission(
+        paires=fuzz.soumission(
             {
                 "projets": st.lists(st.sampled_from(ids), min_size=1, max_size=3),
                 "sens": st.sampled_from(SensAvis.values),
-                "commentaire": texte_libre,
+                "commentaire": fuzz.texte_libre,
             },
             {
-                "projets": identifiants_hostiles(
+                "projets": fuzz.identifiants_hostiles(
                     banc.instruction_32.pk, banc.a_engager.pk, banc.brouillon.pk
                 ),
                 "sens": st.sampled_from(["FAVORABLE", "neutre"]),
@@ -244,7 +198,7 @@ def test_avis_en_lot_sur_la_preselection(banc):
         ),
     )
     def soumettre(qui, paires):
-        acceptes.append(essai(clients[qui], "/projets/preselection/", paires))
+        acceptes.append(fuzz.essai(clients[qui], "/projets/preselection/", paires))
 
     soumettre()
     assert any(acceptes) and not all(acceptes)
@@ -260,7 +214,7 @@ def fichier_importe(draw):
     debut = draw(st.integers(0, 10_000))
     lignes = []
     for rang in range(nombre):
-        siren, siret = siren_et_siret(900_000 + debut + rang)
+        siren, siret = fuzz.siren_et_siret(900_000 + debut + rang)
         lignes.append(
             ligne_import(
                 intitule=f"Projet importé {debut}-{rang}",
@@ -272,7 +226,7 @@ def fichier_importe(draw):
         )
     for _ in range(draw(st.sampled_from([0, 0, 1, 2, 3]))):
         ligne = draw(st.sampled_from(lignes))
-        valeur = draw(CELLULES_HOSTILES)
+        valeur = draw(fuzz.CELLULES_HOSTILES)
         if isinstance(valeur, bytes):
             valeur = valeur.decode("latin-1")
         ligne[draw(st.sampled_from(NOMS_COLONNES))] = valeur
@@ -281,21 +235,25 @@ def fichier_importe(draw):
         st.sampled_from(["csv", "csv", "xlsx", "xlsx falsifié", "tronqué", "octets", "vide"])
     )
     if forme == "csv":
-        contenu = _csv(lignes, draw(st.sampled_from(SEPARATEURS)), draw(st.sampled_from(ENCODAGES)))
+        contenu = fuzz._csv(
+            lignes, draw(st.sampled_from(fuzz.SEPARATEURS)), draw(st.sampled_from(fuzz.ENCODAGES))
+        )
         nom = draw(st.sampled_from(["projets.csv", "projets.txt", "projets", "projets.CSV"]))
     elif forme == "xlsx":
-        contenu, nom = _xlsx(lignes), draw(st.sampled_from(["projets.xlsx", "projets.csv"]))
+        contenu, nom = fuzz._xlsx(lignes), draw(st.sampled_from(["projets.xlsx", "projets.csv"]))
     elif forme == "xlsx falsifié":
         for ligne in lignes:
-            ligne.update(date_debut=datetime.date(2020, 1, 1), emplois_crees=int(EMPLOIS_TEMOIN))
+            ligne.update(
+                date_debut=datetime.date(2020, 1, 1), emplois_crees=int(fuzz.EMPLOIS_TEMOIN)
+            )
         remplacements = {
-            SERIE_2020_01_01: draw(st.sampled_from(NOMBRES_XML_HOSTILES)),
-            EMPLOIS_TEMOIN: draw(st.sampled_from(NOMBRES_XML_HOSTILES)),
+            fuzz.SERIE_2020_01_01: draw(st.sampled_from(fuzz.NOMBRES_XML_HOSTILES)),
+            fuzz.EMPLOIS_TEMOIN: draw(st.sampled_from(fuzz.NOMBRES_XML_HOSTILES)),
         }
-        contenu, nom = _xlsx(lignes, remplacements), "projets.xlsx"
+        contenu, nom = fuzz._xlsx(lignes, remplacements), "projets.xlsx"
         cellules += list(remplacements.values())
     elif forme == "tronqué":
-        complet = _xlsx(lignes) if draw(st.booleans()) else _csv(lignes, ";", "utf-8")
+        complet = fuzz._xlsx(lignes) if draw(st.booleans()) else fuzz._csv(lignes, ";", "utf-8")
         coupe = draw(st.integers(1, len(complet) - 1))
         if draw(st.booleans()):
             contenu = complet[:coupe]
@@ -314,10 +272,10 @@ def fichier_importe(draw):
 
 def test_import_d_un_tableur(banc):
     """Tout ou rien, avec un rapport en français ; une ligne en erreur est citée par son numéro."""
-    client = _connecte(banc.pref84)
+    client = fuzz._connecte(banc.pref84)
     resultats = []
 
-    @reglages(50)
+    @fuzz.reglages(50)
     @given(
         fichier=fichier_importe(),
         action=st.sampled_from(["importer", "importer", "verifier", "autre"]),
@@ -325,32 +283,32 @@ def test_import_d_un_tableur(banc):
     def soumettre(fichier, action):
         nom, contenu, cellules = fichier
         with transaction.atomic():
-            avant = _etat()
+            avant = fuzz._etat()
             client.cookies.pop("messages", None)
             reponse = client.post(
                 "/projets/importer/",
                 {"fichier": SimpleUploadedFile(nom, contenu), "action": action},
             )
             assert reponse.status_code < 500
-            if _accepte(reponse):
+            if fuzz._accepte(reponse):
                 assert action == "importer"
                 nouveaux = Projet.objects.filter(pk__gt=avant["projets.Projet"][1] or 0).count()
                 assert nouveaux >= 1
-                _verifier_lignes_ecrites(avant)
+                fuzz._verifier_lignes_ecrites(avant)
                 resultats.append("importé")
             else:
                 assert reponse.status_code == 200
-                assert _etat() == avant, "import refusé ou vérifié, mais la base a changé"
+                assert fuzz._etat() == avant, "import refusé ou vérifié, mais la base a changé"
                 rapport = reponse.context.get("rapport")
-                erreurs = _erreurs(reponse)
+                erreurs = fuzz._erreurs(reponse)
                 if rapport is not None and rapport.valide:
                     resultats.append("vérifié")
                 else:
                     resultats.append("refusé")
                     assert erreurs
-                    soumis = _valeurs_texte([("", c) for c in cellules + [nom]])
+                    soumis = fuzz._valeurs_texte([("", c) for c in cellules + [nom]])
                     for erreur in erreurs:
-                        assert _en_francais(erreur, soumis), erreur
+                        assert fuzz._en_francais(erreur, soumis), erreur
                     page = reponse.content.decode()
                     for ligne, _intitule, _erreurs_ligne in (
                         rapport.erreurs_par_ligne() if rapport else []

@@ -5,8 +5,7 @@ from django.utils.html import escape
 
 from pilotage.moteur import recalculer_tout
 from projets.models import Avis, Projet, Statut
-from tests.comptes.factories import creer_comptes
-from tests.projets.factories import formulaire_projet, projet_au_statut, saisie_projet
+from tests.projets.factories import formulaire_projet, projet_des_comptes, saisie_projet
 from tests.territoires.factories import TERRITOIRE_32, TERRITOIRE_84
 
 pytestmark = pytest.mark.django_db
@@ -14,32 +13,15 @@ pytestmark = pytest.mark.django_db
 AUTRES = ["prefecture-32", "region-32"]
 
 
-@pytest.fixture
-def comptes(referentiel):
-    return creer_comptes()
-
-
 def _connecte(client, comptes, nom):
     client.force_login(comptes[nom])
     return client
 
 
-def _projet(statut, comptes, territoire=TERRITOIRE_84, **valeurs):
-    """Un projet mené par la préfecture et le conseil régional de son territoire."""
-    region = {TERRITOIRE_84: "84", TERRITOIRE_32: "32"}[territoire]
-    return projet_au_statut(
-        statut,
-        prefecture=comptes[f"prefecture-{region}"],
-        conseil=comptes[f"region-{region}"],
-        territoire=territoire,
-        **valeurs,
-    )
-
-
 def _projets(statut, comptes, nombre):
     """`nombre` projets de plus, menés par les services (pour mesurer à deux tailles)."""
     for _ in range(nombre):
-        _projet(statut, comptes)
+        projet_des_comptes(statut, comptes)
 
 
 # --- Matrice des permissions : 4 rôles × même région / autre région ---------------------------
@@ -56,7 +38,7 @@ VOIR = {
 
 @pytest.mark.parametrize(("nom", "attendu"), VOIR.items())
 def test_voir_un_projet_depose(client, comptes, nom, attendu):
-    projet = _projet(Statut.DEPOSE, comptes)
+    projet = projet_des_comptes(Statut.DEPOSE, comptes)
     reponse = _connecte(client, comptes, nom).get(f"/projets/{projet.pk}/")
     assert reponse.status_code == attendu
     if attendu == 200:
@@ -68,12 +50,12 @@ def test_voir_un_projet_depose(client, comptes, nom, attendu):
     {**VOIR, "region-84": 404, "ministere": 404}.items(),
 )
 def test_un_brouillon_reste_a_la_prefecture(client, comptes, nom, attendu):
-    projet = _projet(Statut.BROUILLON, comptes)
+    projet = projet_des_comptes(Statut.BROUILLON, comptes)
     assert _connecte(client, comptes, nom).get(f"/projets/{projet.pk}/").status_code == attendu
 
 
 def test_anonyme_renvoye_vers_la_connexion(client, comptes):
-    projet = _projet(Statut.DEPOSE, comptes)
+    projet = projet_des_comptes(Statut.DEPOSE, comptes)
     for url in [
         "/projets/",
         f"/projets/{projet.pk}/",
@@ -97,7 +79,7 @@ def test_anonyme_renvoye_vers_la_connexion(client, comptes):
     }.items(),
 )
 def test_ouvrir_le_formulaire_de_modification(client, comptes, nom, attendu):
-    projet = _projet(Statut.DEPOSE, comptes)
+    projet = projet_des_comptes(Statut.DEPOSE, comptes)
     assert (
         _connecte(client, comptes, nom).get(f"/projets/{projet.pk}/modifier/").status_code
         == attendu
@@ -129,7 +111,7 @@ def test_ouvrir_le_formulaire_de_creation(client, comptes, nom, attendu):
     }.items(),
 )
 def test_mettre_en_instruction(client, comptes, nom, change):
-    projet = _projet(Statut.DEPOSE, comptes)
+    projet = projet_des_comptes(Statut.DEPOSE, comptes)
     reponse = _connecte(client, comptes, nom).post(
         f"/projets/{projet.pk}/transition/", {"vers": "en_instruction"}, follow=True
     )
@@ -145,7 +127,7 @@ def test_mettre_en_instruction(client, comptes, nom, change):
 def test_une_autre_region_recoit_404_sur_les_actions(client, comptes, nom, action):
     """Le projet d'une autre région n'existe pas pour l'agent (404) ; un rôle qui ne change
     jamais de statut (conseil régional) est refusé avant même que le projet soit cherché."""
-    projet = _projet(Statut.EN_INSTRUCTION, comptes)
+    projet = projet_des_comptes(Statut.EN_INSTRUCTION, comptes)
     donnees = {"vers": "abandonne", "commentaire": "x", "sens": "favorable"}
     reponse = _connecte(client, comptes, nom).post(f"/projets/{projet.pk}/{action}/", donnees)
     attendu = 403 if (action, nom.split("-")[0]) == ("transition", "region") else 404
@@ -165,7 +147,7 @@ def test_une_autre_region_recoit_404_sur_les_actions(client, comptes, nom, actio
     }.items(),
 )
 def test_donner_un_avis_selon_le_role(client, comptes, nom, champ):
-    projet = _projet(Statut.EN_INSTRUCTION, comptes)
+    projet = projet_des_comptes(Statut.EN_INSTRUCTION, comptes)
     reponse = _connecte(client, comptes, nom).post(
         f"/projets/{projet.pk}/avis/", {"sens": "favorable", "commentaire": ""}, follow=True
     )
@@ -257,8 +239,27 @@ def test_une_prefecture_ne_cree_pas_dans_une_autre_region(client, comptes):
     assert not Projet.objects.filter(intitule="Hors région").exists()
 
 
+def test_projet_qui_ne_se_modifie_plus(client, comptes):
+    """Le refus s'explique avant le formulaire ; à l'envoi, le service refuse, en erreur du
+    formulaire, sans rien écrire."""
+    projet = projet_des_comptes(Statut.PRESELECTIONNE, comptes)
+    prefecture = _connecte(client, comptes, "prefecture-84")
+    url = f"/projets/{projet.pk}/modifier/"
+    reponse = prefecture.get(url, follow=True)
+    assert reponse.redirect_chain == [(f"/projets/{projet.pk}/", 302)]
+    assert "ne se modifie plus" in reponse.content.decode()
+    reponse = prefecture.post(url, _formulaire(emplois_crees="99", version=str(projet.version)))
+    assert reponse.status_code == 200
+    assert reponse.context["form"].non_field_errors() == [
+        "Un projet « présélectionné » ne se modifie plus ; seuls les brouillons, projets "
+        "déposés ou en instruction le peuvent."
+    ]
+    projet.refresh_from_db()
+    assert projet.emplois_crees != 99
+
+
 def test_formulaire_perime_refuse_sans_ecraser(client, comptes):
-    projet = _projet(Statut.DEPOSE, comptes)
+    projet = projet_des_comptes(Statut.DEPOSE, comptes)
     prefecture = _connecte(client, comptes, "prefecture-84")
     version = projet.version
     prefecture.post(
@@ -282,9 +283,9 @@ def _compte(reponse):
 
 
 def test_liste_filtree_et_perimetre(client, comptes):
-    _projet(Statut.DEPOSE, comptes)
-    _projet(Statut.EN_INSTRUCTION, comptes, enjeu="recruter")
-    _projet(Statut.DEPOSE, comptes, TERRITOIRE_32)
+    projet_des_comptes(Statut.DEPOSE, comptes)
+    projet_des_comptes(Statut.EN_INSTRUCTION, comptes, enjeu="recruter")
+    projet_des_comptes(Statut.DEPOSE, comptes, TERRITOIRE_32)
     assert _compte(_connecte(client, comptes, "prefecture-84").get("/projets/")) == 2
     assert _compte(_connecte(client, comptes, "prefecture-32").get("/projets/")) == 1
     ministere = _connecte(client, comptes, "ministere")
@@ -319,8 +320,8 @@ def test_la_liste_signale_les_brouillons_qu_elle_ne_montre_pas(
 ):
     """Les tableaux de bord comptent tous les projets ; la liste dit ce qui lui manque."""
     for territoire in (TERRITOIRE_84, TERRITOIRE_32):
-        _projet(Statut.BROUILLON, comptes, territoire=territoire)
-        _projet(Statut.DEPOSE, comptes, territoire=territoire)
+        projet_des_comptes(Statut.BROUILLON, comptes, territoire=territoire)
+        projet_des_comptes(Statut.DEPOSE, comptes, territoire=territoire)
     # Le nombre de brouillons vient des totaux, comme sur les tableaux de bord.
     recalculer_tout()
     reponse = _connecte(client, comptes, nom).get("/projets/")
@@ -347,9 +348,9 @@ def test_requetes_de_la_preselection_constantes(client, comptes, django_assert_n
 
 
 def test_preselection_totaux_et_avis_en_lot(client, comptes):
-    a = _projet(Statut.EN_INSTRUCTION, comptes)
-    b = _projet(Statut.EN_INSTRUCTION, comptes, emplois_crees=5)
-    _projet(Statut.EN_INSTRUCTION, comptes, TERRITOIRE_32)
+    a = projet_des_comptes(Statut.EN_INSTRUCTION, comptes)
+    b = projet_des_comptes(Statut.EN_INSTRUCTION, comptes, emplois_crees=5)
+    projet_des_comptes(Statut.EN_INSTRUCTION, comptes, TERRITOIRE_32)
     conseil = _connecte(client, comptes, "region-84")
     texte = conseil.get("/projets/preselection/").content.decode()
     assert "5\u00a0000\u00a0000\u00a0€".replace("\u00a0", "\u202f", 2) in texte  # 2 × 2,5 M€
@@ -365,7 +366,7 @@ def test_preselection_totaux_et_avis_en_lot(client, comptes):
 
 
 def test_avis_en_lot_defavorable_sans_motif_refuse(client, comptes):
-    a = _projet(Statut.EN_INSTRUCTION, comptes)
+    a = projet_des_comptes(Statut.EN_INSTRUCTION, comptes)
     conseil = _connecte(client, comptes, "region-84")
     reponse = conseil.post("/projets/preselection/", {"projets": [a.pk], "sens": "defavorable"})
     texte = reponse.content.decode()
@@ -386,7 +387,7 @@ def test_avis_en_lot_defavorable_sans_motif_refuse(client, comptes):
     ],
 )
 def test_export_limite_au_perimetre(client, comptes, nom, visible):
-    projet = _projet(Statut.DEPOSE, comptes, intitule="Projet exporté de la Vallée")
+    projet = projet_des_comptes(Statut.DEPOSE, comptes, intitule="Projet exporté de la Vallée")
     reponse = _connecte(client, comptes, nom).get("/projets/", {"format": "csv"})
     assert reponse.status_code == 200
     texte = reponse.content.decode("utf-8-sig")
@@ -416,14 +417,14 @@ def test_siren_et_siret_en_chiffres_non_latins_refuses(client, comptes, surcharg
 
 
 def test_recherche_d_un_chiffre_non_latin(client, comptes):
-    _projet(Statut.DEPOSE, comptes, intitule="Usinage ²")
+    projet_des_comptes(Statut.DEPOSE, comptes, intitule="Usinage ²")
     reponse = _connecte(client, comptes, "prefecture-84").get("/projets/", {"q": "²"})
     assert reponse.status_code == 200
     assert "Usinage ²" in reponse.content.decode()
 
 
 def test_transition_sans_statut_demande_le_dit(client, comptes):
-    projet = _projet(Statut.BROUILLON, comptes)
+    projet = projet_des_comptes(Statut.BROUILLON, comptes)
     prefecture = _connecte(client, comptes, "prefecture-84")
     reponse = prefecture.post(
         f"/projets/{projet.pk}/transition/", {"commentaire": "?"}, follow=True

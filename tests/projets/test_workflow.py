@@ -8,9 +8,8 @@ from projets import services, workflow
 from projets.models import Avis, Evenement, Statut
 from projets.saisie import saisie_du_projet
 from socle.erreurs import Conflit, Invalide, Refus
-from tests.comptes.factories import creer_comptes
-from tests.fonds.factories import fonds_acceleration, fonds_reparti, projet_engage
-from tests.projets.factories import projet_au_statut
+from tests.fonds.factories import fonds_2020, projet_engage
+from tests.projets.factories import projet_des_comptes
 
 pytestmark = pytest.mark.django_db
 
@@ -19,30 +18,23 @@ STATUTS_ENGAGES = (Statut.ENGAGE, Statut.EN_COURS, Statut.REALISE)
 
 
 @pytest.fixture
-def comptes(referentiel):
-    return creer_comptes()
-
-
-@pytest.fixture
 def enveloppe_84(comptes):
     """L'enveloppe 2020 du fonds d'accélération de la région 84, dotée et répartie."""
-    _, regionales = fonds_reparti(
-        auteur=comptes["admin-national"],
-        dispositif=fonds_acceleration(),
-        annee=2020,
-        national=150 * M,
-        regions={"84": 10 * M},
-    )
+    _, regionales = fonds_2020(auteur=comptes["admin-national"], regions={"84": 10 * M})
     return regionales["84"]
 
 
 def _projet(statut, comptes, enveloppe=None):
     """Un projet de la région 84 mené jusqu'à `statut` ; engagé sur `enveloppe` au-delà de
     la présélection."""
-    agents = {"prefecture": comptes["prefecture-84"], "conseil": comptes["region-84"]}
     if statut in STATUTS_ENGAGES:
-        return projet_engage(statut, enveloppe=enveloppe, **agents)
-    return projet_au_statut(statut, **agents)
+        return projet_engage(
+            statut,
+            prefecture=comptes["prefecture-84"],
+            conseil=comptes["region-84"],
+            enveloppe=enveloppe,
+        )
+    return projet_des_comptes(statut, comptes)
 
 
 def test_creation_brouillon_trace_l_auteur(comptes):
