@@ -29,4 +29,10 @@ app.conf.beat_schedule = {
         "task": "pilotage.recalculer_demandes",
         "schedule": crontab(minute="*/2"),
     },
+    # Chaque nuit à 3 h 15 : les travaux de fond de plus de trente jours et leurs fichiers
+    # (imports reçus, exports produits) sont effacés.
+    "purger-travaux-de-fond": {
+        "task": "socle.purger_travaux",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }

@@ -137,6 +137,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Fichiers reçus et produits par les travaux de fond (imports, exports) : jamais servis à
+# une adresse publique, téléchargés par une page qui vérifie le droit.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 
 # Cache partagé (compteurs de connexion, bannière) : Redis en production.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

@@ -6,7 +6,7 @@
 
 from django.urls import path
 
-from portail import views
+from portail import views, views_travaux
 
 PROJETS = [
     path("<int:pk>/", views.fiche_projet, name="detail"),
@@ -17,4 +17,10 @@ TERRITOIRES = [
 ]
 COMPTES = [
     path("journal/", views.journal, name="journal"),
+]
+# Les travaux de fond d'un agent (imports, mises à jour en masse, gros exports).
+TRAVAUX = [
+    path("", views_travaux.liste, name="liste"),
+    path("<int:pk>/", views_travaux.detail, name="detail"),
+    path("<int:pk>/fichier/", views_travaux.fichier, name="fichier"),
 ]

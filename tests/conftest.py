@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from territoires.models import Region
 from tests.comptes.factories import creer_comptes
@@ -36,6 +37,14 @@ def comptes(referentiel) -> dict:
 def _celery_immediat(settings):
     """Les tâches s'exécutent dans le processus, sauf dans les tests du vrai worker."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stockage_temporaire(tmp_path_factory):
+    """Les fichiers des travaux de fond (reçus, produits) vont dans un dossier temporaire,
+    pour toute la session (jeux de données de module compris)."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.getbasetemp() / "stockage")):
+        yield
 
 
 @pytest.fixture(autouse=True)

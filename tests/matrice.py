@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -28,6 +29,7 @@ from pilotage import services as pilotage_services
 from pilotage.models import Calcul, Indicateur, Niveau, Totaux, ValeurIndicateur
 from pilotage.moteur import recalculer_tout
 from projets.models import Avis, Entreprise, Evenement, Projet, Statut
+from socle.models import EtatTravail, Travail
 from territoires.models import (
     Commune,
     Departement,
@@ -182,6 +184,14 @@ def construire_jeu() -> SimpleNamespace:
     )
     recalculer_tout()
     Token.objects.create(user=u["prefecture_84"])
+    travail = Travail.objects.create(
+        genre="export_projets",
+        libelle="Export des projets (matrice)",
+        auteur=u["prefecture_84"],
+        etat=EtatTravail.TERMINE,
+        resultat={"nom_fichier": "projets.csv", "format": "csv"},
+    )
+    travail.fichier.save("projets.csv", ContentFile(f"{MARQUEURS['84']}\r\n".encode()))
     DsfrConfig.objects.get_or_create(language="fr", defaults={"site_title": "Portail"})
     indicateur = Indicateur.objects.filter(valeurs__isnull=False).order_by("ordre").first()
     return SimpleNamespace(
@@ -197,6 +207,7 @@ def construire_jeu() -> SimpleNamespace:
         epci=projets["84"].commune.epci,
         indicateur=indicateur,
         groupe=Group.objects.create(name="Équipe nationale (matrice)"),
+        travail=travail,
     )
 
 
@@ -212,7 +223,7 @@ def empreinte() -> tuple:
         Projet, Avis, Evenement, Entreprise, Enveloppe, Mouvement, Engagement, Versement,
         Indicateur, ValeurIndicateur, Totaux, Calcul, Trace, Profil, Group, Token, DsfrConfig,
         Region, Departement, Commune, Intercommunalite, TerritoireIndustrie, Perimetre,
-        get_user_model(), LogEntry,
+        get_user_model(), LogEntry, Travail,
     ]  # fmt: skip
     nom = connection.ops.quote_name
     sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {nom(m._meta.db_table)})" for m in modeles)
@@ -381,6 +392,8 @@ def adresse(jeu, cle: str, variante: str = "") -> str:
         "projets:liste": lambda: reverse("projets:liste") + (f"?{exporter}" if export else ""),
         "comptes:journal": lambda: reverse("comptes:journal") + (f"?{exporter}" if export else ""),
         "fonds:enveloppe": lambda: reverse("fonds:enveloppe", args=[jeu.enveloppes[objet].pk]),
+        "travaux:detail": lambda: reverse("travaux:detail", args=[jeu.travail.pk]),
+        "travaux:fichier": lambda: reverse("travaux:fichier", args=[jeu.travail.pk]),
         "fonds:engager": lambda: reverse("fonds:engager") + f"?projet={jeu.engages[objet].pk}",
         "fonds:versement": lambda: reverse("fonds:versement", args=[jeu.engagements[objet].pk]),
         "pilotage:national": lambda: (

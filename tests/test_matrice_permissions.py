@@ -168,6 +168,11 @@ PAGES = {
     ("pilotage:indicateurs", GET, "xlsx"):     (CNX,  403,  200,  200,  200,  200,  200,  200),
     ("pilotage:saisir_valeur", GET, ""):       (CNX,  403,  403,  403,  403,  403,  200,  403),
     ("pilotage:saisir_valeur", POST, ""):      (CNX,  403,  403,  403,  403,  403,  200,  403),
+    # Travaux de fond : chacun les siens (celui du jeu est à la préfecture 84) ; l'équipe
+    # nationale les voit tous ; pour tout autre, ils n'existent pas.
+    ("travaux:liste", GET, ""):                (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("travaux:detail", GET, ""):               (CNX,  404,  200,  404,  404,  404,  200,  404),
+    ("travaux:fichier", GET, ""):              (CNX,  404,  200,  404,  404,  404,  200,  404),
 }
 
 API = {
