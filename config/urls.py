@@ -34,6 +34,7 @@ urlpatterns = [
     path("projets/", domaine(projets_urls, pages_assemblees.PROJETS)),
     path("fonds/", include("fonds.urls")),
     path("pilotage/", include("pilotage.urls")),
+    path("programmation/", include("programmation.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

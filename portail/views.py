@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from comptes.models import Action
@@ -20,6 +21,8 @@ from fonds import selectors as fonds_selectors
 from fonds import services as fonds_services
 from pilotage import selectors as pilotage_selectors
 from portail.journal import traces_visibles_par
+from programmation import permissions as programmation_permissions
+from programmation import selectors as programmation_selectors
 from projets import permissions as projets_permissions
 from projets import views as projets_views
 from socle.exports import FORMATS, TypeColonne
@@ -35,6 +38,8 @@ MODELES_SUIVIS = [
     "fonds.Mouvement",
     "fonds.Engagement",
     "fonds.Versement",
+    "programmation.Simulation",
+    "programmation.LigneSimulation",
     "pilotage.Indicateur",
     "pilotage.ValeurIndicateur",
     "comptes.Profil",
@@ -82,6 +87,24 @@ def transition(request, pk):
                 request, f"Le projet est maintenant « {projet.get_statut_display()} »."
             )
     return redirect("projets:detail", pk=pk)
+
+
+@login_required
+def preselection(request):
+    """La présélection de la région (`projets`), avec l'enveloppe de l'année choisie et ce
+    que ses demandes y prendraient (`programmation`)."""
+    reponse = projets_views.preselection(request)
+    if isinstance(reponse, TemplateResponse):
+        contexte = reponse.context_data
+        reponse.template_name = "portail/preselection.html"
+        contexte["bandeau"] = programmation_selectors.bandeau_enveloppe(
+            request.user,
+            region_code=contexte["region_code"],
+            annee=contexte["annee"],
+            territoire=contexte["territoire"],
+        )
+        contexte["peut_programmer"] = bool(programmation_permissions.peut_programmer(request.user))
+    return reponse
 
 
 def fiche_territoire(request, code):
