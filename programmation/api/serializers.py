@@ -145,11 +145,14 @@ class LigneSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_taux(self, ligne) -> Decimal | None:
+    @extend_schema_field(
+        serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)
+    )
+    def get_taux(self, ligne) -> str | None:
         investissement = ligne.projet.montant_investissement
         if not investissement:
             return None
-        return (ligne.montant / investissement).quantize(Decimal("0.0001"))
+        return str((ligne.montant / investissement).quantize(Decimal("0.0001")))
 
 
 class LigneCreationSerializer(serializers.Serializer):
