@@ -4,7 +4,8 @@ Chaque page assemble ce que lui donnent les applications d'en dessous, sans règ
 propre : la fiche d'un projet (le projet et ses avis, `projets` ; ses crédits, `fonds`),
 ses changements de statut (un abandon rend les crédits : `fonds`), la page d'un
 territoire (son référentiel, `territoires` ; ses chiffres et projets, `pilotage`),
-le journal d'audit (les objets masqués viennent de `projets` et de `fonds`), l'accueil.
+le journal d'audit (les objets masqués viennent de `projets` et de `fonds`), la présélection
+(la liste de `projets`, l'enveloppe de la région lue par `programmation`), l'accueil.
 Elles gardent l'adresse et le nom de leur domaine (`config/urls.py`).
 """
 

@@ -47,6 +47,21 @@ def simulations_visibles_par(user) -> QuerySet[Simulation]:
     return dans_la_portee(Simulation.objects.all(), portee_de(user), lieu="enveloppe__")
 
 
+def simulations_masquees_dans_la_region(user) -> QuerySet[Simulation]:
+    """Les simulations de la région d'un agent régional qu'il ne voit pas (journal d'audit) :
+    toutes, pour une préfecture de département."""
+    portee = portee_de(user)
+    return Simulation.objects.filter(enveloppe__region_id=portee.region_code).exclude(
+        pk__in=simulations_visibles_par(user).values("pk")
+    )
+
+
+def lignes_masquees_dans_la_region(user) -> QuerySet[LigneSimulation]:
+    return LigneSimulation.objects.filter(
+        simulation__in=simulations_masquees_dans_la_region(user).values("pk")
+    )
+
+
 def pour_affichage(qs: QuerySet[Simulation]) -> QuerySet[Simulation]:
     return qs.select_related(
         "enveloppe__dispositif", "enveloppe__region", "auteur", "modifiee_par", "appliquee_par"

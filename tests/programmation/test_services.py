@@ -411,3 +411,23 @@ def test_une_simulation_sans_ligne_incluse_n_engage_rien(comptes):
         services.appliquer(
             simulation_id=sim.pk, auteur=comptes["prefecture-84"], version_attendue=1
         )
+
+
+def test_le_journal_montre_les_simulations_a_ceux_qui_les_preparent(comptes):
+    from portail.journal import traces_visibles_par
+
+    enveloppes(comptes)
+    [projet] = candidats(comptes, 1)
+    sim = simulation(comptes)
+    _modifier(ligne_de(sim, projet), comptes["region-84"], montant=K)
+    modeles = ("programmation.Simulation", "programmation.LigneSimulation")
+
+    def vues(user):
+        return sorted(
+            traces_visibles_par(user).filter(modele__in=modeles).values_list("modele", flat=True)
+        )
+
+    assert vues(comptes["region-84"]) == sorted(modeles)
+    assert vues(comptes["admin-national"]) == sorted(modeles)
+    assert vues(comptes["region-32"]) == []
+    assert vues(agent("prefecture-74", region="84", departement="74")) == []
