@@ -145,9 +145,7 @@ class LigneSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(
-        serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)
-    )
+    @extend_schema_field(serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True))
     def get_taux(self, ligne) -> str | None:
         investissement = ligne.projet.montant_investissement
         if not investissement:
