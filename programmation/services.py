@@ -16,7 +16,7 @@
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from comptes import audit
@@ -51,6 +51,22 @@ def _verrouiller(simulation_id: int) -> Simulation:
         raise Invalide("Simulation introuvable.", champ="simulation") from exc
 
 
+def _nouvelle(enveloppe, nom: str, auteur) -> Simulation:
+    """La simulation nommée ; un nom pris entre-temps par un autre agent est refusé comme
+    un nom déjà pris (la contrainte d'unicité de la base tranche)."""
+    try:
+        with transaction.atomic():
+            return Simulation.objects.create(
+                enveloppe=enveloppe, nom=nom, auteur=auteur, modifiee_par=auteur
+            )
+    except IntegrityError as exc:
+        raise Invalide(
+            f"Une simulation de cette enveloppe s'appelle déjà « {nom} » : choisissez un autre "
+            "nom.",
+            champ="nom",
+        ) from exc
+
+
 def _lignes_par_defaut(simulation: Simulation, projets, *, auteur, inclure: bool) -> list:
     """Une ligne par projet : ce qu'il sollicite encore ; incluse s'il est présélectionné
     (et si `inclure`)."""
@@ -76,10 +92,7 @@ def creer_simulation(
     enveloppe = regles.enveloppe_a_programmer(
         auteur=auteur, region=region, annee=annee, dispositif=dispositif
     )
-    nom = regles.nom_libre(nom, enveloppe.pk)
-    simulation = Simulation.objects.create(
-        enveloppe=enveloppe, nom=nom, auteur=auteur, modifiee_par=auteur
-    )
+    simulation = _nouvelle(enveloppe, regles.nom_libre(nom, enveloppe.pk), auteur)
     lignes = _lignes_par_defaut(
         simulation, selectors.candidats(region, annee), auteur=auteur, inclure=True
     )
@@ -88,7 +101,7 @@ def creer_simulation(
         action=Action.CREATION,
         auteur=auteur,
         changements={
-            "nom": [None, nom],
+            "nom": [None, simulation.nom],
             "enveloppe": [None, enveloppe.pk],
             "lignes": [0, len(lignes)],
         },
@@ -102,10 +115,7 @@ def dupliquer(*, simulation_id: int, auteur, nom: str) -> Simulation:
     """Une copie de la simulation (mêmes lignes, mêmes montants), sous un autre nom."""
     source = _verrouiller(simulation_id)
     regles.exiger(permissions.peut_modifier(auteur, source))
-    nom = regles.nom_libre(nom, source.enveloppe_id)
-    copie = Simulation.objects.create(
-        enveloppe=source.enveloppe, nom=nom, auteur=auteur, modifiee_par=auteur
-    )
+    copie = _nouvelle(source.enveloppe, regles.nom_libre(nom, source.enveloppe_id), auteur)
     lignes = LigneSimulation.objects.bulk_create(
         LigneSimulation(
             simulation=copie,
@@ -120,7 +130,11 @@ def dupliquer(*, simulation_id: int, auteur, nom: str) -> Simulation:
         copie,
         action=Action.CREATION,
         auteur=auteur,
-        changements={"nom": [None, nom], "copie_de": [None, source.pk], "lignes": [0, len(lignes)]},
+        changements={
+            "nom": [None, copie.nom],
+            "copie_de": [None, source.pk],
+            "lignes": [0, len(lignes)],
+        },
         simulation=copie,
     )
     return copie

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from fonds.api.filters import FiltreEntier
 from fonds.api.serializers import EngagementSerializer
 from fonds.models import Engagement
 from programmation import permissions, selectors, services
@@ -27,7 +28,7 @@ class SimulationApiFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(
         field_name="enveloppe__region_id", help_text="Code de la région."
     )
-    annee = django_filters.NumberFilter(field_name="enveloppe__annee", help_text="Année.")
+    annee = FiltreEntier(field_name="enveloppe__annee", help_text="Année de l'enveloppe.")
     dispositif = django_filters.CharFilter(
         field_name="enveloppe__dispositif__code", help_text="Code du dispositif."
     )
