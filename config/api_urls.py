@@ -7,6 +7,7 @@ from comptes.api.views import JetonView
 from fonds.api import views as fonds
 from pilotage.api import views as pilotage
 from portail.api import ProjetViewSet
+from programmation.api import views as programmation
 from territoires.api import views as territoires
 
 routeur = DefaultRouter()
@@ -27,6 +28,9 @@ routeur.register("dispositifs", fonds.DispositifViewSet, basename="dispositif")
 routeur.register("enveloppes", fonds.EnveloppeViewSet, basename="enveloppe")
 routeur.register("engagements", fonds.EngagementViewSet, basename="engagement")
 routeur.register("versements", fonds.VersementViewSet, basename="versement")
+
+# Programmation des enveloppes (simulations)
+routeur.register("simulations", programmation.SimulationViewSet, basename="simulation")
 
 # Pilotage
 routeur.register("totaux", pilotage.TotauxViewSet, basename="totaux")

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "comptes",
     "projets",
     "fonds",
+    "programmation",
     "pilotage",
     "portail",
 ]

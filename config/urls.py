@@ -35,6 +35,7 @@ urlpatterns = [
     path("fonds/", include("fonds.urls")),
     path("pilotage/", include("pilotage.urls")),
     path("travaux/", include((pages_assemblees.TRAVAUX, "travaux"))),
+    path("programmation/", include("programmation.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -32,6 +32,7 @@ from pilotage.generation import (
 )
 from pilotage.models import ValeurIndicateur
 from pilotage.services import charger_indicateurs_du_programme
+from programmation.models import Simulation
 from projets.models import Avis, Entreprise, Evenement, Projet, Statut
 
 AGENTS = (
@@ -70,6 +71,8 @@ def _creer_comptes(mot_de_passe: str) -> dict:
 
 def supprimer_demo() -> None:
     """Retire toutes les données de démonstration (le référentiel reste)."""
+    # Les simulations préparées sur la démonstration tiennent à ses enveloppes et comptes.
+    Simulation.objects.all().delete()
     Versement.objects.all().delete()
     Engagement.objects.all().delete()
     Mouvement.objects.all().delete()

@@ -3,7 +3,8 @@
 Les traces sont écrites par les services de toutes les applications (`comptes.audit`).
 Un agent régional ne lit que celles de sa région, et pas celles des objets qu'il ne
 voit pas : brouillons des préfectures pour le conseil régional, autres départements
-pour une préfecture départementale. Ces objets sont connus de `projets` et de `fonds`,
+pour une préfecture départementale (et les simulations de programmation, qu'elle ne
+prépare pas). Ces objets sont connus de `projets` et de `fonds`,
 au-dessus de `comptes` : c'est ici, où tout est connu, qu'ils sont réunis.
 """
 
@@ -12,6 +13,7 @@ from django.db.models import QuerySet
 from comptes import audit
 from comptes.models import Trace
 from fonds import selectors as fonds_selectors
+from programmation import selectors as programmation_selectors
 from projets import selectors as projets_selectors
 
 OBJETS_MASQUES = {
@@ -19,6 +21,8 @@ OBJETS_MASQUES = {
     "projets.Avis": projets_selectors.avis_masques_dans_la_region,
     "fonds.Engagement": fonds_selectors.engagements_masques_dans_la_region,
     "fonds.Versement": fonds_selectors.versements_masques_dans_la_region,
+    "programmation.Simulation": programmation_selectors.simulations_masquees_dans_la_region,
+    "programmation.LigneSimulation": programmation_selectors.lignes_masquees_dans_la_region,
 }
 
 

@@ -11,6 +11,7 @@ from portail import views, views_travaux
 PROJETS = [
     path("<int:pk>/", views.fiche_projet, name="detail"),
     path("<int:pk>/transition/", views.transition, name="transition"),
+    path("preselection/", views.preselection, name="preselection"),
 ]
 TERRITOIRES = [
     path("territoires/<str:code>/", views.fiche_territoire, name="detail"),

@@ -4,7 +4,8 @@ Chaque page assemble ce que lui donnent les applications d'en dessous, sans règ
 propre : la fiche d'un projet (le projet et ses avis, `projets` ; ses crédits, `fonds`),
 ses changements de statut (un abandon rend les crédits : `fonds`), la page d'un
 territoire (son référentiel, `territoires` ; ses chiffres et projets, `pilotage`),
-le journal d'audit (les objets masqués viennent de `projets` et de `fonds`), l'accueil.
+le journal d'audit (les objets masqués viennent de `projets` et de `fonds`), la présélection
+(la liste de `projets`, l'enveloppe de la région lue par `programmation`), l'accueil.
 Elles gardent l'adresse et le nom de leur domaine (`config/urls.py`).
 """
 
@@ -12,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from comptes.models import Action
@@ -20,6 +22,8 @@ from fonds import selectors as fonds_selectors
 from fonds import services as fonds_services
 from pilotage import selectors as pilotage_selectors
 from portail.journal import traces_visibles_par
+from programmation import permissions as programmation_permissions
+from programmation import selectors as programmation_selectors
 from projets import permissions as projets_permissions
 from projets import views as projets_views
 from socle.exports import FORMATS, TypeColonne
@@ -35,6 +39,8 @@ MODELES_SUIVIS = [
     "fonds.Mouvement",
     "fonds.Engagement",
     "fonds.Versement",
+    "programmation.Simulation",
+    "programmation.LigneSimulation",
     "pilotage.Indicateur",
     "pilotage.ValeurIndicateur",
     "comptes.Profil",
@@ -82,6 +88,24 @@ def transition(request, pk):
                 request, f"Le projet est maintenant « {projet.get_statut_display()} »."
             )
     return redirect("projets:detail", pk=pk)
+
+
+@login_required
+def preselection(request):
+    """La présélection de la région (`projets`), avec l'enveloppe de l'année choisie et ce
+    que ses demandes y prendraient (`programmation`)."""
+    reponse = projets_views.preselection(request)
+    if isinstance(reponse, TemplateResponse):
+        contexte = reponse.context_data
+        reponse.template_name = "portail/preselection.html"
+        contexte["bandeau"] = programmation_selectors.bandeau_enveloppe(
+            request.user,
+            region_code=contexte["region_code"],
+            annee=contexte["annee"],
+            territoire=contexte["territoire"],
+        )
+        contexte["peut_programmer"] = bool(programmation_permissions.peut_programmer(request.user))
+    return reponse
 
 
 def fiche_territoire(request, code):

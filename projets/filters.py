@@ -5,7 +5,7 @@ from projets import selectors
 from projets.models import Enjeu, Statut, Taille
 from projets.saisie import ANNEE_MAX, ANNEE_MIN
 from territoires.filters import filtre_region
-from territoires.models import Departement, TerritoireIndustrie
+from territoires.models import Departement, Region, TerritoireIndustrie
 
 
 class ProjetFilter(django_filters.FilterSet):
@@ -71,3 +71,65 @@ class ProjetFilter(django_filters.FilterSet):
 
     def filtrer_texte(self, queryset, name, value):
         return selectors.rechercher(queryset, value)
+
+
+class FiltrePreselection(forms.Form):
+    """Année et territoire de la présélection (et région, pour un rôle national).
+
+    Sans année demandée, la présélection s'ouvre sur `annee_par_defaut` (la plus récente
+    de ses projets) : l'enveloppe d'une région est celle d'une année. « Toutes les
+    années » (valeur vide) reste possible.
+    """
+
+    annee = forms.TypedChoiceField(
+        label="Année",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "Toutes les années")]
+        + [(annee, str(annee)) for annee in range(ANNEE_MIN, ANNEE_MAX + 1)],
+    )
+    region = forms.ModelChoiceField(
+        label="Région",
+        queryset=Region.objects.filter(territoires__isnull=False).distinct().order_by("nom"),
+        required=False,
+        empty_label="Toutes les régions",
+    )
+    territoire = forms.ModelChoiceField(
+        label="Territoire d'industrie",
+        queryset=TerritoireIndustrie.objects.order_by("nom"),
+        required=False,
+        empty_label="Tous les territoires",
+    )
+
+    def __init__(self, donnees, *, portee, annee_par_defaut: int | None):
+        donnees = donnees.copy()
+        if "annee" not in donnees and annee_par_defaut:
+            donnees["annee"] = str(annee_par_defaut)
+        super().__init__(donnees)
+        if portee.regionale:
+            del self.fields["region"]
+            self.fields["territoire"].queryset = TerritoireIndustrie.objects.filter(
+                region_id=portee.region_code
+            ).order_by("nom")
+        self.is_valid()  # une valeur invalide est ignorée (et signalée par la vue)
+
+    def filtrer(self, qs):
+        choix = self.cleaned_data
+        if choix.get("annee"):
+            qs = qs.filter(annee=choix["annee"])
+        if choix.get("region"):
+            qs = qs.filter(region=choix["region"])
+        if choix.get("territoire"):
+            qs = qs.filter(territoire=choix["territoire"])
+        return qs
+
+    def region_code(self, portee) -> str | None:
+        """La région dont la présélection montre l'enveloppe : celle de l'agent régional, ou
+        celle choisie (ou celle du territoire choisi) par un rôle national."""
+        if portee.regionale:
+            return portee.region_code
+        choix = self.cleaned_data
+        if choix.get("territoire"):
+            return choix["territoire"].region_id
+        return choix["region"].pk if choix.get("region") else None

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, IntegerField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from comptes.scoping import dans_la_portee, portee_de
@@ -116,6 +116,15 @@ def preselection(user) -> QuerySet[Projet]:
     """La présélection : les projets en instruction du périmètre, en attente d'avis."""
     return pour_liste(projets_visibles_par(user).filter(statut=Statut.EN_INSTRUCTION)).order_by(
         "territoire__nom", "intitule"
+    )
+
+
+def annee_de_la_preselection(user) -> int | None:
+    """L'année la plus récente des projets en instruction ou présélectionnés du périmètre."""
+    return (
+        projets_visibles_par(user)
+        .filter(statut__in=[Statut.EN_INSTRUCTION, Statut.PRESELECTIONNE])
+        .aggregate(annee=Max("annee"))["annee"]
     )
 
 

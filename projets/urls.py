@@ -6,12 +6,12 @@ app_name = "projets"
 
 # La fiche d'un projet (`projets:detail`) et ses changements de statut
 # (`projets:transition`) touchent aussi ses crédits : elles sont assemblées par
-# `portail` (voir `config/urls.py`).
+# `portail` (voir `config/urls.py`), comme la présélection (`projets:preselection`), qui
+# montre l'enveloppe de la région.
 
 urlpatterns = [
     path("", views.liste, name="liste"),
     path("nouveau/", views.nouveau, name="nouveau"),
-    path("preselection/", views.preselection, name="preselection"),
     path("importer/", views_importation.importer, name="importer"),
     path("importer/modele.xlsx", views_importation.modele, name="modele_import"),
     path("<int:pk>/modifier/", views.modifier, name="modifier"),

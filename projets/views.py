@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from comptes.scoping import portee_de
 from projets import permissions, selectors, services
 from projets.exports import exporter_projets
-from projets.filters import ProjetFilter
+from projets.filters import FiltrePreselection, ProjetFilter
 from projets.forms import AvisEnLotForm, AvisForm, ProjetForm, TransitionForm
 from projets.models import Projet
 from socle.exports import FORMATS
@@ -172,7 +174,15 @@ def avis(request, pk):
 def preselection(request):
     """La présélection de la région : avis côte à côte, totaux, avis en lot."""
     refuser_si(permissions.peut_lister(request.user))
-    projets = list(selectors.preselection(request.user))
+    portee = portee_de(request.user)
+    filtre = FiltrePreselection(
+        request.GET,
+        portee=portee,
+        annee_par_defaut=selectors.annee_de_la_preselection(request.user),
+    )
+    signaler_filtres_invalides(request, filtre)
+    selection = filtre.filtrer(selectors.preselection(request.user))
+    projets = list(selection)
     cote = permissions.cote_de(request.user)
     form = AvisEnLotForm(request.POST or None, projets_ids=[p.pk for p in projets])
     if request.method == "POST":
@@ -189,8 +199,9 @@ def preselection(request):
                 messages.success(request, f"{nombre} avis enregistré{'s' if nombre > 1 else ''}.")
                 return redirect(reverse("projets:preselection"))
         messages.error(request, "Aucun avis enregistré : corrigez les champs signalés.")
-    totaux = selectors.totaux_selection(selectors.preselection(request.user))
-    return render(
+    totaux = selectors.totaux_selection(selection)
+    # Une réponse dont le contexte reste ouvert : `portail` y ajoute l'enveloppe de la région.
+    return TemplateResponse(
         request,
         "projets/preselection.html",
         {
@@ -199,5 +210,9 @@ def preselection(request):
             "form": form,
             "cote": cote,
             "decisions": selectors.decisions_recentes(request.user),
+            "filtre": filtre,
+            "annee": filtre.cleaned_data.get("annee"),
+            "territoire": filtre.cleaned_data.get("territoire"),
+            "region_code": filtre.region_code(portee),
         },
     )

@@ -28,6 +28,8 @@ from fonds.models import Engagement, Enveloppe, Mouvement, Versement
 from pilotage import services as pilotage_services
 from pilotage.models import Calcul, Indicateur, Niveau, Totaux, ValeurIndicateur
 from pilotage.moteur import recalculer_tout
+from programmation import services as programmation_services
+from programmation.models import LigneSimulation, Simulation
 from projets.models import Avis, Entreprise, Evenement, Projet, Statut
 from socle.models import EtatTravail, Travail
 from territoires.models import (
@@ -179,6 +181,13 @@ def construire_jeu() -> SimpleNamespace:
             MARQUEURS[f"{region}e"],
             regionales[region],
         )
+    # Une simulation de l'enveloppe 2020 de chaque région (son projet en instruction).
+    simulations = {
+        region: programmation_services.creer_simulation(
+            auteur=u[f"prefecture_{region}"], region=region, annee=2020, nom=f"Matrice {region}"
+        )
+        for region in ("84", "32")
+    }
     pilotage_services.charger_indicateurs_du_programme(
         auteur=admin_national, avec_valeurs_demo=True
     )
@@ -201,6 +210,8 @@ def construire_jeu() -> SimpleNamespace:
         engagements=engagements,
         versements=versements,
         enveloppes={"84": regionales["84"], "32": regionales["32"], "nationale": nationale},
+        simulations=simulations,
+        lignes={r: s.lignes.order_by("pk").first() for r, s in simulations.items()},
         territoires={
             code: TerritoireIndustrie.objects.get(code=TERRITOIRES[code]) for code in TERRITOIRES
         },
@@ -214,8 +225,8 @@ def construire_jeu() -> SimpleNamespace:
 def empreinte() -> tuple:
     """Ce qu'une écriture changerait : le nombre de lignes de chaque table du portail (dont
     le journal d'audit, que chaque service écrit, et celui de l'administration, que chaque
-    ajout, modification ou suppression y écrit), l'état de chaque projet et de chaque
-    enveloppe (trois requêtes)."""
+    ajout, modification ou suppression y écrit), l'état de chaque projet, de chaque
+    enveloppe et de chaque simulation (quatre requêtes)."""
     from django.contrib.admin.models import LogEntry
     from django.contrib.auth import get_user_model
 
@@ -223,7 +234,7 @@ def empreinte() -> tuple:
         Projet, Avis, Evenement, Entreprise, Enveloppe, Mouvement, Engagement, Versement,
         Indicateur, ValeurIndicateur, Totaux, Calcul, Trace, Profil, Group, Token, DsfrConfig,
         Region, Departement, Commune, Intercommunalite, TerritoireIndustrie, Perimetre,
-        get_user_model(), LogEntry, Travail,
+        get_user_model(), LogEntry, Travail, Simulation, LigneSimulation,
     ]  # fmt: skip
     nom = connection.ops.quote_name
     sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {nom(m._meta.db_table)})" for m in modeles)
@@ -234,7 +245,10 @@ def empreinte() -> tuple:
     enveloppes = tuple(
         Enveloppe.objects.order_by("pk").values_list("pk", "montant", "montant_engage")
     )
-    return comptes, projets, enveloppes
+    simulations = tuple(
+        Simulation.objects.order_by("pk").values_list("pk", "version", "appliquee_le")
+    )
+    return comptes, projets, enveloppes, simulations
 
 
 # --- Les routes ----------------------------------------------------------------------------
@@ -441,6 +455,16 @@ def adresse(jeu, cle: str, variante: str = "") -> str:
             + "?app_label=comptes&model_name=profil&field_name=region&term=Auv"
         ),
         "admin:attrape_tout": lambda: "/admin/inexistant/",
+        "programmation:simulation": lambda: (
+            reverse("programmation:simulation", args=[jeu.simulations[objet].pk])
+            + (f"?{exporter}" if export else "")
+        ),
+        "programmation:ligne": lambda: reverse(
+            "programmation:ligne", args=[jeu.simulations[objet].pk, jeu.lignes[objet].pk]
+        ),
+        "simulation-ligne": lambda: reverse(
+            "simulation-ligne", args=[jeu.simulations[objet].pk, jeu.lignes[objet].pk]
+        ),
     }
     if cle in sur_mesure:
         return sur_mesure[cle]()
@@ -455,6 +479,17 @@ def adresse(jeu, cle: str, variante: str = "") -> str:
     }
     if cle in par_projet:
         return reverse(cle, args=[jeu.projets[objet].pk])
+    par_simulation = {
+        "programmation:dupliquer",
+        "programmation:appliquer",
+        "programmation:candidats",
+        "simulation-detail",
+        "simulation-lignes",
+        "simulation-dupliquer",
+        "simulation-appliquer",
+    }
+    if cle in par_simulation:
+        return reverse(cle, args=[jeu.simulations[objet].pk])
     return reverse(cle)
 
 

@@ -71,6 +71,7 @@ T32 = Redirection("/pilotage/regions/32/", exacte=True)
 FPRJ = Redirection("/projets/{projet}/", exacte=True)  # retour à la fiche du projet
 FENV = Redirection("/fonds/enveloppes/{enveloppe}/", exacte=True)  # retour à l'enveloppe
 FADM = Redirection("{fiche}", exacte=True)  # `admin/<app>/<modèle>/<id>/` : vers la fiche
+FSIM = Redirection("/programmation/{simulation}/", exacte=True)  # retour à la simulation
 
 
 def six(reponse) -> tuple:
@@ -173,6 +174,28 @@ PAGES = {
     ("travaux:liste", GET, ""):                (CNX,  403,  200,  200,  200,  200,  200,  200),
     ("travaux:detail", GET, ""):               (CNX,  404,  200,  404,  404,  404,  200,  404),
     ("travaux:fichier", GET, ""):              (CNX,  404,  200,  404,  404,  404,  200,  404),
+    # Programmation : les simulations de l'enveloppe d'une région, entre sa préfecture et son
+    # conseil régional (et l'équipe nationale) ; ni le ministère ni un compte sans profil.
+    # Une simulation d'une autre région n'existe pas (404). Un corps vide : le formulaire
+    # revient en erreur (200) ou la page de la simulation le signale (302) ; appliquer est
+    # réservé à la préfecture et à l'équipe nationale (403 pour la Région, avant tout).
+    ("programmation:index", GET, ""):          (CNX,  403,  200,  200,  200,  403,  200,  200),
+    ("programmation:index", POST, ""):         (CNX,  403,  200,  200,  200,  403,  200,  200),
+    ("programmation:comparer", GET, ""):       (CNX,  403,  200,  200,  200,  403,  200,  200),
+    ("programmation:simulation", GET, "84"):   (CNX,  403,  200,  200,  404,  403,  200,  200),
+    ("programmation:simulation", GET, "84+xlsx"): (CNX, 403, 200,  200,  404,  403,  200,  200),
+    ("programmation:simulation", GET, "84+csv"): (CNX,  403, 200,  200,  404,  403,  200,  200),
+    ("programmation:simulation", GET, "32"):   (CNX,  403,  404,  404,  200,  403,  200,  404),
+    ("programmation:ligne", GET, "84"):        (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("programmation:ligne", POST, "84"):       (CNX,  403,  200,  200,  404,  403,  200,  200),
+    ("programmation:ligne", POST, "32"):       (CNX,  403,  404,  404,  200,  403,  200,  404),
+    ("programmation:dupliquer", GET, "84"):    (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("programmation:dupliquer", POST, "84"):   (CNX,  403,  200,  200,  404,  403,  200,  200),
+    ("programmation:appliquer", GET, "84"):    (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("programmation:appliquer", POST, "84"):   (CNX,  403,  FSIM, 403,  404,  403,  FSIM, FSIM),
+    ("programmation:appliquer", POST, "32"):   (CNX,  403,  404,  403,  FSIM, 403,  FSIM, 404),
+    ("programmation:candidats", GET, "84"):    (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("programmation:candidats", POST, "84"):   (CNX,  403,  FSIM, FSIM, 404,  403,  FSIM, FSIM),
 }
 
 API = {
@@ -233,6 +256,22 @@ API = {
     ("totaux-list", GET, ""):              (401,  403,  200,  200,  200,  200,  200,  200),
     ("indicateur-list", GET, ""):          (401,  403,  200,  200,  200,  200,  200,  200),
     ("indicateur-detail", GET, ""):        (401,  403,  200,  200,  200,  200,  200,  200),
+    # Simulations : comme les pages ; appliquer, la préfecture et l'équipe nationale.
+    ("simulation-list", GET, ""):          (401,  403,  200,  200,  200,  403,  200,  200),
+    ("simulation-list", POST, ""):         (401,  403,  400,  400,  400,  403,  400,  400),
+    ("simulation-detail", GET, "84"):      (401,  403,  200,  200,  404,  403,  200,  200),
+    ("simulation-detail", GET, "32"):      (401,  403,  404,  404,  200,  403,  200,  404),
+    ("simulation-lignes", GET, "84"):      (401,  403,  200,  200,  404,  403,  200,  200),
+    ("simulation-lignes", POST, "84"):     (401,  403,  400,  400,  404,  403,  400,  400),
+    ("simulation-lignes", GET, "32"):      (401,  403,  404,  404,  200,  403,  200,  404),
+    ("simulation-ligne", GET, "84"):       (401,  403,  405,  405,  405,  405,  405,  405),
+    ("simulation-ligne", PATCH, "84"):     (401,  403,  400,  400,  404,  403,  400,  400),
+    ("simulation-ligne", PATCH, "32"):     (401,  403,  404,  404,  400,  403,  400,  404),
+    ("simulation-dupliquer", GET, "84"):   (401,  403,  405,  405,  405,  405,  405,  405),
+    ("simulation-dupliquer", POST, "84"):  (401,  403,  400,  400,  404,  403,  400,  400),
+    ("simulation-appliquer", GET, "84"):   (401,  403,  405,  405,  405,  405,  405,  405),
+    ("simulation-appliquer", POST, "84"):  (401,  403,  400,  403,  404,  403,  400,  400),
+    ("simulation-appliquer", POST, "32"):  (401,  403,  404,  403,  400,  403,  400,  404),
 }
 
 ADMINISTRATION = {
@@ -457,6 +496,7 @@ def _valeurs(jeu, cle, variante, url):
     return {
         "projet": jeu.projets[objet].pk if objet in jeu.projets else "",
         "enveloppe": jeu.enveloppes[objet].pk if objet in jeu.enveloppes else "",
+        "simulation": jeu.simulations[objet].pk if objet in jeu.simulations else "",
         "fiche": url + "change/" if cle.endswith("_redirection") else "",
     }
 

@@ -18,6 +18,7 @@ from fonds.services.enveloppes import (
     redeployer,
     repartir,
 )
+from fonds.services.lots import LignesNonEngageables, engager_en_lot
 from fonds.services.regles import (
     TYPES_MOUVEMENT_SAISIS,
     DepassementEngagement,
@@ -28,12 +29,14 @@ __all__ = [
     "TYPES_MOUVEMENT_SAISIS",
     "DepassementEngagement",
     "DepassementEnveloppe",
+    "LignesNonEngageables",
     "abandonner_projet",
     "ajouter_mouvement",
     "anticiper",
     "changer_statut_du_projet",
     "creer_enveloppe",
     "engager",
+    "engager_en_lot",
     "redeployer",
     "repartir",
     "verser",

@@ -4,10 +4,13 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from fonds.models import Engagement, Enveloppe, Mouvement
 from pilotage import selectors
+from programmation import selectors as selectors_programmation
+from programmation.services import creer_simulation
 from projets.models import Avis, Evenement, Projet, Statut
 from territoires.models import TerritoireIndustrie
 
@@ -121,6 +124,12 @@ def test_les_chiffres_du_communique(demo, client):
 
 def test_la_demo_est_deterministe_et_refuse_de_s_empiler(demo, settings):
     premiere = _empreinte()
+    # Auvergne-Rhône-Alpes en 2021 : les demandes présélectionnées dépassent déjà le
+    # disponible ; une simulation préparée sur la démonstration ne l'empêche pas de repartir.
+    essai = creer_simulation(
+        auteur=User.objects.get(username="prefecture-84"), region="84", annee=2021, nom="Essai"
+    )
+    assert selectors_programmation.totaux(essai).depassement > 0
     with pytest.raises(CommandError, match="existent déjà"):
         call_command("generer_demo", "--sans-progression", stdout=StringIO())
     call_command(

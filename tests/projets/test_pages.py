@@ -340,9 +340,11 @@ def test_la_liste_signale_les_brouillons_qu_elle_ne_montre_pas(
 def test_requetes_de_la_preselection_constantes(client, comptes, django_assert_num_queries, copies):
     _projets(Statut.EN_INSTRUCTION, comptes, copies + 1)
     client = _connecte(client, comptes, "region-84")
-    # 1. session  2. utilisateur  3. profil  4. projets en instruction
-    # 5. totaux de la sélection  6. dernières décisions  7. région du profil (titre)
-    with django_assert_num_queries(7):
+    # 1. session  2. utilisateur  3. profil  4. année par défaut (la plus récente)
+    # 5. projets en instruction  6. totaux de la sélection  7. enveloppe de la région
+    # (bandeau)  8. demandes de la sélection (bandeau)  9. région du profil (titre)
+    # 10. territoires de la région (filtre)  11. dernières décisions
+    with django_assert_num_queries(11):
         reponse = client.get("/projets/preselection/")
     assert reponse.content.decode().count('name="projets"') == copies + 1
 
