@@ -19,6 +19,8 @@ from territoires import urls as territoires_urls
 admin.site.site_header = "Administration du portail Territoires d'industrie"
 admin.site.site_title = "Portail Territoires d'industrie"
 admin.site.index_title = "Administration"
+# Toute la largeur pour les tableaux : on navigue par l'accueil et le fil d'Ariane.
+admin.site.enable_nav_sidebar = False
 
 
 def domaine(urls, assemblees: list):

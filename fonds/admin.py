@@ -20,7 +20,7 @@ from fonds import permissions, selectors, services
 from fonds.forms import MouvementForm
 from fonds.models import Dispositif, Engagement, Enveloppe, Mouvement, Versement
 from fonds.services.regles import annee_du_programme
-from socle.administration import LectureSeule
+from socle.administration import LectureSeule, Lisible
 from socle.erreurs import Invalide
 from socle.format_fr import format_euros
 from socle.pages import erreurs_metier
@@ -35,7 +35,7 @@ def _euros(champ: str, libelle: str):
 
 
 @admin.register(Dispositif)
-class DispositifAdmin(admin.ModelAdmin):
+class DispositifAdmin(Lisible, admin.ModelAdmin):
     list_display = ["nom", "code", "montant_annonce_euros", "finance_projets", "ordre"]
     list_filter = ["finance_projets"]
     search_fields = ["nom", "code"]
@@ -53,7 +53,7 @@ class DispositifAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and est_admin_national(request.user)
 
 
-class MouvementInline(LectureSeule, admin.TabularInline):
+class MouvementInline(Lisible, LectureSeule, admin.TabularInline):
     model = Mouvement
     fields = ["date_effet", "type", "montant", "motif", "operation", "auteur", "created_at"]
     readonly_fields = fields
@@ -81,7 +81,7 @@ CHIFFRES_ENVELOPPE = ["montant_euros", "engage_euros", "verse_euros", "disponibl
 
 
 @admin.register(Enveloppe)
-class EnveloppeAdmin(admin.ModelAdmin):
+class EnveloppeAdmin(Lisible, admin.ModelAdmin):
     form = EnveloppeAdminForm
     list_display = ["__str__", "annee", "region", *CHIFFRES_ENVELOPPE]
     list_filter = ["dispositif", "annee", ("region", admin.EmptyFieldListFilter), "region"]
@@ -189,7 +189,7 @@ class EnveloppeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mouvement)
-class MouvementAdmin(LectureSeule, admin.ModelAdmin):
+class MouvementAdmin(Lisible, LectureSeule, admin.ModelAdmin):
     list_display = ["date_effet", "enveloppe", "type", "montant_euros", "motif", "auteur"]
     list_filter = ["type", "enveloppe__dispositif", "enveloppe__annee", "enveloppe__region"]
     list_select_related = ["enveloppe__dispositif", "enveloppe__region", "auteur"]
@@ -216,7 +216,7 @@ class MouvementAdmin(LectureSeule, admin.ModelAdmin):
         return qs.filter(enveloppe__in=selectors.enveloppes_visibles_par(request.user))
 
 
-class VersementInline(LectureSeule, admin.TabularInline):
+class VersementInline(Lisible, LectureSeule, admin.TabularInline):
     model = Versement
     fields = ["date_versement", "montant", "reference", "auteur", "created_at"]
     readonly_fields = fields
@@ -225,7 +225,7 @@ class VersementInline(LectureSeule, admin.TabularInline):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(LectureSeule, admin.ModelAdmin):
+class EngagementAdmin(Lisible, LectureSeule, admin.ModelAdmin):
     """Consultation : un engagement s'enregistre depuis la page du projet (règles du service)."""
 
     list_display = [
@@ -273,7 +273,7 @@ class EngagementAdmin(LectureSeule, admin.ModelAdmin):
 
 
 @admin.register(Versement)
-class VersementAdmin(LectureSeule, admin.ModelAdmin):
+class VersementAdmin(Lisible, LectureSeule, admin.ModelAdmin):
     list_display = ["date_versement", "engagement", "montant_euros", "reference", "auteur"]
     list_filter = ["engagement__enveloppe__dispositif", "engagement__enveloppe__region"]
     list_select_related = ["engagement__projet", "auteur"]

@@ -15,6 +15,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from socle.format_fr import format_euros
+
 ZERO = Decimal("0.00")
 
 
@@ -158,7 +160,7 @@ class Mouvement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_type_display()} {self.montant} € – {self.enveloppe}"
+        return f"{self.get_type_display()} de {format_euros(self.montant)} – {self.enveloppe}"
 
 
 class StatutEngagement(models.TextChoices):
@@ -215,7 +217,7 @@ class Engagement(models.Model):
         indexes = [models.Index(fields=["enveloppe", "statut"])]
 
     def __str__(self):
-        return f"Engagement de {self.montant} € – {self.projet}"
+        return f"Engagement de {format_euros(self.montant)} – {self.projet}"
 
     @property
     def montant_net(self) -> Decimal:
@@ -246,4 +248,4 @@ class Versement(models.Model):
         ]
 
     def __str__(self):
-        return f"Versement de {self.montant} € – {self.engagement.projet}"
+        return f"Versement de {format_euros(self.montant)} – {self.engagement.projet}"

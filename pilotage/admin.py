@@ -16,13 +16,32 @@ from django.shortcuts import redirect
 from django.urls import path
 
 from pilotage import permissions, selectors, services, tasks
+from pilotage.indicateurs import formater
 from pilotage.models import Calcul, Indicateur, Totaux, ValeurIndicateur
-from socle.administration import LectureSeule
+from projets.models import Enjeu, Statut
+from socle.administration import FiltreAnnee, LectureSeule, Lisible
 from socle.erreurs import Invalide
+from socle.format_fr import format_euros
+from territoires.models import Region, TerritoireIndustrie
+
+
+def _statuts_et_enjeux() -> dict:
+    return {**dict(Statut.choices), **dict(Enjeu.choices)}
+
+
+def _noms_des_regions() -> dict:
+    return dict(Region.objects.values_list("code", "nom"))
+
+
+def _noms_des_territoires() -> dict:
+    return {
+        code: f"{nom} ({code})"
+        for code, nom in TerritoireIndustrie.objects.values_list("code", "nom")
+    }
 
 
 @admin.register(Totaux)
-class TotauxAdmin(LectureSeule, admin.ModelAdmin):
+class TotauxAdmin(Lisible, LectureSeule, admin.ModelAdmin):
     """Les totaux se recalculent, ils ne se saisissent pas."""
 
     list_display = [
@@ -32,20 +51,83 @@ class TotauxAdmin(LectureSeule, admin.ModelAdmin):
         "annee",
         "nb_projets",
         "investissement",
-        "montant_engage",
-        "montant_disponible",
-        "modifie_le",
+        "engage_euros",
+        "disponible_euros",
+        "levier",
     ]
-    list_filter = ["niveau", "dispositif_nom", "annee"]
+    list_filter = ["niveau", "dispositif_nom", FiltreAnnee]
     search_fields = ["code", "libelle"]
     ordering = ["niveau", "libelle", "dispositif", "annee"]
+    chiffres_non_monetaires = ("effet_levier",)
+    libelles = {
+        "nb_projets_par_statut": _statuts_et_enjeux,
+        "nb_projets_par_enjeu": _statuts_et_enjeux,
+        "code_region": _noms_des_regions,
+    }
+    fieldsets = [
+        (None, {"fields": ["libelle", "niveau", "code", "code_region", "dispositif_nom", "annee"]}),
+        (
+            "Projets",
+            {
+                "fields": [
+                    "nb_projets",
+                    "nb_projets_par_statut",
+                    "nb_projets_par_enjeu",
+                    "investissement",
+                    "emplois_crees",
+                    "emplois_maintenus",
+                    "aide_sollicitee",
+                ]
+            },
+        ),
+        (
+            "Crédits",
+            {
+                "fields": [
+                    "montant_enveloppe",
+                    "nb_engagements",
+                    "montant_engage",
+                    "montant_verse",
+                    "montant_disponible",
+                    "levier",
+                ]
+            },
+        ),
+        ("Référentiel", {"fields": ["nb_territoires", "nb_intercommunalites"]}),
+        ("Calcul", {"fields": ["modifie_le", "empreinte"]}),
+    ]
+
+    # Une ligne « tous les dispositifs » additionnerait les crédits d'instruments différents :
+    # ses montants ne s'affichent pas (l'API garde la ligne entière).
+    @admin.display(description="engagé", ordering="montant_engage")
+    def engage_euros(self, obj):
+        return format_euros(obj.montant_engage) if obj.dispositif else "—"
+
+    @admin.display(description="disponible", ordering="montant_disponible")
+    def disponible_euros(self, obj):
+        return format_euros(obj.montant_disponible) if obj.dispositif else "—"
+
+    @admin.display(description="effet de levier", ordering="effet_levier")
+    def levier(self, obj):
+        return "—" if obj.effet_levier is None else f"× {obj.effet_levier:.1f}".replace(".", ",")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.dispositif:
+            return fieldsets
+        credits = {
+            "fields": ["nb_engagements"],
+            "description": "Tous les dispositifs : les crédits se lisent sur la ligne de chaque "
+            "dispositif, jamais additionnés entre instruments.",
+        }
+        return [(t, credits if t == "Crédits" else o) for t, o in fieldsets]
 
     def get_queryset(self, request):
         return selectors.totaux_visibles_par(request.user)
 
 
 @admin.register(Calcul)
-class CalculAdmin(LectureSeule, admin.ModelAdmin):
+class CalculAdmin(Lisible, LectureSeule, admin.ModelAdmin):
     """Le journal des recalculs : quand, lesquels, ce qu'ils ont écrit, en combien de temps."""
 
     list_display = [
@@ -59,6 +141,7 @@ class CalculAdmin(LectureSeule, admin.ModelAdmin):
     ]
     list_filter = ["complet"]
     date_hierarchy = "calcule_le"
+    libelles = {"territoires": _noms_des_territoires, "regions": _noms_des_regions}
 
 
 def _entier(valeur) -> int:
@@ -166,9 +249,17 @@ class _SaisieEquipeNationale:
         return self._equipe_nationale(request) and super().has_delete_permission(request, obj)
 
 
-class ValeurIndicateurInline(admin.TabularInline):
+class ValeurDansSonUnite:
+    """La valeur d'un indicateur dans son unité (« 182 M€ », « 25 % », « 54 »)."""
+
+    @admin.display(description="valeur", ordering="valeur")
+    def valeur_affichee(self, obj):
+        return formater(obj.indicateur.unite, obj.valeur)
+
+
+class ValeurIndicateurInline(ValeurDansSonUnite, admin.TabularInline):
     model = ValeurIndicateur
-    fields = ["date", "valeur", "source", "auteur", "created_at"]
+    fields = ["date", "valeur_affichee", "source", "auteur", "created_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -181,22 +272,26 @@ class ValeurIndicateurInline(admin.TabularInline):
 
 @admin.register(Indicateur)
 class IndicateurAdmin(_SaisieEquipeNationale, admin.ModelAdmin):
-    list_display = ["libelle", "code", "unite", "cible", "date_cible", "ordre"]
+    list_display = ["libelle", "code", "unite", "cible_affichee", "date_cible", "ordre"]
     list_editable = ["ordre"]
     search_fields = ["code", "libelle"]
     prepopulated_fields = {"code": ["libelle"]}
     inlines = [ValeurIndicateurInline]
+
+    @admin.display(description="cible", ordering="cible")
+    def cible_affichee(self, obj):
+        return formater(obj.unite, obj.cible)
 
     def has_change_permission(self, request, obj=None):
         return self._equipe_nationale(request) and super().has_change_permission(request, obj)
 
 
 @admin.register(ValeurIndicateur)
-class ValeurIndicateurAdmin(_SaisieEquipeNationale, admin.ModelAdmin):
+class ValeurIndicateurAdmin(ValeurDansSonUnite, _SaisieEquipeNationale, admin.ModelAdmin):
     """Une valeur ne se modifie pas : on en ajoute une nouvelle, datée et sourcée."""
 
     form = ValeurIndicateurAdminForm
-    list_display = ["indicateur", "valeur", "date", "source", "auteur", "created_at"]
+    list_display = ["indicateur", "valeur_affichee", "date", "source", "auteur", "created_at"]
     list_filter = ["indicateur"]
     search_fields = ["source", "indicateur__libelle"]
     date_hierarchy = "date"
@@ -204,6 +299,14 @@ class ValeurIndicateurAdmin(_SaisieEquipeNationale, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return super().get_fields(request, obj)
+        return ["indicateur", "valeur_affichee", "date", "source", "auteur", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj is not None else ()
 
     def save_model(self, request, obj, form, change):
         """Par le service, comme la page de saisie : vérifications, auteur et journal d'audit."""

@@ -4,17 +4,17 @@ from django.db.models import Exists, OuterRef
 from comptes.scoping import est_national
 from projets.models import Avis, Entreprise, Evenement, Projet
 from projets.selectors import projets_visibles_par
-from socle.administration import LectureSeule
+from socle.administration import LectureSeule, Lisible
 
 
-class AvisInline(LectureSeule, admin.TabularInline):
+class AvisInline(Lisible, LectureSeule, admin.TabularInline):
     model = Avis
     extra = 0
     fields = ["created_at", "cote", "sens", "commentaire", "auteur", "en_cours"]
     readonly_fields = fields
 
 
-class EvenementInline(LectureSeule, admin.TabularInline):
+class EvenementInline(Lisible, LectureSeule, admin.TabularInline):
     model = Evenement
     extra = 0
     fields = ["created_at", "type", "auteur", "statut_avant", "statut_apres", "commentaire"]
@@ -22,7 +22,7 @@ class EvenementInline(LectureSeule, admin.TabularInline):
 
 
 @admin.register(Projet)
-class ProjetAdmin(LectureSeule, admin.ModelAdmin):
+class ProjetAdmin(Lisible, LectureSeule, admin.ModelAdmin):
     list_display = [
         "id",
         "intitule",
@@ -58,7 +58,7 @@ class ProjetAdmin(LectureSeule, admin.ModelAdmin):
 
 
 @admin.register(Entreprise)
-class EntrepriseAdmin(admin.ModelAdmin):
+class EntrepriseAdmin(Lisible, admin.ModelAdmin):
     list_display = ["raison_sociale", "siren", "taille", "fictive"]
     list_filter = ["taille", "fictive"]
     search_fields = ["raison_sociale", "siren"]
