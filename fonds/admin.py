@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html_join
 
 from comptes.scoping import est_admin_national
 from fonds import permissions, selectors, services
@@ -99,10 +99,29 @@ class EnveloppeAdmin(Lisible, admin.ModelAdmin):
 
     @admin.display(description="crédits")
     def ajouter_un_mouvement(self, obj):
+        """Tous les mouvements de cette enveloppe, chacun par son service : dotation,
+        abondement, annulation ici ; répartition, anticipation ou redéploiement sur les
+        pages du fonds."""
         if obj is None or obj.pk is None:
             return "Enregistrez d'abord l'enveloppe, puis ajoutez ses crédits par un mouvement."
-        url = reverse("admin:fonds_enveloppe_mouvement", args=[obj.pk])
-        return format_html('<a class="button" href="{}">Ajouter un mouvement</a>', url)
+        liens = [
+            (reverse("admin:fonds_enveloppe_mouvement", args=[obj.pk]), "Ajouter un mouvement"),
+        ]
+        page = reverse("fonds:enveloppe", args=[obj.pk])
+        if obj.est_nationale:
+            liens += [
+                (f"{page}#titre-repartition", "Répartir entre les régions"),
+                (reverse("fonds:anticipation"), "Anticiper sur une autre année"),
+            ]
+        else:
+            liens.append(
+                (
+                    f"{reverse('fonds:redeploiement')}?enveloppe={obj.pk}",
+                    "Redéployer vers une autre région",
+                )
+            )
+        liens.append((page, "Page de l'enveloppe"))
+        return format_html_join(" ", '<a class="button" href="{}">{}</a>', liens)
 
     def get_queryset(self, request):
         if request.user.is_superuser:

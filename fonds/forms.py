@@ -121,6 +121,41 @@ class AnticipationForm(forms.Form):
         return donnees
 
 
+class RedeploiementForm(forms.Form):
+    """Des crédits non engagés d'une région vers une autre : même dispositif, même année."""
+
+    dispositif = forms.ModelChoiceField(
+        label="Dispositif", queryset=Dispositif.objects.all(), empty_label=None
+    )
+    annee = forms.IntegerField(
+        label="Année des enveloppes",
+        min_value=ANNEE_MIN,
+        max_value=ANNEE_MAX,
+        help_text="Par exemple 2020.",
+    )
+    region_source = forms.ChoiceField(
+        label="Région qui cède des crédits",
+        help_text="Seuls ses crédits non engagés peuvent partir.",
+    )
+    region_cible = forms.ChoiceField(label="Région qui reçoit les crédits")
+    montant = ChampMontant(label="Montant redéployé")
+    date_effet = champ_date("Date d'effet")
+    motif = champ_motif()
+
+    def __init__(self, *args, regions: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        choix = [("", "Choisir une région")] + regions
+        self.fields["region_source"].choices = choix
+        self.fields["region_cible"].choices = choix
+
+    def clean(self):
+        donnees = super().clean()
+        source, cible = donnees.get("region_source"), donnees.get("region_cible")
+        if source and source == cible:
+            self.add_error("region_cible", "Choisissez une autre région que celle qui cède.")
+        return donnees
+
+
 class ChoixEnveloppe(forms.ModelChoiceField):
     def label_from_instance(self, obj: Enveloppe) -> str:
         return (

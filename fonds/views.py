@@ -18,6 +18,7 @@ from fonds.forms import (
     EngagementForm,
     FiltreFondsForm,
     MouvementForm,
+    RedeploiementForm,
     RepartitionForm,
     VersementForm,
 )
@@ -159,6 +160,51 @@ def anticipation(request):
             )
             return redirect("fonds:index")
     return render(request, "fonds/anticipation.html", {"form": form})
+
+
+def _source_demandee(request) -> dict:
+    """`?enveloppe=<id>` : une enveloppe régionale choisie comme source (depuis la page d'une
+    enveloppe ou l'administration) préremplit le dispositif, l'année et la région."""
+    valeur = request.GET.get("enveloppe", "")
+    if not (valeur.isascii() and valeur.isdigit()):
+        return {}
+    source = (
+        Enveloppe.objects.filter(pk=int(valeur), region__isnull=False)
+        .select_related("dispositif", "region")
+        .first()
+    )
+    if source is None:
+        return {}
+    return {
+        "dispositif": source.dispositif,
+        "annee": source.annee,
+        "region_source": source.region_id,
+    }
+
+
+@login_required
+def redeploiement(request):
+    """Redéploie des crédits non engagés d'une région vers une autre (`services.redeployer` :
+    les deux enveloppes verrouillées, tout ou rien, tracé, jamais sous les engagements)."""
+    decision = permissions.peut_gerer_enveloppes(request.user)
+    if not decision:
+        return _interdit(request, decision.raison)
+    form = RedeploiementForm(
+        request.POST or None, initial=_source_demandee(request), regions=_regions()
+    )
+    if request.method == "POST" and form.is_valid():
+        with erreurs_metier(request, form) as resultat:
+            _sortie, entree = services.redeployer(auteur=request.user, **form.cleaned_data)
+        if resultat.ok:
+            noms = dict(form.fields["region_source"].choices)
+            messages.success(
+                request,
+                f"Redéploiement enregistré : {format_euros(entree.montant)} de "
+                f"{noms[form.cleaned_data['region_source']]} vers "
+                f"{noms[form.cleaned_data['region_cible']]} ({form.cleaned_data['annee']}).",
+            )
+            return redirect("fonds:enveloppe", pk=entree.enveloppe_id)
+    return render(request, "fonds/redeploiement.html", {"form": form})
 
 
 def _projet_demande(request) -> Projet:

@@ -142,13 +142,16 @@ PAGES = {
     ("projets:avis", POST, "32"):              (CNX,  404,  404,  404,  FPRJ, 403,  403,  404),
     # Fonds : les enveloppes sont des chiffres publics pour tout agent doté d'un profil (une
     # enveloppe d'une autre région se lit, ses engagements non) ; leurs mouvements,
-    # l'équipe nationale seulement ; engager et verser, la préfecture du projet et l'équipe.
+    # l'équipe nationale seulement (anticipation, redéploiement) ; engager et verser, la
+    # préfecture du projet et l'équipe.
     ("fonds:index", GET, ""):                  (CNX,  403,  200,  200,  200,  200,  200,  200),
     ("fonds:enveloppe", GET, "84"):            (CNX,  403,  200,  200,  200,  200,  200,  200),
     ("fonds:enveloppe", GET, "32"):            (CNX,  403,  200,  200,  200,  200,  200,  200),
     ("fonds:enveloppe", POST, "84"):           (CNX,  403,  403,  403,  403,  403,  FENV, 403),
     ("fonds:anticipation", GET, ""):           (CNX,  403,  403,  403,  403,  403,  200,  403),
     ("fonds:anticipation", POST, ""):          (CNX,  403,  403,  403,  403,  403,  200,  403),
+    ("fonds:redeploiement", GET, ""):          (CNX,  403,  403,  403,  403,  403,  200,  403),
+    ("fonds:redeploiement", POST, ""):         (CNX,  403,  403,  403,  403,  403,  200,  403),
     ("fonds:engager", GET, "84"):              (CNX,  404,  200,  403,  404,  403,  200,  200),
     ("fonds:engager", POST, "84"):             (CNX,  404,  200,  403,  404,  403,  200,  200),
     ("fonds:engager", GET, "32"):              (CNX,  404,  404,  404,  200,  403,  200,  404),
