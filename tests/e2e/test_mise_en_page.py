@@ -1,7 +1,9 @@
 """Les tableaux de bord et l'accueil de l'administration se lisent à toutes les largeurs.
 
-Chromium (Debian) ouvre `/pilotage/`, `/pilotage/regions/84/` et `/admin/` à 1280, 1440 et
-1920 px et sur un téléphone (390 px) ; pour chaque page :
+Chromium (Debian) ouvre `/pilotage/`, `/pilotage/regions/84/`, `/admin/` (le tableau de bord
+des totaux), des listes de l'administration (totaux, enveloppes, mouvements, engagements,
+projets, journal) et le redéploiement des crédits, à 1280, 1440 et 1920 px et sur un
+téléphone (390 px) ; pour chaque page :
 
 - la page ne défile pas de côté (un tableau large défile dans son propre cadre) ;
 - aucune colonne de tableau n'est plus étroite que son mot le plus long (le mot est
@@ -81,7 +83,15 @@ def _connecter_a_l_administration(page, identifiant: str) -> None:
     [
         ("ministere", "/pilotage/"),
         ("region-84", "/pilotage/regions/84/"),
+        # L'accueil de l'administration est le tableau de bord des totaux.
         ("admin-national", "/admin/"),
+        ("admin-national", "/admin/pilotage/totaux/"),
+        ("admin-national", "/admin/fonds/enveloppe/"),
+        ("admin-national", "/admin/fonds/mouvement/"),
+        ("admin-national", "/admin/fonds/engagement/"),
+        ("admin-national", "/admin/projets/projet/"),
+        ("admin-national", "/admin/comptes/trace/"),
+        ("admin-national", "/fonds/redeploiement/"),
     ],
 )
 def test_les_tableaux_de_bord_se_lisent_a_toutes_les_largeurs(
@@ -103,6 +113,26 @@ def test_les_tableaux_de_bord_se_lisent_a_toutes_les_largeurs(
         if defilement > 0 or trop_longs:
             constats[largeur] = (defilement, trop_longs[:5])
     assert constats == {}
+
+
+@pytest.mark.parametrize("largeur", [1440, 390])
+def test_rien_ne_cache_la_liste_des_applications(programme, nouvel_onglet, largeur):
+    """Sous les totaux, la liste des modèles de l'administration se voit et se clique : aucun
+    bloc (les actions récentes) ne la recouvre."""
+    page = nouvel_onglet()
+    page.set_viewport_size({"width": largeur, "height": 900})
+    _connecter_a_l_administration(page, "admin-national")
+    page.goto("/admin/")
+    lien = page.locator("#content-main .app-fonds a", has_text="Mouvements").first
+    lien.scroll_into_view_if_needed()
+    dessus = lien.evaluate(
+        """(a) => { const r = a.getBoundingClientRect();
+        const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        return e === a || a.contains(e); }"""
+    )
+    assert dessus
+    lien.click()
+    assert page.url.endswith("/admin/fonds/mouvement/")
 
 
 def test_le_controle_voit_une_colonne_qui_coupe_les_mots(programme, nouvel_onglet):
