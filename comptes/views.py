@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
 from comptes import oidc
+from comptes.depart import page_de_depart
 from comptes.forms import ConnexionForm, MotDePasseForm
 
 logger = logging.getLogger("comptes.connexion")
@@ -25,6 +26,9 @@ class Connexion(auth_views.LoginView):
         (« /projets/ ») ; sinon, la page d'accueil de l'agent."""
         adresse = super().get_redirect_url()
         return adresse if adresse.startswith("/") and not adresse.startswith("//") else ""
+
+    def get_default_redirect_url(self):
+        return page_de_depart(self.request.user)
 
 
 class MotDePasse(auth_views.PasswordChangeView):

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "comptes.context_processors.portail",
                 "pilotage.context_processors.donnees_demo",
+                "portail.menu.menu",
             ],
             "builtins": ["socle.format_fr"],
         },
