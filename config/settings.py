@@ -84,7 +84,7 @@ TEMPLATES = [
                 "pilotage.context_processors.donnees_demo",
                 "portail.menu.menu",
             ],
-            "builtins": ["socle.format_fr"],
+            "builtins": ["socle.format_fr", "socle.formulaires"],
         },
     },
 ]

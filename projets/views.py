@@ -22,8 +22,11 @@ from projets.forms import AvisEnLotForm, AvisForm, ProjetForm, TransitionForm
 from projets.models import Projet
 from socle.exports import FORMATS
 from socle.pages import (
+    Resultat,
     erreurs_metier,
+    garder_saisie,
     refuser_si,
+    reprendre_saisie,
     signaler_erreurs_du_formulaire,
     signaler_filtres_invalides,
 )
@@ -45,7 +48,9 @@ def contexte_fiche(request, projet: Projet, *, avis_form=None) -> dict:
         "actions": permissions.actions_possibles(request.user, projet),
         "historique": selectors.historique(projet),
         "avis": selectors.avis_du_projet(projet),
-        "avis_form": avis_form or AvisForm(),
+        "avis_form": avis_form
+        or reprendre_saisie(request, f"avis-{projet.pk}", AvisForm)
+        or AvisForm(),
         "transition_form": TransitionForm(),
     }
 
@@ -102,8 +107,6 @@ def nouveau(request):
                 else "Brouillon enregistré. Complétez-le puis déposez-le.",
             )
             return redirect("projets:detail", pk=projet.pk)
-    if request.method == "POST":
-        messages.error(request, "Le projet n'a pas été enregistré : corrigez les champs signalés.")
     return render(request, "projets/formulaire.html", {"form": form, "projet": None})
 
 
@@ -127,7 +130,6 @@ def modifier(request, pk):
             if resultat.ok:
                 messages.success(request, "Modifications enregistrées.")
                 return redirect("projets:detail", pk=pk)
-        messages.error(request, "Les modifications n'ont pas été enregistrées.")
     else:
         if not (decision := permissions.peut_modifier(request.user, projet)):
             messages.error(request, decision.raison)
@@ -152,17 +154,20 @@ def avis(request, pk):
     projet = projet_ou_404(request.user, pk)
     refuser_si(permissions.peut_donner_des_avis(request.user))
     form = AvisForm(request.POST)
-    if not form.is_valid():
-        signaler_erreurs_du_formulaire(request, form, "Avis non enregistré : ")
-        return redirect("projets:detail", pk=pk)
-    with erreurs_metier(request, prefixe="Avis non enregistré : ") as resultat:
-        services.donner_avis(
-            projet_id=projet.pk,
-            auteur=request.user,
-            sens=form.cleaned_data["sens"],
-            commentaire=form.cleaned_data["commentaire"],
-        )
+    resultat = Resultat(ok=form.is_valid())
     if resultat.ok:
+        with erreurs_metier(request, form) as resultat:
+            services.donner_avis(
+                projet_id=projet.pk,
+                auteur=request.user,
+                sens=form.cleaned_data["sens"],
+                commentaire=form.cleaned_data["commentaire"],
+            )
+    if not resultat.ok:
+        for message in form.non_field_errors() or ["corrigez les champs signalés."]:
+            messages.error(request, f"Avis non enregistré : {message}")
+        garder_saisie(request, f"avis-{projet.pk}", form)
+    else:
         projet.refresh_from_db(fields=["statut"])
         messages.success(
             request, f"Avis enregistré. Statut du projet : « {projet.get_statut_display()} »."
@@ -198,7 +203,6 @@ def preselection(request):
             if resultat.ok:
                 messages.success(request, f"{nombre} avis enregistré{'s' if nombre > 1 else ''}.")
                 return redirect(reverse("projets:preselection"))
-        messages.error(request, "Aucun avis enregistré : corrigez les champs signalés.")
     totaux = selectors.totaux_selection(selection)
     # Une réponse dont le contexte reste ouvert : `portail` y ajoute l'enveloppe de la région.
     return TemplateResponse(
@@ -208,6 +212,8 @@ def preselection(request):
             "projets": projets,
             "totaux": totaux,
             "form": form,
+            # Après une erreur, les projets cochés le restent.
+            "coches": set(form["projets"].value() or ()) if form.is_bound else set(),
             "cote": cote,
             "decisions": selectors.decisions_recentes(request.user),
             "filtre": filtre,
