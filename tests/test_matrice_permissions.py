@@ -72,6 +72,10 @@ FPRJ = Redirection("/projets/{projet}/", exacte=True)  # retour à la fiche du p
 FENV = Redirection("/fonds/enveloppes/{enveloppe}/", exacte=True)  # retour à l'enveloppe
 FADM = Redirection("{fiche}", exacte=True)  # `admin/<app>/<modèle>/<id>/` : vers la fiche
 FSIM = Redirection("/programmation/{simulation}/", exacte=True)  # retour à la simulation
+# Après la connexion, la page où travaille chaque rôle.
+DPRJ = Redirection("/projets/", exacte=True)
+DPRS = Redirection("/projets/preselection/", exacte=True)
+DPIL = Redirection("/pilotage/", exacte=True)
 
 
 def six(reponse) -> tuple:
@@ -91,8 +95,8 @@ PAGES = {
     # Pages publiques et comptes
     ("accueil", GET, ""):                      (200,  200,  200,  200,  200,  200,  200,  200),
     ("healthz", GET, ""):                      (200,  200,  200,  200,  200,  200,  200,  200),
-    ("comptes:connexion", GET, ""):            (200,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC),
-    ("comptes:connexion", POST, ""):           (200,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC),
+    ("comptes:connexion", GET, ""):            (200,  ACC,  DPRJ, DPRS, DPRJ, DPIL, DPIL, DPRJ),
+    ("comptes:connexion", POST, ""):           (200,  ACC,  DPRJ, DPRS, DPRJ, DPIL, DPIL, DPRJ),
     ("comptes:deconnexion", GET, ""):          (405,  405,  405,  405,  405,  405,  405,  405),
     ("comptes:deconnexion", POST, ""):         (ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC),
     ("comptes:mot_de_passe", GET, ""):         (CNX,  200,  200,  200,  200,  200,  200,  200),
