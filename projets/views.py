@@ -8,11 +8,11 @@ sont assemblées par `portail` avec le fonds ; ce module leur donne la partie pr
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from comptes.scoping import portee_de
 from projets import permissions, selectors, services
@@ -30,6 +30,7 @@ from socle.pages import (
     signaler_erreurs_du_formulaire,
     signaler_filtres_invalides,
 )
+from territoires.selectors import communes_par_nom
 
 PROJETS_PAR_PAGE = 50
 
@@ -108,6 +109,23 @@ def nouveau(request):
             )
             return redirect("projets:detail", pk=projet.pk)
     return render(request, "projets/formulaire.html", {"form": form, "projet": None})
+
+
+@login_required
+@require_GET
+def communes(request):
+    """Les communes du territoire choisi dont le nom contient le texte tapé (ou dont le code
+    INSEE commence par lui) : la liste de suggestions du champ « Commune du site »."""
+    refuser_si(permissions.peut_creer(request.user))
+    trouvees = communes_par_nom(request.GET.get("territoire", ""), request.GET.get("q", ""))
+    return JsonResponse(
+        {
+            "communes": [
+                {"code": c.code_insee, "nom": c.nom, "departement": c.departement.nom}
+                for c in trouvees
+            ]
+        }
+    )
 
 
 @login_required

@@ -120,6 +120,7 @@ PAGES = {
     # Saisie et import : préfecture et équipe nationale (jamais la Région ni le ministère).
     ("projets:nouveau", GET, ""):              (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:nouveau", POST, ""):             (CNX,  403,  200,  403,  200,  403,  200,  200),
+    ("projets:communes", GET, ""):             (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:importer", GET, ""):             (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:importer", POST, ""):            (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:modele_import", GET, ""):        (CNX,  403,  200,  403,  200,  403,  200,  200),
