@@ -268,6 +268,7 @@ class TypeEvenement(models.TextChoices):
     TRANSITION = "transition", "Changement de statut"
     AVIS = "avis", "Avis"
     ENGAGEMENT = "engagement", "Engagement"
+    VERSEMENT = "versement", "Versement"
     IMPORT = "import", "Import"
 
 
