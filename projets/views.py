@@ -61,7 +61,11 @@ def liste(request):
     refuser_si(permissions.peut_lister(request.user))
     parametres = request.GET.copy()
     format_export = parametres.pop("format", [""])[-1]
-    filtre = ProjetFilter(parametres or None, queryset=selectors.projets_visibles_par(request.user))
+    filtre = ProjetFilter(
+        parametres or None,
+        queryset=selectors.projets_visibles_par(request.user),
+        user=request.user,
+    )
     qs = filtre.qs
     if not filtre.form.is_bound or not filtre.form.cleaned_data.get("tri"):
         qs = qs.order_by("-updated_at", "-id")
