@@ -101,6 +101,13 @@ PAGES = {
     ("comptes:deconnexion", POST, ""):         (ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC),
     ("comptes:mot_de_passe", GET, ""):         (CNX,  200,  200,  200,  200,  200,  200,  200),
     ("comptes:mot_de_passe", POST, ""):        (CNX,  200,  200,  200,  200,  200,  200,  200),
+    # Mot de passe oublié : ouvert à tous (la page ne dit jamais si un compte existe).
+    ("comptes:mot_de_passe_oublie", GET, ""):  (200,  200,  200,  200,  200,  200,  200,  200),
+    ("comptes:mot_de_passe_oublie", POST, ""): (200,  200,  200,  200,  200,  200,  200,  200),
+    ("comptes:mot_de_passe_envoye", GET, ""):  (200,  200,  200,  200,  200,  200,  200,  200),
+    ("comptes:nouveau_mot_de_passe", GET, ""): (200,  200,  200,  200,  200,  200,  200,  200),
+    ("comptes:nouveau_mot_de_passe", POST, ""): (200, 200,  200,  200,  200,  200,  200,  200),
+    ("comptes:mot_de_passe_reinitialise", GET, ""): (200, 200, 200, 200, 200,  200,  200,  200),
     # ProConnect n'est pas configuré dans les tests : ses adresses n'existent pas.
     ("comptes:proconnect_connexion", GET, ""): (404,  404,  404,  404,  404,  404,  404,  404),
     ("comptes:proconnect_retour", GET, ""):    (404,  404,  404,  404,  404,  404,  404,  404),
