@@ -2,11 +2,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import (
+    AdminUserCreationForm,
     AuthenticationForm,
     PasswordChangeForm,
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import password_validators_help_texts
 
 from comptes import securite
@@ -93,3 +95,23 @@ class NouveauMotDePasseForm(SetPasswordForm):
         self.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
         self.fields["new_password2"].label = "Confirmation du nouveau mot de passe"
         self.fields["new_password2"].help_text = ""
+
+
+class CreationCompteForm(AdminUserCreationForm):
+    """L'ouverture d'un compte dans l'administration : l'adresse électronique est demandée
+    dès la création, car la connexion par ProConnect et « mot de passe oublié » retrouvent
+    le compte par elle ; deux comptes ne partagent pas une adresse."""
+
+    email = forms.EmailField(
+        label="Adresse électronique",
+        help_text="Adresse professionnelle de l'agent : celle de son compte ProConnect.",
+    )
+
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ("username", "email", "first_name", "last_name")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("Un autre compte utilise déjà cette adresse électronique.")
+        return email
