@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
 from comptes import audit
-from comptes.forms import ConnexionAdministrationForm
+from comptes.forms import ConnexionAdministrationForm, CreationCompteForm
 from comptes.models import Action, Profil
 
 CHAMPS_PROFIL = ["role", "region_id", "departement_id", "organisme"]
@@ -38,6 +38,24 @@ class ProfilInline(admin.StackedInline):
 
 class UtilisateurAdmin(UserAdmin):
     inlines = [ProfilInline]
+    add_form = CreationCompteForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
     list_display = ["username", "email", "first_name", "last_name", "role", "region", "is_active"]
     list_filter = ["profil__role", "profil__region", "is_active", "is_staff"]
     list_select_related = ["profil", "profil__region"]

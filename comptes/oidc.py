@@ -30,6 +30,8 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from comptes.depart import page_de_depart
+
 logger = logging.getLogger("comptes.connexion")
 
 MESSAGE_ECHEC = (
@@ -151,6 +153,10 @@ class RetourProConnect(_SeulementSiActif, OIDCAuthenticationCallbackView):
         except (SuspiciousOperation, jwt.InvalidTokenError, requests.RequestException) as erreur:
             logger.warning("Connexion ProConnect en échec : %s", erreur)
             return self.login_failure()
+
+    @property
+    def success_url(self):
+        return self.request.session.get("oidc_login_next") or page_de_depart(self.user)
 
     def login_success(self):
         logger.info("Connexion ProConnect : %s", self.user.get_username())

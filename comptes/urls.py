@@ -11,6 +11,23 @@ urlpatterns = [
     path("connexion/", views.Connexion.as_view(), name="connexion"),
     path("deconnexion/", oidc.Deconnexion.as_view(), name="deconnexion"),
     path("mot-de-passe/", views.MotDePasse.as_view(), name="mot_de_passe"),
+    # Mot de passe oublié : la demande, l'accusé, le lien du courriel, la fin.
+    path("mot-de-passe-oublie/", views.MotDePasseOublie.as_view(), name="mot_de_passe_oublie"),
+    path(
+        "mot-de-passe-oublie/envoye/",
+        views.MotDePasseEnvoye.as_view(),
+        name="mot_de_passe_envoye",
+    ),
+    path(
+        "reinitialiser/<uidb64>/<token>/",
+        views.NouveauMotDePasse.as_view(),
+        name="nouveau_mot_de_passe",
+    ),
+    path(
+        "reinitialiser/termine/",
+        views.MotDePasseReinitialise.as_view(),
+        name="mot_de_passe_reinitialise",
+    ),
     # ProConnect (facultatif) : 404 tant que PROCONNECT_CLIENT_ID n'est pas configuré.
     path(
         "proconnect/connexion/",

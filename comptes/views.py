@@ -5,7 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
 from comptes import oidc
-from comptes.forms import ConnexionForm, MotDePasseForm
+from comptes.depart import page_de_depart
+from comptes.forms import (
+    ConnexionForm,
+    MotDePasseForm,
+    MotDePasseOublieForm,
+    NouveauMotDePasseForm,
+)
 
 logger = logging.getLogger("comptes.connexion")
 
@@ -25,6 +31,9 @@ class Connexion(auth_views.LoginView):
         (« /projets/ ») ; sinon, la page d'accueil de l'agent."""
         adresse = super().get_redirect_url()
         return adresse if adresse.startswith("/") and not adresse.startswith("//") else ""
+
+    def get_default_redirect_url(self):
+        return page_de_depart(self.request.user)
 
 
 class MotDePasse(auth_views.PasswordChangeView):
@@ -48,3 +57,36 @@ class MotDePasse(auth_views.PasswordChangeView):
             "ont été fermées.",
         )
         return reponse
+
+
+class MotDePasseOublie(auth_views.PasswordResetView):
+    """« Mot de passe oublié » : un courriel avec un lien à usage unique, valable
+    `PASSWORD_RESET_TIMEOUT` secondes, vers le choix d'un nouveau mot de passe."""
+
+    template_name = "comptes/mot_de_passe_oublie.html"
+    form_class = MotDePasseOublieForm
+    subject_template_name = "comptes/courriel_reinitialisation_objet.txt"
+    email_template_name = "comptes/courriel_reinitialisation.txt"
+    success_url = reverse_lazy("comptes:mot_de_passe_envoye")
+
+    def form_valid(self, form):
+        logger.info("Réinitialisation du mot de passe demandée")
+        return super().form_valid(form)
+
+
+class MotDePasseEnvoye(auth_views.PasswordResetDoneView):
+    template_name = "comptes/mot_de_passe_envoye.html"
+
+
+class NouveauMotDePasse(auth_views.PasswordResetConfirmView):
+    template_name = "comptes/nouveau_mot_de_passe.html"
+    form_class = NouveauMotDePasseForm
+    success_url = reverse_lazy("comptes:mot_de_passe_reinitialise")
+
+    def form_valid(self, form):
+        logger.info("Mot de passe réinitialisé : %s", form.user.get_username())
+        return super().form_valid(form)
+
+
+class MotDePasseReinitialise(auth_views.PasswordResetCompleteView):
+    template_name = "comptes/mot_de_passe_reinitialise.html"

@@ -1,7 +1,9 @@
 import django_filters
 from django import forms
 
+from comptes.scoping import portee_de
 from projets import selectors
+from projets.forms import territoires_saisissables
 from projets.models import Enjeu, Statut, Taille
 from projets.saisie import ANNEE_MAX, ANNEE_MIN
 from territoires.filters import filtre_region
@@ -68,6 +70,21 @@ class ProjetFilter(django_filters.FilterSet):
     class Meta:
         fields = ["q", "region", "departement", "territoire", "epci", "statut", "enjeu", "annee"]
         form = forms.Form
+
+    def __init__(self, *args, user=None, **kwargs):
+        """Pour un agent régional, les listes ne proposent que ce qu'il voit : sa région
+        (sans liste des régions), ses départements (le sien pour une préfecture de
+        département) et les territoires qui y ont une commune."""
+        super().__init__(*args, **kwargs)
+        portee = portee_de(user)
+        if not portee.regionale:
+            return
+        del self.filters["region"]
+        departements = Departement.objects.filter(region_id=portee.region_code)
+        if portee.departement_code:
+            departements = departements.filter(code=portee.departement_code)
+        self.filters["departement"].queryset = departements.order_by("code")
+        self.filters["territoire"].queryset = territoires_saisissables(user)
 
     def filtrer_texte(self, queryset, name, value):
         return selectors.rechercher(queryset, value)

@@ -5,6 +5,8 @@ champs en valeurs typées (`saisie()`), et rapporter les erreurs de `saisie.vali
 à leurs champs, avec les mêmes mots que l'API et l'import de tableurs.
 """
 
+import re
+
 from django import forms
 from django.db.models import Exists, OuterRef
 
@@ -14,6 +16,11 @@ from projets.models import Enjeu, Filiere, SensAvis, Taille
 from projets.saisie import LIBELLES, SaisieInvalide, SaisieProjet
 from socle.saisie_fr import ChampMontant
 from territoires.models import TerritoireIndustrie
+from territoires.selectors import communes_de_ce_nom
+
+# « Cluses (74081) », tel que la liste des communes le remplit, ou un code INSEE seul.
+COMMUNE_CHOISIE = re.compile(r"\((?P<code>[0-9][0-9AB][0-9]{3})\)\s*$", re.IGNORECASE)
+CODE_INSEE = re.compile(r"^[0-9][0-9AB][0-9]{3}$", re.IGNORECASE)
 
 
 def territoires_saisissables(user):
@@ -60,9 +67,11 @@ class ProjetForm(forms.Form):
     territoire = _liste(LIBELLES["territoire"], [], "Choisir un territoire")
     commune = _obligatoire(
         forms.CharField(
-            label="Commune du site (code INSEE)",
+            label="Commune du site",
             required=False,
-            help_text="Code INSEE à 5 caractères, par exemple 74081 pour Cluses.",
+            help_text="Tapez son nom et choisissez-la parmi les communes du territoire, "
+            "ou tapez son code INSEE (par exemple 74081 pour Cluses).",
+            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         )
     )
     porteur_raison_sociale = _obligatoire(
@@ -129,6 +138,36 @@ class ProjetForm(forms.Form):
             *((t.code, str(t)) for t in territoires_saisissables(user)),
         ]
 
+    def clean_commune(self) -> str:
+        """Le code INSEE de la commune écrite : un code, « Nom (code) » choisi dans la liste,
+        ou le nom seul d'une commune du territoire choisi (sans accents ni casse)."""
+        ecrit = " ".join((self.cleaned_data.get("commune") or "").split())
+        if not ecrit:
+            return ""
+        if CODE_INSEE.match(ecrit.replace(" ", "")):
+            return ecrit.replace(" ", "").upper()
+        if choisie := COMMUNE_CHOISIE.search(ecrit):
+            return choisie["code"].upper()
+        territoire = self.cleaned_data.get("territoire")
+        if not territoire:
+            raise forms.ValidationError(
+                "Choisissez d'abord le territoire : la commune se cherche parmi les siennes "
+                "(ou tapez son code INSEE)."
+            )
+        communes = communes_de_ce_nom(territoire, ecrit)
+        if len(communes) == 1:
+            return communes[0].code_insee
+        if communes:
+            codes = ", ".join(f"{c.nom} ({c.code_insee})" for c in communes)
+            raise forms.ValidationError(
+                f"Plusieurs communes du territoire s'appellent « {ecrit} » : {codes}. "
+                "Choisissez-la dans la liste ou tapez son code INSEE."
+            )
+        raise forms.ValidationError(
+            f"Aucune commune du territoire choisi ne s'appelle « {ecrit} » : choisissez-la "
+            "dans la liste ou tapez son code INSEE."
+        )
+
     def saisie(self) -> SaisieProjet:
         """Les valeurs lues, typées ; `None` pour un champ vide ou illisible."""
         donnees = getattr(self, "cleaned_data", {})
@@ -180,6 +219,7 @@ class ProjetForm(forms.Form):
     def initial_depuis(cls, projet) -> dict:
         initial = saisie.saisie_du_projet(projet).__dict__.copy()
         initial["version"] = projet.version
+        initial["commune"] = f"{projet.commune.nom} ({projet.commune_id})"
         return initial
 
 

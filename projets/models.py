@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from territoires.validators import forme_de_recherche
+
 
 def champ_montant(verbose_name, **kwargs):
     """Un montant en euros, au centime. Ses règles de saisie sont dans `projets.saisie`."""
@@ -21,6 +23,12 @@ class Entreprise(models.Model):
 
     siren = models.CharField("SIREN", max_length=9, unique=True)
     raison_sociale = models.CharField("raison sociale", max_length=200)
+    # Forme de recherche (sans accents ni casse), tenue à jour par la base elle-même.
+    recherche = models.GeneratedField(
+        expression=forme_de_recherche("raison_sociale"),
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+    )
     taille = models.CharField("taille", max_length=3, choices=Taille.choices)
     fictive = models.BooleanField(
         "fictive", default=False, help_text="Entreprise inventée pour les données de démonstration."
@@ -100,6 +108,12 @@ class Projet(models.Model):
     """
 
     intitule = models.CharField("intitulé", max_length=200)
+    # Forme de recherche de l'intitulé (sans accents ni casse), tenue à jour par la base.
+    recherche = models.GeneratedField(
+        expression=forme_de_recherche("intitule"),
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+    )
     description = models.TextField("description", blank=True)
     territoire = models.ForeignKey(
         "territoires.TerritoireIndustrie",
@@ -268,6 +282,7 @@ class TypeEvenement(models.TextChoices):
     TRANSITION = "transition", "Changement de statut"
     AVIS = "avis", "Avis"
     ENGAGEMENT = "engagement", "Engagement"
+    VERSEMENT = "versement", "Versement"
     IMPORT = "import", "Import"
 
 

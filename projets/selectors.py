@@ -6,9 +6,10 @@ from django.db.models import Count, DecimalField, IntegerField, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from comptes.scoping import dans_la_portee, portee_de
-from projets.models import Avis, Evenement, Projet, Statut
+from projets.models import Avis, Entreprise, Evenement, Projet, Statut
 from projets.permissions import voit_les_brouillons
-from territoires.validators import normaliser
+from territoires.models import Commune, TerritoireIndustrie
+from territoires.validators import comme_la_base, normaliser
 
 
 def projets_visibles_par(user) -> QuerySet[Projet]:
@@ -84,15 +85,28 @@ def pour_page_de_liste(qs: QuerySet[Projet]) -> QuerySet[Projet]:
 
 
 def rechercher(qs: QuerySet[Projet], texte: str) -> QuerySet[Projet]:
-    """Recherche dans l'intitulé, le porteur (nom ou SIREN) et le territoire."""
+    """Recherche dans l'intitulé, le porteur (nom ou SIREN), la commune et le territoire,
+    sans tenir compte des accents ni de la casse (« decolletage » trouve « Décolletage »).
+
+    Chaque forme de recherche (`recherche`, colonnes tenues par la base) est lue dans sa
+    table par une sous-requête : la liste reste une seule requête, et PostgreSQL sert
+    chaque partie par son index (trigrammes de l'intitulé et du porteur, clés étrangères
+    du projet).
+    """
     texte = (texte or "").strip()
-    if not texte:
+    forme, forme_base = normaliser(texte), comme_la_base(texte)
+    if not forme and not forme_base:
         return qs
-    condition = (
-        Q(intitule__icontains=texte)
-        | Q(porteur__raison_sociale__icontains=texte)
-        | Q(territoire__recherche__contains=normaliser(texte))
-    )
+    condition = Q(pk__in=[])
+    if forme_base:
+        entreprises = Entreprise.objects.filter(recherche__contains=forme_base)
+        condition |= Q(recherche__contains=forme_base) | Q(porteur__in=entreprises.values("pk"))
+    if forme:
+        communes = Commune.objects.filter(recherche__contains=forme)
+        territoires = TerritoireIndustrie.objects.filter(recherche__contains=forme)
+        condition |= Q(commune__in=communes.values("pk")) | Q(
+            territoire__in=territoires.values("pk")
+        )
     if texte.isascii() and texte.isdigit():
         condition |= Q(porteur__siren=texte) | Q(siret=texte)
         if len(texte) <= 9:

@@ -12,6 +12,7 @@ app_name = "projets"
 urlpatterns = [
     path("", views.liste, name="liste"),
     path("nouveau/", views.nouveau, name="nouveau"),
+    path("communes/", views.communes, name="communes"),
     path("importer/", views_importation.importer, name="importer"),
     path("importer/modele.xlsx", views_importation.modele, name="modele_import"),
     path("<int:pk>/modifier/", views.modifier, name="modifier"),

@@ -8,11 +8,11 @@ sont assemblées par `portail` avec le fonds ; ce module leur donne la partie pr
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from comptes.scoping import portee_de
 from projets import permissions, selectors, services
@@ -22,11 +22,15 @@ from projets.forms import AvisEnLotForm, AvisForm, ProjetForm, TransitionForm
 from projets.models import Projet
 from socle.exports import FORMATS
 from socle.pages import (
+    Resultat,
     erreurs_metier,
+    garder_saisie,
     refuser_si,
+    reprendre_saisie,
     signaler_erreurs_du_formulaire,
     signaler_filtres_invalides,
 )
+from territoires.selectors import communes_par_nom
 
 PROJETS_PAR_PAGE = 50
 
@@ -45,7 +49,9 @@ def contexte_fiche(request, projet: Projet, *, avis_form=None) -> dict:
         "actions": permissions.actions_possibles(request.user, projet),
         "historique": selectors.historique(projet),
         "avis": selectors.avis_du_projet(projet),
-        "avis_form": avis_form or AvisForm(),
+        "avis_form": avis_form
+        or reprendre_saisie(request, f"avis-{projet.pk}", AvisForm)
+        or AvisForm(),
         "transition_form": TransitionForm(),
     }
 
@@ -55,7 +61,11 @@ def liste(request):
     refuser_si(permissions.peut_lister(request.user))
     parametres = request.GET.copy()
     format_export = parametres.pop("format", [""])[-1]
-    filtre = ProjetFilter(parametres or None, queryset=selectors.projets_visibles_par(request.user))
+    filtre = ProjetFilter(
+        parametres or None,
+        queryset=selectors.projets_visibles_par(request.user),
+        user=request.user,
+    )
     qs = filtre.qs
     if not filtre.form.is_bound or not filtre.form.cleaned_data.get("tri"):
         qs = qs.order_by("-updated_at", "-id")
@@ -102,9 +112,24 @@ def nouveau(request):
                 else "Brouillon enregistré. Complétez-le puis déposez-le.",
             )
             return redirect("projets:detail", pk=projet.pk)
-    if request.method == "POST":
-        messages.error(request, "Le projet n'a pas été enregistré : corrigez les champs signalés.")
     return render(request, "projets/formulaire.html", {"form": form, "projet": None})
+
+
+@login_required
+@require_GET
+def communes(request):
+    """Les communes du territoire choisi dont le nom contient le texte tapé (ou dont le code
+    INSEE commence par lui) : la liste de suggestions du champ « Commune du site »."""
+    refuser_si(permissions.peut_creer(request.user))
+    trouvees = communes_par_nom(request.GET.get("territoire", ""), request.GET.get("q", ""))
+    return JsonResponse(
+        {
+            "communes": [
+                {"code": c.code_insee, "nom": c.nom, "departement": c.departement.nom}
+                for c in trouvees
+            ]
+        }
+    )
 
 
 @login_required
@@ -127,7 +152,6 @@ def modifier(request, pk):
             if resultat.ok:
                 messages.success(request, "Modifications enregistrées.")
                 return redirect("projets:detail", pk=pk)
-        messages.error(request, "Les modifications n'ont pas été enregistrées.")
     else:
         if not (decision := permissions.peut_modifier(request.user, projet)):
             messages.error(request, decision.raison)
@@ -152,17 +176,20 @@ def avis(request, pk):
     projet = projet_ou_404(request.user, pk)
     refuser_si(permissions.peut_donner_des_avis(request.user))
     form = AvisForm(request.POST)
-    if not form.is_valid():
-        signaler_erreurs_du_formulaire(request, form, "Avis non enregistré : ")
-        return redirect("projets:detail", pk=pk)
-    with erreurs_metier(request, prefixe="Avis non enregistré : ") as resultat:
-        services.donner_avis(
-            projet_id=projet.pk,
-            auteur=request.user,
-            sens=form.cleaned_data["sens"],
-            commentaire=form.cleaned_data["commentaire"],
-        )
+    resultat = Resultat(ok=form.is_valid())
     if resultat.ok:
+        with erreurs_metier(request, form) as resultat:
+            services.donner_avis(
+                projet_id=projet.pk,
+                auteur=request.user,
+                sens=form.cleaned_data["sens"],
+                commentaire=form.cleaned_data["commentaire"],
+            )
+    if not resultat.ok:
+        for message in form.non_field_errors() or ["corrigez les champs signalés."]:
+            messages.error(request, f"Avis non enregistré : {message}")
+        garder_saisie(request, f"avis-{projet.pk}", form)
+    else:
         projet.refresh_from_db(fields=["statut"])
         messages.success(
             request, f"Avis enregistré. Statut du projet : « {projet.get_statut_display()} »."
@@ -198,7 +225,6 @@ def preselection(request):
             if resultat.ok:
                 messages.success(request, f"{nombre} avis enregistré{'s' if nombre > 1 else ''}.")
                 return redirect(reverse("projets:preselection"))
-        messages.error(request, "Aucun avis enregistré : corrigez les champs signalés.")
     totaux = selectors.totaux_selection(selection)
     # Une réponse dont le contexte reste ouvert : `portail` y ajoute l'enveloppe de la région.
     return TemplateResponse(
@@ -208,6 +234,8 @@ def preselection(request):
             "projets": projets,
             "totaux": totaux,
             "form": form,
+            # Après une erreur, les projets cochés le restent.
+            "coches": set(form["projets"].value() or ()) if form.is_bound else set(),
             "cote": cote,
             "decisions": selectors.decisions_recentes(request.user),
             "filtre": filtre,

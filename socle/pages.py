@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import QueryDict
 
 from socle.erreurs import ErreurMetier, Invalide
 
@@ -88,3 +89,37 @@ def signaler_filtres_invalides(request, filtre) -> None:
         messages.warning(
             request, f"Filtre « {libelle} » ignoré : valeur invalide ({' '.join(erreurs)})"
         )
+
+
+# Un petit formulaire posé sur une autre page (l'avis sur la fiche d'un projet) renvoie à
+# cette page après une erreur : la saisie et ses erreurs passent par la session, pour que
+# l'agent retrouve tout ce qu'il avait saisi, chaque message sous son champ.
+CLE_SAISIE = "saisie-gardee:{}"
+
+
+def garder_saisie(request, cle: str, form) -> None:
+    """Garde la saisie d'un formulaire en erreur et ses erreurs, pour la page suivante."""
+    donnees = {nom: form.data.getlist(nom) for nom in form.data if nom != "csrfmiddlewaretoken"}
+    erreurs = {nom: list(liste) for nom, liste in form.errors.items()}
+    request.session[CLE_SAISIE.format(cle)] = {"donnees": donnees, "erreurs": erreurs}
+
+
+def reprendre_saisie(request, cle: str, classe, **kwargs):
+    """Le formulaire gardé par `garder_saisie`, rempli et avec ses erreurs ; `None` sinon.
+
+    La saisie n'est rendue qu'une fois : recharger la page montre un formulaire vierge.
+    """
+    gardee = request.session.pop(CLE_SAISIE.format(cle), None)
+    if not gardee:
+        return None
+    donnees = QueryDict(mutable=True)
+    for nom, valeurs in gardee["donnees"].items():
+        donnees.setlist(nom, valeurs)
+    form = classe(donnees, **kwargs)
+    form.is_valid()
+    for nom, liste in gardee["erreurs"].items():
+        champ = None if nom == "__all__" or nom not in form.fields else nom
+        for message in liste:
+            if message not in form.errors.get(nom or "__all__", []):
+                form.add_error(champ, message)
+    return form

@@ -82,3 +82,32 @@ def intercommunalite_detail(siren: str) -> Intercommunalite:
 
 def communes_de_l_epci(epci: Intercommunalite) -> QuerySet[Commune]:
     return epci.communes.select_related("departement").order_by("nom")
+
+
+def communes_par_nom(code_territoire: str, texte: str, *, limite: int = 20) -> list[Commune]:
+    """Les communes d'un territoire dont le nom contient `texte` (sans accents ni casse) ou
+    dont le code INSEE commence par `texte` : celles dont le nom commence par le texte
+    d'abord, puis par ordre alphabétique."""
+    forme = normaliser(texte)
+    if not forme or not code_territoire:
+        return []
+    code = texte.strip().upper()
+    condition = Q(recherche__contains=forme)
+    if len(code) <= 5 and code.isalnum():
+        condition |= Q(code_insee__startswith=code)
+    communes = (
+        Commune.objects.filter(condition, territoires=code_territoire)
+        .select_related("departement")
+        .order_by("nom", "code_insee")[:200]
+    )
+    return sorted(communes, key=lambda c: not c.recherche.startswith(forme))[:limite]
+
+
+def communes_de_ce_nom(code_territoire: str, texte: str) -> list[Commune]:
+    """Les communes d'un territoire qui portent exactement ce nom (sans accents ni casse)."""
+    forme = normaliser(texte)
+    if not forme or not code_territoire:
+        return []
+    return list(
+        Commune.objects.filter(recherche=forme, territoires=code_territoire).order_by("code_insee")
+    )

@@ -3,6 +3,8 @@
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.db.models import Value
+from django.db.models.functions import Lower, Replace
 
 
 def cle_luhn_valide(chiffres: str) -> bool:
@@ -70,3 +72,46 @@ def normaliser(texte: str) -> str:
     for separateur in "-'’_":
         sans_accents = sans_accents.replace(separateur, " ")
     return " ".join(sans_accents.lower().split())
+
+
+# Les lettres accentuées du français (et leurs majuscules, que `LOWER` de SQLite laisse telles
+# quelles), ramenées à leur lettre de base, comme le fait `normaliser`.
+LETTRES_ACCENTUEES = {
+    "a": "àâäáãåÀÂÄÁÃÅ",
+    "c": "çÇ",
+    "e": "éèêëÉÈÊË",
+    "i": "îïíìÎÏÍÌ",
+    "n": "ñÑ",
+    "o": "ôöóòõÔÖÓÒÕ",
+    "u": "ûüúùÛÜÚÙ",
+    "y": "ÿýŸÝ",
+    "œ": "Œ",
+    "æ": "Æ",
+}
+
+
+def comme_la_base(texte: str) -> str:
+    """Le texte cherché, mis dans la forme de `forme_de_recherche` (calculée en Python) :
+    un caractère que `normaliser` décomposerait sans être une lettre accentuée (« ² »)
+    reste tel quel, comme dans la colonne."""
+    forme = (texte or "").lower()
+    for base, lettres in LETTRES_ACCENTUEES.items():
+        for lettre in lettres:
+            forme = forme.replace(lettre, base)
+    for separateur in "-'’_":
+        forme = forme.replace(separateur, " ")
+    return " ".join(forme.split())
+
+
+def forme_de_recherche(champ: str):
+    """L'expression SQL de `normaliser` sur une colonne (hors espaces répétés) : minuscules,
+    sans accents, tirets et apostrophes en espaces. Elle ne fait appel qu'à `LOWER` et
+    `REPLACE`, immuables : une colonne générée et son index peuvent la porter, en
+    PostgreSQL comme en SQLite."""
+    expression = Lower(champ)
+    for base, lettres in LETTRES_ACCENTUEES.items():
+        for lettre in lettres:
+            expression = Replace(expression, Value(lettre), Value(base))
+    for separateur in "-'’_":
+        expression = Replace(expression, Value(separateur), Value(" "))
+    return expression

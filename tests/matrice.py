@@ -404,6 +404,10 @@ def adresse(jeu, cle: str, variante: str = "") -> str:
             "territoires:intercommunalite", args=[jeu.epci.siren]
         ),
         "projets:liste": lambda: reverse("projets:liste") + (f"?{exporter}" if export else ""),
+        # Un lien de réinitialisation qui ne vaut rien : la page le dit, sans rien changer.
+        "comptes:nouveau_mot_de_passe": lambda: reverse(
+            "comptes:nouveau_mot_de_passe", args=["MQ", "jeton-invalide"]
+        ),
         "comptes:journal": lambda: reverse("comptes:journal") + (f"?{exporter}" if export else ""),
         "fonds:enveloppe": lambda: reverse("fonds:enveloppe", args=[jeu.enveloppes[objet].pk]),
         "travaux:detail": lambda: reverse("travaux:detail", args=[jeu.travail.pk]),

@@ -72,6 +72,10 @@ FPRJ = Redirection("/projets/{projet}/", exacte=True)  # retour à la fiche du p
 FENV = Redirection("/fonds/enveloppes/{enveloppe}/", exacte=True)  # retour à l'enveloppe
 FADM = Redirection("{fiche}", exacte=True)  # `admin/<app>/<modèle>/<id>/` : vers la fiche
 FSIM = Redirection("/programmation/{simulation}/", exacte=True)  # retour à la simulation
+# Après la connexion, la page où travaille chaque rôle.
+DPRJ = Redirection("/projets/", exacte=True)
+DPRS = Redirection("/projets/preselection/", exacte=True)
+DPIL = Redirection("/pilotage/", exacte=True)
 
 
 def six(reponse) -> tuple:
@@ -91,12 +95,19 @@ PAGES = {
     # Pages publiques et comptes
     ("accueil", GET, ""):                      (200,  200,  200,  200,  200,  200,  200,  200),
     ("healthz", GET, ""):                      (200,  200,  200,  200,  200,  200,  200,  200),
-    ("comptes:connexion", GET, ""):            (200,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC),
-    ("comptes:connexion", POST, ""):           (200,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC),
+    ("comptes:connexion", GET, ""):            (200,  ACC,  DPRJ, DPRS, DPRJ, DPIL, DPIL, DPRJ),
+    ("comptes:connexion", POST, ""):           (200,  ACC,  DPRJ, DPRS, DPRJ, DPIL, DPIL, DPRJ),
     ("comptes:deconnexion", GET, ""):          (405,  405,  405,  405,  405,  405,  405,  405),
     ("comptes:deconnexion", POST, ""):         (ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC),
     ("comptes:mot_de_passe", GET, ""):         (CNX,  200,  200,  200,  200,  200,  200,  200),
     ("comptes:mot_de_passe", POST, ""):        (CNX,  200,  200,  200,  200,  200,  200,  200),
+    # Mot de passe oublié : ouvert à tous (la page ne dit jamais si un compte existe).
+    ("comptes:mot_de_passe_oublie", GET, ""):  (200,  200,  200,  200,  200,  200,  200,  200),
+    ("comptes:mot_de_passe_oublie", POST, ""): (200,  200,  200,  200,  200,  200,  200,  200),
+    ("comptes:mot_de_passe_envoye", GET, ""):  (200,  200,  200,  200,  200,  200,  200,  200),
+    ("comptes:nouveau_mot_de_passe", GET, ""): (200,  200,  200,  200,  200,  200,  200,  200),
+    ("comptes:nouveau_mot_de_passe", POST, ""): (200, 200,  200,  200,  200,  200,  200,  200),
+    ("comptes:mot_de_passe_reinitialise", GET, ""): (200, 200, 200, 200, 200,  200,  200,  200),
     # ProConnect n'est pas configuré dans les tests : ses adresses n'existent pas.
     ("comptes:proconnect_connexion", GET, ""): (404,  404,  404,  404,  404,  404,  404,  404),
     ("comptes:proconnect_retour", GET, ""):    (404,  404,  404,  404,  404,  404,  404,  404),
@@ -116,6 +127,7 @@ PAGES = {
     # Saisie et import : préfecture et équipe nationale (jamais la Région ni le ministère).
     ("projets:nouveau", GET, ""):              (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:nouveau", POST, ""):             (CNX,  403,  200,  403,  200,  403,  200,  200),
+    ("projets:communes", GET, ""):             (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:importer", GET, ""):             (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:importer", POST, ""):            (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:modele_import", GET, ""):        (CNX,  403,  200,  403,  200,  403,  200,  200),

@@ -214,6 +214,15 @@ def verser(
         ),
         region=region,
     )
+    Evenement.objects.create(
+        projet=projet,
+        type=TypeEvenement.VERSEMENT,
+        auteur=auteur,
+        commentaire=f"Versement de {format_euros(montant)} le {date_versement:%d/%m/%Y}"
+        + (f" (référence {versement.reference})" if versement.reference else "")
+        + f" sur l'engagement de {format_euros(engagement.montant)} ; "
+        f"reste à verser : {format_euros(engagement.montant_net - engagement.montant_verse)}.",
+    )
     _demander_recalcul(projet)
     return versement
 

@@ -46,7 +46,12 @@ def inserer(modele, valeurs: list[dict]) -> list[int]:
         raise RuntimeError("L'écriture par COPY demande PostgreSQL.")
     q = connection.ops.quote_name
     table = q(modele._meta.db_table)
-    champs = [champ for champ in modele._meta.concrete_fields if not champ.primary_key]
+    # Une colonne générée (forme de recherche) est calculée par la base, jamais écrite.
+    champs = [
+        champ
+        for champ in modele._meta.concrete_fields
+        if not champ.primary_key and not champ.generated
+    ]
     defauts = {c.attname: c.get_default() for c in champs if c.attname not in valeurs[0]}
     colonnes = ", ".join(q(c.column) for c in [modele._meta.pk, *champs])
     with connection.cursor() as curseur:

@@ -133,7 +133,16 @@ def _1_prefecture_saisit_instruit_et_donne_l_avis_de_l_etat(page) -> Projet:
     formulaire.get_by_label("Début des travaux").fill("2020-11-02")
     formulaire.get_by_label("Fin prévue").fill("2022-06-30")
     formulaire.get_by_label("Territoire d'industrie").select_option("8414")
-    formulaire.get_by_label("Commune du site (code INSEE)").fill("74081")  # Cluses
+    # La commune se choisit par son nom, parmi celles du territoire, au clavier.
+    commune = formulaire.get_by_role("combobox", name="Commune du site")
+    commune.press_sequentially("clu")
+    suggestions = page.get_by_role("listbox", name="Communes du territoire")
+    expect(suggestions.get_by_role("option", name="Cluses (74081)")).to_be_visible()
+    expect(suggestions.get_by_role("option")).to_have_count(2)  # et Nancy-sur-Cluses
+    commune.press("ArrowDown")
+    commune.press("Enter")
+    assert commune.input_value() == "Cluses (74081)"
+    expect(commune).to_have_attribute("aria-expanded", "false")
     formulaire.get_by_label("Raison sociale du porteur").fill("Décolletage de l'Arve (test)")
     formulaire.get_by_label("SIREN du porteur").fill("732829320")
     formulaire.get_by_label("SIRET de l'établissement").fill(SIRET_FAUX)

@@ -376,6 +376,14 @@ def test_versement_par_la_page(client, prefecture_84, prefecture_32, enveloppes_
     assert reponse["Location"] == f"/projets/{projet_84.pk}/"
     engagement.refresh_from_db()
     assert engagement.montant_verse == Decimal("400000")
+    # Le versement est dans l'historique du projet, avec sa date, sa référence et le reste.
+    fiche = _texte(client.get(reponse["Location"]))
+    historique = fiche[fiche.index('<h2 class="fr-mt-4w">Historique</h2>') :]
+    assert "Versement" in historique
+    assert (
+        f"Versement de 400 000 € le {datetime.date.today():%d/%m/%Y} (référence DP-7) sur "
+        "l&#x27;engagement de 1 000 000 € ; reste à verser : 600 000 €."
+    ) in historique
 
 
 # --- Bloc « Crédits engagés » de la page projet ------------------------------------------

@@ -441,7 +441,11 @@ def _dupliquer_projets_jusqu_a(total: int) -> None:
     site) ne servent qu'à compter les requêtes des pages."""
     meta = Projet._meta
     q = connection.ops.quote_name
-    colonnes = ", ".join(q(champ.column) for champ in meta.concrete_fields if not champ.primary_key)
+    colonnes = ", ".join(
+        q(champ.column)
+        for champ in meta.concrete_fields
+        if not champ.primary_key and not champ.generated  # colonne calculée par la base
+    )
     with connection.cursor() as curseur:
         while (manque := total - Projet.objects.count()) > 0:
             curseur.execute(
