@@ -87,6 +87,7 @@ class Action(models.TextChoices):
     CREATION = "creation", "Création"
     MODIFICATION = "modification", "Modification"
     SUPPRESSION = "suppression", "Suppression"
+    CONSULTATION = "consultation", "Consultation"
 
 
 class Trace(models.Model):

@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from comptes.api.views import JetonView
+from documents.api import views as documents
 from fonds.api import views as fonds
 from pilotage.api import views as pilotage
 from portail.api import ProjetViewSet
@@ -36,7 +37,16 @@ routeur.register("simulations", programmation.SimulationViewSet, basename="simul
 routeur.register("totaux", pilotage.TotauxViewSet, basename="totaux")
 routeur.register("indicateurs", pilotage.IndicateurViewSet, basename="indicateur")
 
+# Documents d'un projet (envoi multipart, liste, téléchargement, remplacement, suppression)
+DOCUMENTS = [
+    path("", documents.documents, name="projet-documents"),
+    path("<int:pk>/", documents.document, name="projet-document"),
+    path("<int:pk>/remplacer/", documents.remplacement, name="projet-document-remplacer"),
+    path("<int:pk>/fichier/", documents.fichier, name="projet-document-fichier"),
+]
+
 urlpatterns = [
     path("auth/token/", JetonView.as_view(), name="api-jeton"),
+    path("projets/<int:projet_pk>/documents/", include(DOCUMENTS)),
     path("", include(routeur.urls)),
 ]

@@ -35,4 +35,10 @@ app.conf.beat_schedule = {
         "task": "socle.purger_travaux",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Toutes les cinq minutes : les documents restés « analyse en cours » (clamd arrêté, tâche
+    # perdue) sont renvoyés à l'antivirus ; sans document en attente, une seule requête.
+    "reprendre-analyses-antivirus": {
+        "task": "documents.reprendre_analyses",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "projets",
     "fonds",
     "programmation",
+    "documents",
     "pilotage",
     "portail",
 ]
@@ -145,6 +146,43 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Fichiers reçus et produits par les travaux de fond (imports, exports) : jamais servis à
 # une adresse publique, téléchargés par une page qui vérifie le droit.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+
+
+# --- Documents des projets ------------------------------------------------------------------
+# Fichiers joints aux projets et lettres produites : un dossier local (MEDIA_ROOT/documents)
+# par défaut, un stockage compatible S3 quand STOCKAGE_S3_BUCKET (ou AWS_STORAGE_BUCKET_NAME)
+# est donné. Jamais d'adresse publique : téléchargés par une vue qui vérifie le droit.
+def stockage_des_documents() -> dict:
+    def lire(nom: str, nom_aws: str) -> str:
+        return env.str(nom, default="") or env.str(nom_aws, default="")
+
+    seau = lire("STOCKAGE_S3_BUCKET", "AWS_STORAGE_BUCKET_NAME")
+    if not seau:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": seau,
+            "endpoint_url": lire("STOCKAGE_S3_ENDPOINT", "AWS_S3_ENDPOINT_URL") or None,
+            "access_key": lire("STOCKAGE_S3_CLE", "AWS_ACCESS_KEY_ID") or None,
+            "secret_key": lire("STOCKAGE_S3_SECRET", "AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": lire("STOCKAGE_S3_REGION", "AWS_S3_REGION_NAME") or None,
+            # Objets privés, jamais écrasés ; une adresse signée ne vit qu'une minute.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
+    }
+
+
+STORAGES["documents"] = stockage_des_documents()
+DOCUMENTS_TAILLE_MAX = env.int("DOCUMENTS_TAILLE_MAX", default=20 * 1024 * 1024)
+# Antivirus ClamAV (démon clamd, commande INSTREAM) : tcp://hôte:3310 ou unix:///chemin.sock.
+# Sans lui, les documents ne sont pas analysés (la page le dit).
+CLAMD_URL = env.str("CLAMD_URL", default="")
+CLAMD_DELAI_SECONDES = env.int("CLAMD_DELAI_SECONDES", default=60)
+# --- fin du bloc des documents --------------------------------------------------------------
 
 # Cache partagé (compteurs de connexion, bannière) : Redis en production.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

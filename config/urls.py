@@ -34,6 +34,7 @@ urlpatterns = [
     path("comptes/", domaine(comptes_urls, pages_assemblees.COMPTES)),
     path("", domaine(territoires_urls, pages_assemblees.TERRITOIRES)),
     path("projets/", domaine(projets_urls, pages_assemblees.PROJETS)),
+    path("projets/<int:projet_pk>/documents/", include("documents.urls")),
     path("fonds/", include("fonds.urls")),
     path("pilotage/", include("pilotage.urls")),
     path("travaux/", include((pages_assemblees.TRAVAUX, "travaux"))),

@@ -19,6 +19,8 @@ from django.db import transaction
 
 from comptes import audit
 from comptes.models import Action, Profil, Role, Trace
+from documents import stockage
+from documents.models import Document, Signature
 from fonds.models import Dispositif, Engagement, Enveloppe, Mouvement, Versement
 from pilotage.context_processors import CLE_DEMO
 from pilotage.generation import (
@@ -79,6 +81,7 @@ def supprimer_demo() -> None:
     Enveloppe.objects.all().delete()
     Dispositif.objects.all().delete()
     ValeurIndicateur.objects.filter(source__startswith="Données de démonstration").delete()
+    _supprimer_documents_de_demo()
     Evenement.objects.filter(projet__porteur__fictive=True).delete()
     Avis.objects.filter(projet__porteur__fictive=True).delete()
     Projet.objects.filter(porteur__fictive=True).delete()
@@ -88,6 +91,16 @@ def supprimer_demo() -> None:
     Trace.objects.filter(auteur__in=demo).delete()
     Profil.objects.filter(user__in=demo).delete()
     demo.delete()
+
+
+def _supprimer_documents_de_demo() -> None:
+    """Les documents joints aux projets de démonstration, et leurs fichiers."""
+    documents = Document.objects.filter(projet__porteur__fictive=True)
+    cles = list(documents.values_list("cle", flat=True))
+    Signature.objects.filter(projet__porteur__fictive=True).delete()
+    documents.update(precedent=None)
+    documents.delete()
+    transaction.on_commit(lambda: [stockage.effacer(cle) for cle in cles])
 
 
 def _journaliser_les_credits() -> None:

@@ -1,11 +1,12 @@
 """Les pages qui réunissent plusieurs domaines.
 
 Chaque page assemble ce que lui donnent les applications d'en dessous, sans règle
-propre : la fiche d'un projet (le projet et ses avis, `projets` ; ses crédits, `fonds`),
-ses changements de statut (un abandon rend les crédits : `fonds`), la page d'un
-territoire (son référentiel, `territoires` ; ses chiffres et projets, `pilotage`),
-le journal d'audit (les objets masqués viennent de `projets` et de `fonds`), la présélection
-(la liste de `projets`, l'enveloppe de la région lue par `programmation`), l'accueil.
+propre : la fiche d'un projet (le projet et ses avis, `projets` ; ses crédits, `fonds` ;
+ses documents, `documents`), ses changements de statut (un abandon rend les crédits :
+`fonds`), la page d'un territoire (son référentiel, `territoires` ; ses chiffres et
+projets, `pilotage`), le journal d'audit (les objets masqués viennent de `projets`, de
+`fonds` et de `documents`), la présélection (la liste de `projets`, l'enveloppe de la
+région lue par `programmation`), l'accueil.
 Elles gardent l'adresse et le nom de leur domaine (`config/urls.py`).
 """
 
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from comptes.models import Action
 from comptes.permissions import peut_lire_le_journal
+from documents import views as documents_views
 from fonds import selectors as fonds_selectors
 from fonds import services as fonds_services
 from pilotage import selectors as pilotage_selectors
@@ -41,6 +43,8 @@ MODELES_SUIVIS = [
     "fonds.Versement",
     "programmation.Simulation",
     "programmation.LigneSimulation",
+    "documents.Document",
+    "documents.Signature",
     "pilotage.Indicateur",
     "pilotage.ValeurIndicateur",
     "comptes.Profil",
@@ -65,6 +69,7 @@ def fiche_projet(request, pk):
     projet = projets_views.projet_ou_404(request.user, pk)
     contexte = projets_views.contexte_fiche(request, projet)
     contexte.update(fonds_selectors.credits_du_projet(request.user, projet))
+    contexte.update(documents_views.contexte_fiche(request.user, projet))
     return render(request, "portail/fiche_projet.html", contexte)
 
 

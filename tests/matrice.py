@@ -24,6 +24,8 @@ from dsfr.models import DsfrConfig
 from rest_framework.authtoken.models import Token
 
 from comptes.models import Profil, Role, Trace
+from documents import services as documents_services
+from documents.models import Document, Signature
 from fonds.models import Engagement, Enveloppe, Mouvement, Versement
 from pilotage import services as pilotage_services
 from pilotage.models import Calcul, Indicateur, Niveau, Totaux, ValeurIndicateur
@@ -69,7 +71,7 @@ ROLES = (
 # Les applications dont une préfecture « staff » peut consulter les modèles dans
 # l'administration (permissions Django `view_*`), comme un administrateur le lui
 # accorderait : les données du programme, pas les comptes ni les jetons.
-APPLICATIONS_CONSULTABLES = ("territoires", "projets", "fonds", "pilotage")
+APPLICATIONS_CONSULTABLES = ("territoires", "projets", "fonds", "pilotage", "documents")
 
 
 def creer_utilisateurs() -> dict:
@@ -188,6 +190,28 @@ def construire_jeu() -> SimpleNamespace:
         )
         for region in ("84", "32")
     }
+    # Un devis joint au projet en instruction de chaque région (par sa préfecture), et la
+    # convention signée de chaque projet engagé. Titres marqués : un document montré hors
+    # du périmètre se voit.
+    documents, signatures = {}, {}
+    for region in ("84", "32"):
+        documents[region] = documents_services.deposer(
+            projet_id=projets[region].pk,
+            auteur=u[f"prefecture_{region}"],
+            type="devis",
+            titre=f"Devis {MARQUEURS[region]}",
+            nom="devis.pdf",
+            contenu=b"%PDF-1.4\n%%EOF\n",
+        )
+        convention = documents_services.deposer(
+            projet_id=engages[region].pk,
+            auteur=u[f"prefecture_{region}"],
+            type="convention_signee",
+            titre=f"Convention {MARQUEURS[region + 'e']}",
+            nom="convention.pdf",
+            contenu=b"%PDF-1.4\n%%EOF\n",
+        )
+        signatures[region] = Signature.objects.get(document=convention)
     pilotage_services.charger_indicateurs_du_programme(
         auteur=admin_national, avec_valeurs_demo=True
     )
@@ -219,6 +243,8 @@ def construire_jeu() -> SimpleNamespace:
         indicateur=indicateur,
         groupe=Group.objects.create(name="Équipe nationale (matrice)"),
         travail=travail,
+        documents=documents,
+        signatures=signatures,
     )
 
 
@@ -234,7 +260,7 @@ def empreinte() -> tuple:
         Projet, Avis, Evenement, Entreprise, Enveloppe, Mouvement, Engagement, Versement,
         Indicateur, ValeurIndicateur, Totaux, Calcul, Trace, Profil, Group, Token, DsfrConfig,
         Region, Departement, Commune, Intercommunalite, TerritoireIndustrie, Perimetre,
-        get_user_model(), LogEntry, Travail, Simulation, LigneSimulation,
+        get_user_model(), LogEntry, Travail, Simulation, LigneSimulation, Document, Signature,
     ]  # fmt: skip
     nom = connection.ops.quote_name
     sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {nom(m._meta.db_table)})" for m in modeles)
@@ -341,6 +367,8 @@ def _objet_admin(jeu, modele: str, variante: str):
         "comptes.profil": lambda: u[f"prefecture_{r}"].profil,
         "comptes.trace": lambda: Trace.objects.filter(region=r).order_by("pk").first(),
         "dsfr.dsfrconfig": lambda: DsfrConfig.objects.order_by("pk").first(),
+        "documents.document": lambda: jeu.documents[r],
+        "documents.signature": lambda: jeu.signatures[r],
         "fonds.dispositif": lambda: jeu.enveloppes["84"].dispositif,
         "fonds.engagement": lambda: jeu.engagements[r],
         "fonds.enveloppe": lambda: jeu.enveloppes[r],
@@ -472,6 +500,17 @@ def adresse(jeu, cle: str, variante: str = "") -> str:
     }
     if cle in sur_mesure:
         return sur_mesure[cle]()
+    par_document = {
+        "documents:fichier",
+        "documents:remplacer",
+        "documents:supprimer",
+        "projet-document",
+        "projet-document-remplacer",
+        "projet-document-fichier",
+    }
+    if cle in par_document:
+        document = jeu.documents[objet]
+        return reverse(cle, args=[document.projet_id, document.pk])
     par_projet = {
         "projets:detail",
         "projets:modifier",
@@ -480,6 +519,9 @@ def adresse(jeu, cle: str, variante: str = "") -> str:
         "projet-detail",
         "projet-avis",
         "projet-transitions",
+        "documents:ajouter",
+        "documents:lettres",
+        "projet-documents",
     }
     if cle in par_projet:
         return reverse(cle, args=[jeu.projets[objet].pk])

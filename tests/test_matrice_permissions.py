@@ -76,6 +76,7 @@ FSIM = Redirection("/programmation/{simulation}/", exacte=True)  # retour à la 
 DPRJ = Redirection("/projets/", exacte=True)
 DPRS = Redirection("/projets/preselection/", exacte=True)
 DPIL = Redirection("/pilotage/", exacte=True)
+FDOC = Redirection("/projets/{projet}/#documents", exacte=True)  # aux documents de la fiche
 
 
 def six(reponse) -> tuple:
@@ -211,6 +212,25 @@ PAGES = {
     ("programmation:appliquer", POST, "32"):   (CNX,  403,  404,  403,  FSIM, 403,  FSIM, 404),
     ("programmation:candidats", GET, "84"):    (CNX,  405,  405,  405,  405,  405,  405,  405),
     ("programmation:candidats", POST, "84"):   (CNX,  403,  FSIM, FSIM, 404,  403,  FSIM, FSIM),
+    # Documents : vus comme leur projet (404 hors périmètre) ; joints par la préfecture, la
+    # Région et l'équipe nationale ; remplacés et supprimés par leur auteur (la préfecture du
+    # jeu) ou l'équipe nationale ; lettres produites par la préfecture et l'équipe nationale.
+    # Un corps vide : le formulaire revient en erreur (200), la suppression demande sa
+    # confirmation (200), une lettre sans modèle revient à la fiche (302).
+    ("documents:ajouter", GET, "84"):          (CNX,  403,  200,  200,  404,  403,  200,  200),
+    ("documents:ajouter", POST, "84"):         (CNX,  403,  200,  200,  404,  403,  200,  200),
+    ("documents:ajouter", GET, "32"):          (CNX,  403,  404,  404,  200,  403,  200,  404),
+    ("documents:fichier", GET, "84"):          (CNX,  404,  200,  200,  404,  200,  200,  200),
+    ("documents:fichier", GET, "32"):          (CNX,  404,  404,  404,  200,  200,  200,  404),
+    ("documents:remplacer", GET, "84"):        (CNX,  404,  200,  403,  404,  403,  200,  403),
+    ("documents:remplacer", POST, "84"):       (CNX,  404,  200,  403,  404,  403,  200,  403),
+    ("documents:remplacer", GET, "32"):        (CNX,  404,  404,  404,  200,  403,  200,  404),
+    ("documents:supprimer", GET, "84"):        (CNX,  404,  200,  403,  404,  403,  200,  403),
+    ("documents:supprimer", POST, "84"):       (CNX,  404,  200,  403,  404,  403,  200,  403),
+    ("documents:supprimer", POST, "32"):       (CNX,  404,  404,  404,  200,  403,  200,  404),
+    ("documents:lettres", GET, "84"):          (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("documents:lettres", POST, "84"):         (CNX,  403,  FDOC, 403,  404,  403,  FDOC, FDOC),
+    ("documents:lettres", POST, "32"):         (CNX,  403,  404,  403,  FDOC, 403,  FDOC, 404),
 }
 
 API = {
@@ -287,6 +307,23 @@ API = {
     ("simulation-appliquer", GET, "84"):   (401,  403,  405,  405,  405,  405,  405,  405),
     ("simulation-appliquer", POST, "84"):  (401,  403,  400,  403,  404,  403,  400,  400),
     ("simulation-appliquer", POST, "32"):  (401,  403,  404,  403,  400,  403,  400,  404),
+    # Documents d'un projet (hors du routeur : pas de suffixe `.json`). Joindre ou remplacer
+    # avec un corps vide : 400 pour qui joint des documents, 403 pour le ministère.
+    ("projet-documents", GET, "84"):       (401,  403,  200,  200,  404,  200,  200,  200),
+    ("projet-documents", GET, "32"):       (401,  403,  404,  404,  200,  200,  200,  404),
+    ("projet-documents", POST, "84"):      (401,  403,  400,  400,  404,  403,  400,  400),
+    ("projet-documents", POST, "32"):      (401,  403,  404,  404,  400,  403,  400,  404),
+    ("projet-document", GET, "84"):        (401,  403,  200,  200,  404,  200,  200,  200),
+    ("projet-document", GET, "32"):        (401,  403,  404,  404,  200,  200,  200,  404),
+    ("projet-document-fichier", GET, "84"): (401, 403,  200,  200,  404,  200,  200,  200),
+    ("projet-document-fichier", GET, "32"): (401, 403,  404,  404,  200,  200,  200,  404),
+    ("projet-document-remplacer", GET, "84"): (401, 403, 405, 405,  405,  405,  405,  405),
+    ("projet-document-remplacer", POST, "84"): (401, 403, 400, 400, 404,  403,  400,  400),
+}
+# Les routes de l'API hors du routeur, sans doublon `.json`.
+HORS_ROUTEUR = {
+    "api-schema", "api-docs", "api-jeton", "projet-documents", "projet-document",
+    "projet-document-fichier", "projet-document-remplacer",
 }
 
 ADMINISTRATION = {
@@ -349,6 +386,8 @@ MODELES_ADMIN = {
     "authtoken.tokenproxy":            Droits(NON, NON,  "ams",  NON),
     "comptes.profil":                  Droits(NON, NON,  "ams",  OUI),
     "comptes.trace":                   Droits(OUI, OUI,  "",     OUI),
+    "documents.document":              Droits(OUI, OUI,  "",     OUI),
+    "documents.signature":             Droits(OUI, OUI,  "",     OUI),
     "dsfr.dsfrconfig":                 Droits(NON, NON,  "ams",  NON),
     "fonds.dispositif":                Droits(OUI, NON,  "ams",  NON),
     "fonds.engagement":                Droits(OUI, OUI,  "",     OUI),
@@ -604,7 +643,7 @@ def test_le_suffixe_json_repond_comme_la_route(client, base, sessions, role):
     client = _client(client, sessions, role)
     ecarts = []
     for (cle, methode, variante), attendus in API.items():
-        if cle in ("api-schema", "api-docs", "api-jeton"):  # hors du routeur : pas de suffixe
+        if cle in HORS_ROUTEUR:  # pas de suffixe
             continue
         attendu = attendus[ROLES.index(role)]
         base_url = adresse(jeu, cle, variante)
