@@ -30,7 +30,7 @@ from socle.exports import FORMATS, TypeColonne
 from socle.pages import erreurs_metier, refuser_si
 from socle.tableaux import Colonne, Tableau, exporter
 from territoires import views as territoires_views
-from territoires.models import Intercommunalite, TerritoireIndustrie
+from territoires.models import PHASE_EN_COURS, Intercommunalite, TerritoireIndustrie
 
 MODELES_SUIVIS = [
     "projets.Projet",
@@ -52,8 +52,10 @@ def accueil(request):
         request,
         "portail/accueil.html",
         {
-            "nb_territoires": TerritoireIndustrie.objects.count(),
-            "nb_intercommunalites": Intercommunalite.objects.filter(territoires__isnull=False)
+            "nb_territoires": TerritoireIndustrie.objects.filter(phase=PHASE_EN_COURS).count(),
+            "nb_intercommunalites": Intercommunalite.objects.filter(
+                territoires__phase=PHASE_EN_COURS
+            )
             .distinct()
             .count(),
         },

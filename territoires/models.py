@@ -146,6 +146,8 @@ class Phase(models.TextChoices):
     PHASE_2 = "2023-2027", "Phase 2 (2023-2027)"
 
 
+# La phase en cours du programme : celle que les listes montrent d'abord.
+PHASE_EN_COURS = Phase.PHASE_2
 # Années de programmation de chaque phase (une seule définition, lue par la saisie des projets).
 ANNEES_DES_PHASES = {Phase.PHASE_1: range(2018, 2023), Phase.PHASE_2: range(2023, 2028)}
 # Les codes de la phase 2 sont publiés par l'ANCT avec ce préfixe (« ti-8413 ») : ceux

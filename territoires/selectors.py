@@ -1,11 +1,14 @@
 """Lectures du référentiel pour les pages et, plus tard, l'API."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from territoires.models import (
+    PHASE_EN_COURS,
+    PREFIXE_PHASE_2,
     Commune,
     Intercommunalite,
     Perimetre,
+    Phase,
     TerritoireIndustrie,
 )
 from territoires.validators import normaliser
@@ -50,12 +53,39 @@ def rechercher_territoires(qs, texte):
     condition = Q(recherche__contains=forme) | Exists(
         adhesions.filter(epci__recherche__contains=forme)
     )
+    if texte.strip().lower().startswith(PREFIXE_PHASE_2):
+        condition |= Q(code=texte.strip().lower())
     if texte.strip().isdigit():
         code = texte.strip()
-        condition |= Q(code=code) | Exists(communes.filter(commune_id=code))
+        condition |= (
+            Q(code=code) | Q(code=PREFIXE_PHASE_2 + code) | Exists(communes.filter(commune_id=code))
+        )
     else:
         condition |= Exists(communes.filter(commune__recherche__contains=forme))
     return qs.filter(condition)
+
+
+def phases_et_nombres() -> list[dict]:
+    """Les deux phases, la phase en cours d'abord, avec leur nombre de territoires."""
+    nombres = dict(
+        TerritoireIndustrie.objects.order_by().values_list("phase").annotate(n=Count("code"))
+    )
+    ordre = [PHASE_EN_COURS, *[p for p in Phase.values if p != PHASE_EN_COURS]]
+    return [{"valeur": p, "libelle": Phase(p).label, "nombre": nombres.get(p, 0)} for p in ordre]
+
+
+def territoires_de_l_autre_phase(territoire: TerritoireIndustrie) -> QuerySet:
+    """Les territoires de l'autre phase qui ont des communes en commun avec celui-ci, le
+    plus grand recouvrement d'abord (`communes_en_commun`)."""
+    communes = TerritoireIndustrie.communes.through.objects.filter(
+        territoireindustrie_id=territoire.pk
+    ).values("commune_id")
+    return (
+        TerritoireIndustrie.objects.exclude(phase=territoire.phase)
+        .filter(communes__in=communes)
+        .annotate(communes_en_commun=Count("communes"))
+        .order_by("-communes_en_commun", "nom")
+    )
 
 
 def territoire_detail(code: str) -> TerritoireIndustrie:
