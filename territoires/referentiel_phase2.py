@@ -6,6 +6,7 @@ avec ses communes. Un membre qui ne correspond à aucun EPCI, aucune commune ni 
 fait rejeter tout l'import, avec le fichier, la ligne et la raison.
 """
 
+import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -28,6 +29,34 @@ def lire_phase_2(dossier: Path, ref: Referentiel) -> None:
             communes_par_epci[commune["epci_id"]].add(code)
     communes_isolees = _lire_membres(dossier, ref, communes_par_epci)
     _adhesions_partielles(ref, communes_isolees, communes_par_epci)
+    _lire_contours(dossier, ref)
+
+
+FICHIER_CONTOURS = "contours.json"
+
+
+def _lire_contours(dossier, ref):
+    """Les tracés simplifiés (`manage.py preparer_contours`) des régions, départements et
+    territoires de la phase 2 ; un code inconnu fait rejeter l'import."""
+    chemin = dossier / FICHIER_CONTOURS
+    if not chemin.exists():
+        raise ErreurReferentiel(FICHIER_CONTOURS, None, "fichier introuvable.")
+    try:
+        document = json.loads(chemin.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ErreurReferentiel(FICHIER_CONTOURS, None, f"JSON mal formé : {exc}.") from exc
+    for cle, cibles in (
+        ("regions", ref.regions),
+        ("departements", ref.departements),
+        ("territoires", ref.territoires),
+    ):
+        for code, trace in document.get(cle, {}).items():
+            if code not in cibles:
+                raise ErreurReferentiel(FICHIER_CONTOURS, None, f"{cle} : code inconnu « {code} ».")
+            cibles[code]["contour"] = trace
+    for cibles in (ref.regions, ref.departements, ref.territoires):
+        for attributs in cibles.values():
+            attributs.setdefault("contour", "")
 
 
 def _lire_ept(dossier, ref):

@@ -1,14 +1,17 @@
 """Lectures du référentiel pour les pages et, plus tard, l'API."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 
+from territoires import contours
 from territoires.models import (
     PHASE_EN_COURS,
     PREFIXE_PHASE_2,
     Commune,
+    Departement,
     Intercommunalite,
     Perimetre,
     Phase,
+    Region,
     TerritoireIndustrie,
 )
 from territoires.validators import normaliser
@@ -112,3 +115,44 @@ def intercommunalite_detail(siren: str) -> Intercommunalite:
 
 def communes_de_l_epci(epci: Intercommunalite) -> QuerySet[Commune]:
     return epci.communes.select_related("departement").order_by("nom")
+
+
+def contours_de_la_carte() -> dict[str, list[tuple[str, str, str]]]:
+    """Les tracés de la carte nationale : (code, nom, tracé) des régions, départements et
+    territoires de la phase en cours ; une requête, quelles que soient les données."""
+    regions = Region.objects.exclude(contour="").annotate(couche=Value("regions"))
+    departements = Departement.objects.exclude(contour="").annotate(couche=Value("departements"))
+    territoires = (
+        TerritoireIndustrie.objects.filter(phase=PHASE_EN_COURS)
+        .exclude(contour="")
+        .annotate(couche=Value("territoires"))
+    )
+    champs = ("couche", "code", "nom", "contour")
+    lignes = (
+        regions.values_list(*champs)
+        .union(departements.values_list(*champs), territoires.values_list(*champs), all=True)
+        .order_by("couche", "code")
+    )
+    couches = {"regions": [], "departements": [], "territoires": []}
+    for couche, code, nom, trace in lignes:
+        couches[couche].append((code, nom, trace))
+    return couches
+
+
+def fond_de_carte(territoire: TerritoireIndustrie) -> tuple[list, tuple] | None:
+    """Les départements autour d'un territoire qui a un contour, et le cadre (x, y,
+    largeur, hauteur) de sa carte ; None sans contour."""
+    cadre = contours.emprise(territoire.contour)
+    if cadre is None:
+        return None
+    x0, y0, x1, y1 = cadre
+    marge = max(x1 - x0, y1 - y0) // 6 + 20
+    x0, y0, x1, y1 = x0 - marge, y0 - marge, x1 + marge, y1 + marge
+    voisins = []
+    for code, nom, trace in Departement.objects.exclude(contour="").values_list(
+        "code", "nom", "contour"
+    ):
+        e = contours.emprise(trace)
+        if e and e[0] <= x1 and e[2] >= x0 and e[1] <= y1 and e[3] >= y0:
+            voisins.append((code, nom, trace))
+    return voisins, (x0, y0, x1 - x0, y1 - y0)

@@ -153,13 +153,15 @@ def importer_referentiel(
     ref = lire_referentiel(dossier, progression=etape)
     rapport = RapportImport()
     with transaction.atomic():
-        _synchroniser(Region, "Régions", ref.regions, ["nom", "zone", "chef_lieu"], rapport)
+        _synchroniser(
+            Region, "Régions", ref.regions, ["nom", "zone", "chef_lieu", "contour"], rapport
+        )
         etape("régions écrites")
         _synchroniser(
             Departement,
             "Départements",
             ref.departements,
-            ["nom", "region_id", "zone", "chef_lieu"],
+            ["nom", "region_id", "zone", "chef_lieu", "contour"],
             rapport,
         )
         etape("départements écrits")
@@ -215,6 +217,7 @@ def importer_referentiel(
                 "nb_communes",
                 "population",
                 "nb_intercommunalites",
+                "contour",
                 "recherche",
             ],
             rapport,
