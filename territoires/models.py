@@ -155,6 +155,14 @@ ANNEES_DES_PHASES = {Phase.PHASE_1: range(2018, 2023), Phase.PHASE_2: range(2023
 PREFIXE_PHASE_2 = "ti-"
 
 
+def code_publie(texte: str) -> str:
+    """Le code d'un territoire tel que publié, quelle que soit la casse du préfixe saisi
+    (« TI-8413 » -> « ti-8413 »)."""
+    if texte[: len(PREFIXE_PHASE_2)].lower() == PREFIXE_PHASE_2:
+        return PREFIXE_PHASE_2 + texte[len(PREFIXE_PHASE_2) :]
+    return texte
+
+
 def phase_de_l_annee(annee: int) -> str | None:
     """La phase du programme d'une année de programmation (None hors programme)."""
     for phase, annees in ANNEES_DES_PHASES.items():
