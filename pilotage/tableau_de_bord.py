@@ -29,12 +29,14 @@ from pilotage.colonnes import (
 from pilotage.definitions import DEFINITIONS
 from pilotage.forms import FiltreTableauForm
 from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Niveau, Totaux
+from pilotage.moteur.lectures import phase_comptee
 from pilotage.selectors import FONDS_ACCELERATION, TOUS, DonneesAu
 from socle.format_fr import cle_alphabetique
 from socle.pages import signaler_filtres_invalides
 from socle.recalcul import demandes_en_attente
 from socle.tableaux import Tableau, parametres_de_la_page, trier
 from territoires import selectors as territoires_selectors
+from territoires.models import phase_du_code
 
 # Les définitions montrées au bas d'un tableau de bord, dans l'ordre de la page.
 DEFINITIONS_DE_LA_PAGE = [
@@ -123,6 +125,8 @@ def construire(
     suffixe = f" – {nom} – {choix}"
 
     choisies = _toutes_les_parties(lues, dispositif, annee)
+    if echelle.niveau_des_parties == Niveau.TERRITOIRE:
+        choisies = _territoires_de_la_phase(choisies, annee)
     tableau = Tableau(
         echelle.cle,
         f"{echelle.titre}{suffixe}",
@@ -350,6 +354,13 @@ def _carte(carte: str, regions: list[Totaux], choix: str) -> graphiques.Graphiqu
         format_court=chiffre.format_court,
         libelle_valeur=chiffre.libelle,
     )
+
+
+def _territoires_de_la_phase(territoires: list[Totaux], annee: int) -> list[Totaux]:
+    """Les territoires de la phase de l'année choisie (la première, toutes années
+    confondues, comme `nb_territoires`) ; ceux de l'autre phase qui ont des projets restent."""
+    phase = phase_comptee(annee)
+    return [t for t in territoires if phase_du_code(t.code) == phase or t.nb_projets]
 
 
 def _toutes_les_parties(lues: list[Totaux], dispositif: str, annee: int) -> list[Totaux]:

@@ -163,6 +163,11 @@ def code_publie(texte: str) -> str:
     return texte
 
 
+def phase_du_code(code: str) -> str:
+    """La phase d'un territoire d'après son code publié (« ti-… » : phase 2)."""
+    return Phase.PHASE_2 if code.startswith(PREFIXE_PHASE_2) else Phase.PHASE_1
+
+
 def phase_de_l_annee(annee: int) -> str | None:
     """La phase du programme d'une année de programmation (None hors programme)."""
     for phase, annees in ANNEES_DES_PHASES.items():

@@ -279,7 +279,10 @@ def test_le_tableau_de_bord_d_une_region(client, calcule, comptes):
     # territoires de la région sont listés, ceux sans projet financé à zéro.
     territoires = reponse.context["tableaux"]["territoires"]
     assert territoires.objets[0].code == "8414"
-    assert len(territoires.objets) == TerritoireIndustrie.objects.filter(region="84").count()
+    assert (
+        len(territoires.objets)
+        == TerritoireIndustrie.objects.filter(region="84", phase="2018-2022").count()
+    )
     assert territoires.objets[0] == selectors.totaux(Niveau.TERRITOIRE, "8414", FA)
     assert "/territoires/8414/" in page
     # Pas de lien vers le tableau national pour un agent régional.
@@ -404,7 +407,9 @@ def test_l_export_des_territoires_d_une_region(client, calcule, comptes):
     assert arve[:3] == [1, "Vallée de l'Arve", "8414"]
     ligne = selectors.totaux(Niveau.TERRITOIRE, "8414")
     assert Decimal(str(arve[xlsx[0].index("Investissement productif (€)")])) == ligne.investissement
-    assert len(xlsx) == 1 + TerritoireIndustrie.objects.filter(region="84").count()
+    assert (
+        len(xlsx) == 1 + TerritoireIndustrie.objects.filter(region="84", phase="2018-2022").count()
+    )
 
 
 @pytest.mark.parametrize("format", ["xlsx", "csv"])

@@ -95,7 +95,7 @@ def test_import_refuse_la_ligne_du_mauvais_territoire(referentiel):
     assert not Projet.objects.exists()  # tout ou rien
 
 
-def test_les_totaux_d_un_territoire_de_la_phase_2(referentiel, comptes):
+def test_les_totaux_d_un_territoire_de_la_phase_2(client, referentiel, comptes):
     prefecture = comptes["prefecture-84"]
     creer_projet(prefecture, deposer=True, territoire=ARVE_2, annee=2024)
     creer_projet(prefecture, deposer=True, territoire=ARVE_2, annee=2025)
@@ -112,3 +112,10 @@ def test_les_totaux_d_un_territoire_de_la_phase_2(referentiel, comptes):
     api.force_authenticate(comptes["ministere"])
     lignes = api.get("/api/v1/totaux/", {"niveau": "territoire", "code": ARVE_2}).json()
     assert [ligne["nb_projets"] for ligne in lignes["results"] if not ligne["annee"]] == [2]
+
+    # Le tableau de bord de la région : ses 17 territoires de 2018-2022, plus celui de
+    # 2023-2027 qui a des projets.
+    client.force_login(comptes["region-84"])
+    tableau = client.get("/pilotage/regions/84/").context["tableaux"]["territoires"]
+    codes = {t.code for t in tableau.objets}
+    assert len(codes) == 18 and ARVE_2 in codes and "ti-8414" not in codes
