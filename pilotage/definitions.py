@@ -33,14 +33,16 @@ _DEFINITIONS = [
         "Territoires d'industrie",
         "",
         "Territoires d'industrie du périmètre : tous pour la France, ceux que la région pilote "
-        "pour une région.",
+        "pour une région ; ceux de la phase de l'année choisie (2018-2022 : liste d'octobre "
+        "2020 ; 2023-2027 : liste de la phase 2), ceux de la phase 1 toutes années confondues.",
     ),
     Definition(
         "nb_intercommunalites",
         "Intercommunalités",
         "",
         "Intercommunalités (EPCI) membres des Territoires d'industrie du périmètre, selon "
-        "leurs adhésions en vigueur ; un EPCI membre de deux territoires compte une fois.",
+        "leurs adhésions en vigueur ; un EPCI membre de deux territoires compte une fois. Même "
+        "phase que les territoires.",
     ),
     Definition(
         "nb_projets",

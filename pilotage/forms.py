@@ -12,7 +12,7 @@ from pilotage.services import MESSAGE_SANS_DATE, MESSAGE_SANS_SOURCE
 
 
 class FiltreTableauForm(forms.Form):
-    """Dispositif et année (choix tirés des lignes de totaux), chiffre du cartogramme.
+    """Dispositif et année (choix tirés des lignes de totaux), chiffre de la carte.
 
     Une valeur inconnue est ignorée (avec un message) : le tableau de bord revient alors
     à son choix par défaut (le Fonds d'accélération, toutes les années).
@@ -20,7 +20,7 @@ class FiltreTableauForm(forms.Form):
 
     dispositif = forms.ChoiceField(label="Dispositif", required=False)
     annee = forms.TypedChoiceField(label="Année", coerce=int, required=False, empty_value=0)
-    carte = forms.ChoiceField(label="Chiffre du cartogramme", required=False)
+    carte = forms.ChoiceField(label="Chiffre de la carte", required=False)
 
     def __init__(
         self,

@@ -103,7 +103,7 @@ class Totaux(models.Model):
     niveau = models.CharField("niveau", max_length=10, choices=Niveau.choices)
     code = models.CharField(
         "code",
-        max_length=4,
+        max_length=7,
         blank=True,
         help_text="Vide au niveau national ; code de la région ou du territoire sinon.",
     )
@@ -206,7 +206,7 @@ class TotauxPartiels(models.Model):
     projets d'une région. Jamais lue par les tableaux de bord.
     """
 
-    territoire = models.CharField("territoire", max_length=4)
+    territoire = models.CharField("territoire", max_length=7)
     region = models.CharField("région du site", max_length=3)
     dispositif = models.CharField("dispositif", max_length=40, blank=True)
     annee = models.PositiveSmallIntegerField("année", default=TOUTES_ANNEES)

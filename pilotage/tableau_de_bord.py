@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from fonds.models import Dispositif
 from pilotage import graphiques
@@ -28,11 +29,14 @@ from pilotage.colonnes import (
 from pilotage.definitions import DEFINITIONS
 from pilotage.forms import FiltreTableauForm
 from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Niveau, Totaux
+from pilotage.moteur.lectures import phase_comptee
 from pilotage.selectors import FONDS_ACCELERATION, TOUS, DonneesAu
 from socle.format_fr import cle_alphabetique
 from socle.pages import signaler_filtres_invalides
 from socle.recalcul import demandes_en_attente
 from socle.tableaux import Tableau, parametres_de_la_page, trier
+from territoires import selectors as territoires_selectors
+from territoires.models import phase_du_code
 
 # Les définitions montrées au bas d'un tableau de bord, dans l'ordre de la page.
 DEFINITIONS_DE_LA_PAGE = [
@@ -121,6 +125,8 @@ def construire(
     suffixe = f" – {nom} – {choix}"
 
     choisies = _toutes_les_parties(lues, dispositif, annee)
+    if echelle.niveau_des_parties == Niveau.TERRITOIRE:
+        choisies = _territoires_de_la_phase(choisies, annee)
     tableau = Tableau(
         echelle.cle,
         f"{echelle.titre}{suffixe}",
@@ -161,7 +167,7 @@ def construire(
     }
     if echelle.cartogramme:
         contexte["carte"] = carte
-        contexte["cartogramme"] = _cartogramme(carte, choisies, choix)
+        contexte["carte_des_regions"] = _carte(carte, choisies, choix)
     return contexte
 
 
@@ -322,23 +328,39 @@ def _graphiques(
     }
 
 
-def _cartogramme(carte: str, regions: list[Totaux], choix: str) -> graphiques.Graphique:
+def _carte(carte: str, regions: list[Totaux], choix: str) -> graphiques.Graphique:
+    """La carte des régions (vrais contours), colorée selon le chiffre choisi ; les
+    contours des territoires de la phase en cours en couche."""
     chiffre = CARTES[carte]
-    return graphiques.cartogramme(
-        id="graphique-cartogramme",
-        titre=f"Cartogramme des régions : {chiffre.libelle.lower()} ({choix})",
+    traces = territoires_selectors.contours_de_la_carte()
+    noms = {t.code: t.libelle for t in regions}
+    return graphiques.carte_des_regions(
+        id="graphique-carte",
+        titre=f"Carte des régions : {chiffre.libelle.lower()} ({choix})",
         description=(
-            "Cartogramme, pas une carte : chaque région est une case de même taille, placée "
-            "à peu près selon la géographie (métropole), les cinq régions d'outre-mer sur une "
-            f"ligne à part. Plus la case est foncée, plus le chiffre « {chiffre.libelle} » est "
-            "élevé. Les valeurs sont dans le tableau de données qui suit."
+            "Carte des régions et des départements, vrais contours simplifiés (métropole en "
+            "Lambert-93 ; les cinq régions d'outre-mer en encarts à gauche, chacune à sa propre "
+            f"échelle). Plus la région est foncée, plus le chiffre « {chiffre.libelle} » est "
+            "élevé ; les traits noirs sont les contours des Territoires d'industrie de la "
+            "phase 2023-2027. Chaque région ouvre son tableau de bord. Les valeurs sont dans "
+            "le tableau de données qui suit."
         ),
+        regions=[graphiques.Trace(c, noms.get(c, nom), d) for c, nom, d in traces["regions"]],
+        departements=[graphiques.Trace(*t) for t in traces["departements"]],
+        territoires=[graphiques.Trace(*t) for t in traces["territoires"]],
         valeurs={t.code: chiffre.lire(t) for t in regions},
-        noms={t.code: t.libelle for t in regions},
+        lien_region=lambda code: reverse("pilotage:region", args=[code]),
         format_valeur=chiffre.format_long,
         format_court=chiffre.format_court,
         libelle_valeur=chiffre.libelle,
     )
+
+
+def _territoires_de_la_phase(territoires: list[Totaux], annee: int) -> list[Totaux]:
+    """Les territoires de la phase de l'année choisie (la première, toutes années
+    confondues, comme `nb_territoires`) ; ceux de l'autre phase qui ont des projets restent."""
+    phase = phase_comptee(annee)
+    return [t for t in territoires if phase_du_code(t.code) == phase or t.nb_projets]
 
 
 def _toutes_les_parties(lues: list[Totaux], dispositif: str, annee: int) -> list[Totaux]:

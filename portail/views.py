@@ -22,6 +22,7 @@ from comptes.permissions import peut_lire_le_journal
 from documents import views as documents_views
 from fonds import selectors as fonds_selectors
 from fonds import services as fonds_services
+from pilotage import graphiques
 from pilotage import selectors as pilotage_selectors
 from portail.journal import traces_visibles_par
 from programmation import permissions as programmation_permissions
@@ -31,8 +32,9 @@ from projets import views as projets_views
 from socle.exports import FORMATS, TypeColonne
 from socle.pages import erreurs_metier, refuser_si
 from socle.tableaux import Colonne, Tableau, exporter
+from territoires import selectors as territoires_selectors
 from territoires import views as territoires_views
-from territoires.models import Intercommunalite, TerritoireIndustrie
+from territoires.models import PHASE_EN_COURS, Intercommunalite, TerritoireIndustrie
 
 MODELES_SUIVIS = [
     "projets.Projet",
@@ -56,8 +58,10 @@ def accueil(request):
         request,
         "portail/accueil.html",
         {
-            "nb_territoires": TerritoireIndustrie.objects.count(),
-            "nb_intercommunalites": Intercommunalite.objects.filter(territoires__isnull=False)
+            "nb_territoires": TerritoireIndustrie.objects.filter(phase=PHASE_EN_COURS).count(),
+            "nb_intercommunalites": Intercommunalite.objects.filter(
+                territoires__phase=PHASE_EN_COURS
+            )
             .distinct()
             .count(),
         },
@@ -116,7 +120,30 @@ def preselection(request):
 def fiche_territoire(request, code):
     contexte = territoires_views.contexte_territoire(code)
     contexte.update(pilotage_selectors.chiffres_du_territoire(contexte["territoire"], request.user))
+    contexte["carte_du_territoire"] = _carte_du_territoire(contexte["territoire"])
     return render(request, "portail/fiche_territoire.html", contexte)
+
+
+def _carte_du_territoire(territoire):
+    """Le contour d'un territoire de la phase 2 sur les départements voisins (None sans
+    contour : la liste d'octobre 2020 n'en a pas)."""
+    fond = territoires_selectors.fond_de_carte(territoire)
+    if fond is None:
+        return None
+    voisins, cadre = fond
+    noms = ", ".join(nom for _code, nom, _trace in voisins)
+    return graphiques.carte_d_un_territoire(
+        id="graphique-territoire",
+        titre=f"Carte du territoire {territoire.nom}",
+        description=(
+            f"Contour simplifié du Territoire d'industrie {territoire.nom} ({territoire.code}), "
+            f"en couleur, sur les départements qui l'entourent : {noms}. Ses communes et ses "
+            "intercommunalités sont listées plus bas."
+        ),
+        territoire=graphiques.Trace(territoire.code, territoire.nom, territoire.contour),
+        fond=[graphiques.Trace(*voisin) for voisin in voisins],
+        cadre=cadre,
+    )
 
 
 def _changements_lisibles(changements: dict) -> str:

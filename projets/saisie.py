@@ -12,7 +12,8 @@ toutes les erreurs, champ par champ, dans les mêmes mots pour les trois entrée
 - montants en euros, positifs, au centime, au plus `MONTANT_MAX` ; emplois bornés ;
 - aide sollicitée au plus égale à l'investissement productif ; fin après le début ;
 - SIREN et SIRET (clé de Luhn), le SIRET commençant par le SIREN ;
-- territoire et commune connus, commune rattachée à un EPCI et située dans le territoire.
+- territoire et commune connus, commune rattachée à un EPCI et située dans le territoire ;
+- territoire de la phase de l'année de programmation (`message_de_phase`).
 
 Le périmètre de l'agent (sa région, son département) n'est pas une règle de saisie :
 c'est une permission, vérifiée par le service (`projets.services`).
@@ -28,7 +29,13 @@ from django.core.exceptions import ValidationError
 from projets.models import Enjeu, Filiere, Taille
 from socle.erreurs import Invalide
 from socle.format_fr import format_euros
-from territoires.models import Commune, TerritoireIndustrie
+from territoires.models import (
+    Commune,
+    Phase,
+    TerritoireIndustrie,
+    code_publie,
+    phase_de_l_annee,
+)
 from territoires.validators import valider_siren, valider_siret
 
 # Les années de programmation du programme : une seule définition pour tout le portail.
@@ -161,7 +168,7 @@ class Referentiel:
     """
 
     def territoire(self, code: str) -> TerritoireIndustrie | None:
-        return TerritoireIndustrie.objects.filter(code=code).first()
+        return TerritoireIndustrie.objects.filter(code=code_publie(code)).first()
 
     def commune(self, code: str) -> Commune | None:
         return Commune.objects.select_related("departement").filter(code_insee=code).first()
@@ -174,7 +181,9 @@ class ReferentielCharge(Referentiel):
     """Le référentiel d'un lot de saisies, lu en trois requêtes."""
 
     def __init__(self, codes_territoires: Iterable[str], codes_communes: Iterable[str]):
-        self.territoires = TerritoireIndustrie.objects.in_bulk(set(codes_territoires))
+        self.territoires = TerritoireIndustrie.objects.in_bulk(
+            {code_publie(code) for code in codes_territoires if code}
+        )
         self.communes = Commune.objects.select_related("departement").in_bulk(set(codes_communes))
         self.appartenances = set(
             TerritoireIndustrie.communes.through.objects.filter(
@@ -183,7 +192,7 @@ class ReferentielCharge(Referentiel):
         )
 
     def territoire(self, code):
-        return self.territoires.get(code)
+        return self.territoires.get(code_publie(code))
 
     def commune(self, code):
         return self.communes.get(code)
@@ -278,6 +287,19 @@ def _regles_entre_champs(saisie: SaisieProjet, erreurs: dict[str, str]) -> None:
         erreurs["siret"] = MESSAGE_SIRET_SIREN
 
 
+def message_de_phase(territoire: TerritoireIndustrie, annee: int) -> str | None:
+    """Le territoire d'un projet est de la phase de son année de programmation (2018-2022 :
+    phase 1 ; 2023-2027 : phase 2) ; au-delà de 2027, aucune phase n'est encore fixée."""
+    attendue = phase_de_l_annee(annee)
+    if attendue is None or territoire.phase == attendue:
+        return None
+    return (
+        f"Le territoire « {territoire.nom} » ({territoire.code}) est de la "
+        f"{Phase(territoire.phase).label.lower()} ; un projet programmé en {annee} relève "
+        f"de la {Phase(attendue).label.lower()} : choisissez un territoire de cette phase."
+    )
+
+
 def _situer(saisie: SaisieProjet, referentiel: Referentiel, erreurs: dict[str, str]):
     territoire = commune = None
     if saisie.territoire:
@@ -299,6 +321,10 @@ def _situer(saisie: SaisieProjet, referentiel: Referentiel, erreurs: dict[str, s
                 f"La commune {commune.nom} ({commune.code_insee}) n'appartient à aucune "
                 "intercommunalité."
             )
+    if territoire and "annee" not in erreurs and saisie.annee is not None:
+        message = message_de_phase(territoire, saisie.annee)
+        if message:
+            erreurs["territoire"] = message
     if territoire and commune and "commune" not in erreurs:
         if not referentiel.appartient(territoire, commune):
             erreurs["commune"] = (

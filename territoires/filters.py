@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 
 from territoires import selectors
-from territoires.models import Departement, Region, TypeEpci
+from territoires.models import PHASE_EN_COURS, Departement, Phase, Region, TypeEpci
 
 
 def filtre_region() -> django_filters.ModelChoiceFilter:
@@ -15,7 +15,17 @@ def filtre_region() -> django_filters.ModelChoiceFilter:
 
 
 class TerritoireFilter(django_filters.FilterSet):
-    """Filtres de la liste des territoires ; une valeur invalide est ignorée."""
+    """Filtres de la liste des territoires ; une valeur invalide est ignorée.
+
+    La phase est toujours choisie : la phase en cours si la requête n'en dit rien.
+    """
+
+    phase = django_filters.ChoiceFilter(
+        label="Phase du programme",
+        choices=Phase.choices,
+        field_name="phase",
+        empty_label=None,
+    )
 
     q = django_filters.CharFilter(
         label="Rechercher",
@@ -60,8 +70,18 @@ class TerritoireFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        fields = ["q", "region", "departement", "type_epci"]
+        fields = ["phase", "q", "region", "departement", "type_epci"]
         form = forms.Form
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        if data.get("phase") not in Phase.values:
+            data["phase"] = PHASE_EN_COURS
+        super().__init__(data, *args, **kwargs)
+
+    @property
+    def phase_choisie(self) -> str:
+        return self.data["phase"]
 
     def filtrer_texte(self, queryset, name, value):
         return selectors.rechercher_territoires(queryset, value)

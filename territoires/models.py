@@ -23,6 +23,7 @@ class Region(models.Model):
     nom = models.CharField("nom", max_length=100)
     zone = models.CharField("zone", max_length=5, choices=Zone.choices)
     chef_lieu = models.CharField("chef-lieu (code INSEE)", max_length=5, blank=True)
+    contour = models.TextField("contour (tracé SVG simplifié)", blank=True, editable=False)
 
     class Meta:
         verbose_name = "région"
@@ -41,6 +42,7 @@ class Departement(models.Model):
     )
     zone = models.CharField("zone", max_length=5, choices=Zone.choices)
     chef_lieu = models.CharField("chef-lieu (code INSEE)", max_length=5, blank=True)
+    contour = models.TextField("contour (tracé SVG simplifié)", blank=True, editable=False)
 
     class Meta:
         verbose_name = "département"
@@ -122,9 +124,56 @@ class Commune(models.Model):
         return f"{self.nom} ({self.code_insee})"
 
 
+class Ept(models.Model):
+    """Établissement public territorial de la Métropole du Grand Paris (pas un EPCI à
+    fiscalité propre) : membre possible d'un territoire de la phase 2, avec ses communes."""
+
+    siren = models.CharField("SIREN", max_length=9, primary_key=True, validators=[valider_siren])
+    nom = models.CharField("nom", max_length=200)
+    communes = models.ManyToManyField(Commune, related_name="epts", verbose_name="communes")
+
+    class Meta:
+        verbose_name = "établissement public territorial"
+        verbose_name_plural = "établissements publics territoriaux"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+
 class Phase(models.TextChoices):
     PHASE_1 = "2018-2022", "Phase 1 (2018-2022)"
     PHASE_2 = "2023-2027", "Phase 2 (2023-2027)"
+
+
+# La phase en cours du programme : celle que les listes montrent d'abord.
+PHASE_EN_COURS = Phase.PHASE_2
+# Années de programmation de chaque phase (une seule définition, lue par la saisie des projets).
+ANNEES_DES_PHASES = {Phase.PHASE_1: range(2018, 2023), Phase.PHASE_2: range(2023, 2028)}
+# Les codes de la phase 2 sont publiés par l'ANCT avec ce préfixe (« ti-8413 ») : ceux
+# des deux listes restent distincts, bien que 145 chiffres soient repris d'une phase à l'autre.
+PREFIXE_PHASE_2 = "ti-"
+
+
+def code_publie(texte: str) -> str:
+    """Le code d'un territoire tel que publié, quelle que soit la casse du préfixe saisi
+    (« TI-8413 » -> « ti-8413 »)."""
+    if texte[: len(PREFIXE_PHASE_2)].lower() == PREFIXE_PHASE_2:
+        return PREFIXE_PHASE_2 + texte[len(PREFIXE_PHASE_2) :]
+    return texte
+
+
+def phase_du_code(code: str) -> str:
+    """La phase d'un territoire d'après son code publié (« ti-… » : phase 2)."""
+    return Phase.PHASE_2 if code.startswith(PREFIXE_PHASE_2) else Phase.PHASE_1
+
+
+def phase_de_l_annee(annee: int) -> str | None:
+    """La phase du programme d'une année de programmation (None hors programme)."""
+    for phase, annees in ANNEES_DES_PHASES.items():
+        if annee in annees:
+            return phase
+    return None
 
 
 class TerritoireIndustrie(models.Model):
@@ -138,9 +187,14 @@ class TerritoireIndustrie(models.Model):
 
     code = models.CharField(
         "code",
-        max_length=4,
+        max_length=7,
         primary_key=True,
-        validators=[RegexValidator(r"^[0-9]{4}$", "Le code est composé de 4 chiffres.")],
+        validators=[
+            RegexValidator(
+                r"^(ti-)?[0-9]{4}$",
+                "Le code est composé de 4 chiffres, précédés de « ti- » en phase 2.",
+            )
+        ],
     )
     nom = models.CharField("nom", max_length=200)
     region = models.ForeignKey(
@@ -156,6 +210,12 @@ class TerritoireIndustrie(models.Model):
     communes = models.ManyToManyField(
         Commune, related_name="territoires", blank=True, verbose_name="communes"
     )
+    epts = models.ManyToManyField(
+        "Ept",
+        related_name="territoires",
+        blank=True,
+        verbose_name="établissements publics territoriaux",
+    )
     intercommunalites = models.ManyToManyField(
         Intercommunalite,
         through="Perimetre",
@@ -167,6 +227,7 @@ class TerritoireIndustrie(models.Model):
     )
     nb_intercommunalites = models.PositiveIntegerField("nombre d'intercommunalités", default=0)
     population = models.PositiveIntegerField("population", default=0)
+    contour = models.TextField("contour (tracé SVG simplifié)", blank=True, editable=False)
     recherche = models.CharField(max_length=200, editable=False, db_index=True)
 
     class Meta:
@@ -176,6 +237,10 @@ class TerritoireIndustrie(models.Model):
 
     def __str__(self):
         return f"{self.nom} ({self.code})"
+
+    @property
+    def numero_de_phase(self) -> int:
+        return 2 if self.phase == Phase.PHASE_2 else 1
 
 
 class TypePerimetre(models.TextChoices):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
-from territoires.models import TypeEpci, TypePerimetre, Zone
+from territoires.models import Phase, TypeEpci, TypePerimetre, Zone
 from territoires.validators import valider_siren
 
 FICHIERS = {
@@ -43,6 +43,12 @@ FICHIERS = {
         "territoires_industrie_communes.csv",
         ["ti_code", "code_commune_2026"],
     ),
+    "ept": ("ept.csv", ["siren", "nom", "communes"]),
+    "territoires_2023": ("territoires_industrie_2023_liste.csv", ["ti_code", "ti_nom", "region"]),
+    "membres_2023": (
+        "territoires_industrie_2023.csv",
+        ["ti_code", "type_membre", "code_membre", "nom_membre_source"],
+    ),
 }
 
 
@@ -70,9 +76,12 @@ class Referentiel:
     territoires: dict[str, dict] = field(default_factory=dict)
     perimetres: dict[tuple[str, str], dict] = field(default_factory=dict)
     communes_territoires: set[tuple[str, str]] = field(default_factory=set)
+    epts: dict[str, dict] = field(default_factory=dict)
+    ept_communes: set[tuple[str, str]] = field(default_factory=set)
+    ept_territoires: set[tuple[str, str]] = field(default_factory=set)
 
 
-class _Lecteur:
+class Lecteur:
     def __init__(self, dossier: Path, cle: str):
         self.nom_fichier, self.colonnes = FICHIERS[cle]
         self.chemin = dossier / self.nom_fichier
@@ -119,7 +128,7 @@ class _Lecteur:
             raise self.erreur(numero, f"{libelle} « {cle} » en double.")
 
 
-def _choix(lecteur, numero, valeur, choix, colonne):
+def choix_permis(lecteur, numero, valeur, choix, colonne):
     if valeur not in choix.values:
         permis = ", ".join(choix.values)
         raise lecteur.erreur(numero, f"« {colonne} » inconnu : « {valeur} » (attendu : {permis}).")
@@ -127,22 +136,25 @@ def _choix(lecteur, numero, valeur, choix, colonne):
 
 
 def lire_referentiel(dossier: Path, progression=None) -> Referentiel:
-    """Lit et contrôle les sept fichiers ; lève `ErreurReferentiel` au premier défaut."""
+    """Lit et contrôle les fichiers des deux phases ; lève `ErreurReferentiel` au premier
+    défaut."""
+    from territoires.referentiel_phase2 import lire_phase_2
+
     ref = Referentiel()
     etape = progression or (lambda _libelle: None)
 
-    lecteur = _Lecteur(dossier, "regions")
+    lecteur = Lecteur(dossier, "regions")
     for numero, ligne in lecteur.lignes():
         code = lecteur.obligatoire(numero, ligne, "code")
         lecteur.unique(numero, ref.regions, code, "code de région")
         ref.regions[code] = {
             "nom": lecteur.obligatoire(numero, ligne, "nom"),
-            "zone": _choix(lecteur, numero, ligne["zone"], Zone, "zone"),
+            "zone": choix_permis(lecteur, numero, ligne["zone"], Zone, "zone"),
             "chef_lieu": ligne["chef_lieu"],
         }
     etape("régions lues")
 
-    lecteur = _Lecteur(dossier, "departements")
+    lecteur = Lecteur(dossier, "departements")
     for numero, ligne in lecteur.lignes():
         code = lecteur.obligatoire(numero, ligne, "code")
         lecteur.unique(numero, ref.departements, code, "code de département")
@@ -152,12 +164,12 @@ def lire_referentiel(dossier: Path, progression=None) -> Referentiel:
         ref.departements[code] = {
             "nom": lecteur.obligatoire(numero, ligne, "nom"),
             "region_id": region,
-            "zone": _choix(lecteur, numero, ligne["zone"], Zone, "zone"),
+            "zone": choix_permis(lecteur, numero, ligne["zone"], Zone, "zone"),
             "chef_lieu": ligne["chef_lieu"],
         }
     etape("départements lus")
 
-    lecteur = _Lecteur(dossier, "epci")
+    lecteur = Lecteur(dossier, "epci")
     for numero, ligne in lecteur.lignes():
         siren = ligne["siren"]
         try:
@@ -175,7 +187,7 @@ def lire_referentiel(dossier: Path, progression=None) -> Referentiel:
             ref.epci_regions.add((siren, code))
         ref.epci[siren] = {
             "nom": lecteur.obligatoire(numero, ligne, "nom"),
-            "type": _choix(lecteur, numero, ligne["type"], TypeEpci, "type"),
+            "type": choix_permis(lecteur, numero, ligne["type"], TypeEpci, "type"),
             "mode_financement": ligne["mode_financement"],
             "nb_communes": lecteur.entier(numero, ligne, "nb_communes"),
             "population": lecteur.entier(numero, ligne, "population_totale"),
@@ -183,7 +195,7 @@ def lire_referentiel(dossier: Path, progression=None) -> Referentiel:
         }
     etape("intercommunalités lues")
 
-    lecteur = _Lecteur(dossier, "communes")
+    lecteur = Lecteur(dossier, "communes")
     for numero, ligne in lecteur.lignes():
         code = lecteur.obligatoire(numero, ligne, "code_insee")
         lecteur.unique(numero, ref.communes, code, "code INSEE")
@@ -201,7 +213,7 @@ def lire_referentiel(dossier: Path, progression=None) -> Referentiel:
         }
     etape("communes lues")
 
-    lecteur = _Lecteur(dossier, "territoires")
+    lecteur = Lecteur(dossier, "territoires")
     for numero, ligne in lecteur.lignes():
         code = lecteur.obligatoire(numero, ligne, "ti_code")
         if not (len(code) == 4 and code.isdigit()):
@@ -213,10 +225,11 @@ def lire_referentiel(dossier: Path, progression=None) -> Referentiel:
         ref.territoires[code] = {
             "nom": lecteur.obligatoire(numero, ligne, "ti_nom"),
             "region_id": region,
+            "phase": Phase.PHASE_1,
         }
     etape("territoires lus")
 
-    lecteur = _Lecteur(dossier, "perimetres")
+    lecteur = Lecteur(dossier, "perimetres")
     for numero, ligne in lecteur.lignes():
         code, siren = ligne["ti_code"], ligne["epci_siren"]
         if code not in ref.territoires:
@@ -225,14 +238,14 @@ def lire_referentiel(dossier: Path, progression=None) -> Referentiel:
             raise lecteur.erreur(numero, f"intercommunalité inconnue (SIREN « {siren} »).")
         lecteur.unique(numero, ref.perimetres, (code, siren), "adhésion")
         ref.perimetres[(code, siren)] = {
-            "perimetre": _choix(
+            "perimetre": choix_permis(
                 lecteur, numero, ligne["perimetre_epci"], TypePerimetre, "perimetre_epci"
             ),
             "nb_communes": lecteur.entier(numero, ligne, "nb_communes_ti_dans_epci"),
         }
     etape("adhésions lues")
 
-    lecteur = _Lecteur(dossier, "communes_territoires")
+    lecteur = Lecteur(dossier, "communes_territoires")
     for numero, ligne in lecteur.lignes():
         code, commune = ligne["ti_code"], ligne["code_commune_2026"]
         if code not in ref.territoires:
@@ -244,9 +257,12 @@ def lire_referentiel(dossier: Path, progression=None) -> Referentiel:
 
     sans_epci = set(ref.territoires) - {code for code, _ in ref.perimetres}
     if sans_epci:
+        # Les territoires de la phase 1 sont tous portés par des EPCI.
         raise ErreurReferentiel(
             FICHIERS["perimetres"][0],
             None,
             f"territoire(s) sans intercommunalité : {', '.join(sorted(sans_epci))}.",
         )
+    lire_phase_2(dossier, ref)
+    etape("territoires de la phase 2 lus")
     return ref

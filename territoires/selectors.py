@@ -1,11 +1,17 @@
 """Lectures du référentiel pour les pages et, plus tard, l'API."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 
+from territoires import contours
 from territoires.models import (
+    PHASE_EN_COURS,
+    PREFIXE_PHASE_2,
     Commune,
+    Departement,
     Intercommunalite,
     Perimetre,
+    Phase,
+    Region,
     TerritoireIndustrie,
 )
 from territoires.validators import normaliser
@@ -50,12 +56,39 @@ def rechercher_territoires(qs, texte):
     condition = Q(recherche__contains=forme) | Exists(
         adhesions.filter(epci__recherche__contains=forme)
     )
+    if texte.strip().lower().startswith(PREFIXE_PHASE_2):
+        condition |= Q(code=texte.strip().lower())
     if texte.strip().isdigit():
         code = texte.strip()
-        condition |= Q(code=code) | Exists(communes.filter(commune_id=code))
+        condition |= (
+            Q(code=code) | Q(code=PREFIXE_PHASE_2 + code) | Exists(communes.filter(commune_id=code))
+        )
     else:
         condition |= Exists(communes.filter(commune__recherche__contains=forme))
     return qs.filter(condition)
+
+
+def phases_et_nombres() -> list[dict]:
+    """Les deux phases, la phase en cours d'abord, avec leur nombre de territoires."""
+    nombres = dict(
+        TerritoireIndustrie.objects.order_by().values_list("phase").annotate(n=Count("code"))
+    )
+    ordre = [PHASE_EN_COURS, *[p for p in Phase.values if p != PHASE_EN_COURS]]
+    return [{"valeur": p, "libelle": Phase(p).label, "nombre": nombres.get(p, 0)} for p in ordre]
+
+
+def territoires_de_l_autre_phase(territoire: TerritoireIndustrie) -> QuerySet:
+    """Les territoires de l'autre phase qui ont des communes en commun avec celui-ci, le
+    plus grand recouvrement d'abord (`communes_en_commun`)."""
+    communes = TerritoireIndustrie.communes.through.objects.filter(
+        territoireindustrie_id=territoire.pk
+    ).values("commune_id")
+    return (
+        TerritoireIndustrie.objects.exclude(phase=territoire.phase)
+        .filter(communes__in=communes)
+        .annotate(communes_en_commun=Count("communes"))
+        .order_by("-communes_en_commun", "nom")
+    )
 
 
 def territoire_detail(code: str) -> TerritoireIndustrie:
@@ -111,3 +144,42 @@ def communes_de_ce_nom(code_territoire: str, texte: str) -> list[Commune]:
     return list(
         Commune.objects.filter(recherche=forme, territoires=code_territoire).order_by("code_insee")
     )
+def contours_de_la_carte() -> dict[str, list[tuple[str, str, str]]]:
+    """Les tracés de la carte nationale : (code, nom, tracé) des régions, départements et
+    territoires de la phase en cours ; une requête, quelles que soient les données."""
+    regions = Region.objects.exclude(contour="").annotate(couche=Value("regions"))
+    departements = Departement.objects.exclude(contour="").annotate(couche=Value("departements"))
+    territoires = (
+        TerritoireIndustrie.objects.filter(phase=PHASE_EN_COURS)
+        .exclude(contour="")
+        .annotate(couche=Value("territoires"))
+    )
+    champs = ("couche", "code", "nom", "contour")
+    lignes = (
+        regions.values_list(*champs)
+        .union(departements.values_list(*champs), territoires.values_list(*champs), all=True)
+        .order_by("couche", "code")
+    )
+    couches = {"regions": [], "departements": [], "territoires": []}
+    for couche, code, nom, trace in lignes:
+        couches[couche].append((code, nom, trace))
+    return couches
+
+
+def fond_de_carte(territoire: TerritoireIndustrie) -> tuple[list, tuple] | None:
+    """Les départements autour d'un territoire qui a un contour, et le cadre (x, y,
+    largeur, hauteur) de sa carte ; None sans contour."""
+    cadre = contours.emprise(territoire.contour)
+    if cadre is None:
+        return None
+    x0, y0, x1, y1 = cadre
+    marge = max(x1 - x0, y1 - y0) // 6 + 20
+    x0, y0, x1, y1 = x0 - marge, y0 - marge, x1 + marge, y1 + marge
+    voisins = []
+    for code, nom, trace in Departement.objects.exclude(contour="").values_list(
+        "code", "nom", "contour"
+    ):
+        e = contours.emprise(trace)
+        if e and e[0] <= x1 and e[2] >= x0 and e[1] <= y1 and e[3] >= y0:
+            voisins.append((code, nom, trace))
+    return voisins, (x0, y0, x1 - x0, y1 - y0)

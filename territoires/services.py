@@ -10,6 +10,7 @@ from django.db import transaction
 from territoires.models import (
     Commune,
     Departement,
+    Ept,
     Intercommunalite,
     Perimetre,
     Region,
@@ -152,13 +153,15 @@ def importer_referentiel(
     ref = lire_referentiel(dossier, progression=etape)
     rapport = RapportImport()
     with transaction.atomic():
-        _synchroniser(Region, "Régions", ref.regions, ["nom", "zone", "chef_lieu"], rapport)
+        _synchroniser(
+            Region, "Régions", ref.regions, ["nom", "zone", "chef_lieu", "contour"], rapport
+        )
         etape("régions écrites")
         _synchroniser(
             Departement,
             "Départements",
             ref.departements,
-            ["nom", "region_id", "zone", "chef_lieu"],
+            ["nom", "region_id", "zone", "chef_lieu", "contour"],
             rapport,
         )
         etape("départements écrits")
@@ -207,8 +210,22 @@ def importer_referentiel(
             TerritoireIndustrie,
             "Territoires d'industrie",
             _chiffres_territoires(ref),
-            ["nom", "region_id", "nb_communes", "population", "nb_intercommunalites", "recherche"],
+            [
+                "nom",
+                "region_id",
+                "phase",
+                "nb_communes",
+                "population",
+                "nb_intercommunalites",
+                "contour",
+                "recherche",
+            ],
             rapport,
+        )
+        _synchroniser(Ept, "Établissements publics territoriaux", ref.epts, ["nom"], rapport)
+        _synchroniser_liens(Ept.communes, ref.ept_communes, "Communes des EPT", rapport)
+        _synchroniser_liens(
+            TerritoireIndustrie.epts, ref.ept_territoires, "EPT des territoires", rapport
         )
         _synchroniser_liens(
             TerritoireIndustrie.communes,
@@ -221,4 +238,4 @@ def importer_referentiel(
     return rapport
 
 
-NB_ETAPES_IMPORT = 7 + 5
+NB_ETAPES_IMPORT = 8 + 5

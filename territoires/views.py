@@ -11,9 +11,9 @@ TERRITOIRES_PAR_PAGE = 25
 
 
 def territoires_liste(request):
-    filtre = TerritoireFilter(request.GET or None, queryset=selectors.territoires_liste())
+    filtre = TerritoireFilter(request.GET, queryset=selectors.territoires_liste())
     qs = filtre.qs
-    if not filtre.form.is_bound or not filtre.form.cleaned_data.get("tri"):
+    if not filtre.form.cleaned_data.get("tri"):
         qs = qs.order_by("nom")
     signaler_filtres_invalides(request, filtre)
     page = Paginator(qs, TERRITOIRES_PAR_PAGE).get_page(request.GET.get("page"))
@@ -27,8 +27,10 @@ def territoires_liste(request):
             "page_obj": page,
             "parametres": parametres.urlencode(),
             "filtre_actif": any(
-                v for k, v in request.GET.items() if k not in ("page", "tri") and v
+                v for k, v in request.GET.items() if k not in ("page", "tri", "phase") and v
             ),
+            "phases": selectors.phases_et_nombres(),
+            "phase_choisie": filtre.phase_choisie,
         },
     )
 
@@ -39,7 +41,11 @@ def contexte_territoire(code) -> dict:
         territoire = selectors.territoire_detail(code)
     except TerritoireIndustrie.DoesNotExist as exc:
         raise Http404(f"Aucun Territoire d'industrie n'a le code « {code} ».") from exc
-    return {"territoire": territoire, "communes": selectors.communes_du_territoire(territoire)}
+    return {
+        "territoire": territoire,
+        "communes": selectors.communes_du_territoire(territoire),
+        "recouvrements": selectors.territoires_de_l_autre_phase(territoire),
+    }
 
 
 def intercommunalite_detail(request, siren):

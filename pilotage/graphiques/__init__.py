@@ -12,10 +12,13 @@ injecter de balise.
 - `commun` : palette, `Graphique`, formats courts, écriture du SVG ;
 - `barres` : barres horizontales, simples ou empilées ;
 - `entonnoir` : l'entonnoir des projets ;
-- `cartogramme` : le cartogramme des régions.
+- `cartogramme` : le cartogramme des régions ;
+- `carte` : la carte des régions (vrais contours, encarts d'outre-mer) et celle d'un
+  territoire.
 """
 
 from pilotage.graphiques.barres import barres
+from pilotage.graphiques.carte import Trace, carte_d_un_territoire, carte_des_regions
 from pilotage.graphiques.cartogramme import cartogramme, classe_de, classes
 from pilotage.graphiques.commun import (
     Graphique,
@@ -30,7 +33,10 @@ from pilotage.graphiques.entonnoir import ETAPES_ENTONNOIR, entonnoir, etapes_at
 __all__ = [
     "ETAPES_ENTONNOIR",
     "Graphique",
+    "Trace",
     "barres",
+    "carte_d_un_territoire",
+    "carte_des_regions",
     "cartogramme",
     "classe_de",
     "classes",

@@ -41,6 +41,9 @@ class Graphique:
     lignes: list[list[str]]
     vide: bool = False
     notes: list[str] = field(default_factory=list)
+    # Légende en HTML (cartes) : (couleur ou « contour », libellé), et son titre.
+    legende: list[tuple[str, str]] = field(default_factory=list)
+    titre_legende: str = ""
 
     @property
     def id_donnees(self) -> str:

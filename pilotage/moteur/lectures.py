@@ -21,17 +21,18 @@ from pilotage.moteur.lignes import (
     euros_sql,
 )
 from projets.models import Projet
-from territoires.models import Perimetre, Region, TerritoireIndustrie
+from territoires.models import Perimetre, Phase, Region, TerritoireIndustrie, phase_de_l_annee
 
 
 @dataclass
 class Referentiel:
     regions: dict[str, str]  # code -> nom
     territoires: dict[str, tuple[str, str]]  # code -> (nom, région de pilotage)
-    territoires_par_region: Counter
+    territoires_par_region: Counter  # toutes phases : les régions qui ont une ligne
     epci_par_territoire: dict[str, int]
-    epci_par_region: dict[str, int]
-    epci_national: int
+    # (phase, code de région ou "" au national) -> nombre de territoires, d'EPCI
+    territoires_par_phase: Counter
+    epci_par_phase: dict[tuple[str, str], int]
     dispositifs: dict[str, str]  # code -> nom
     codes_dispositifs: dict[int, str]  # id -> code
 
@@ -44,7 +45,22 @@ def lire_referentiel() -> Referentiel:
             "code", "nom", "region"
         )
     }
+    phases = dict(TerritoireIndustrie.objects.order_by().values_list("code", "phase"))
+    territoires_par_phase = Counter()
+    for code, (_nom, region) in territoires.items():
+        territoires_par_phase[(phases[code], region)] += 1
+        territoires_par_phase[(phases[code], "")] += 1
     adhesions = Perimetre.objects.en_vigueur().order_by()
+    epci_par_phase = {
+        (phase, region): n
+        for phase, region, n in adhesions.values_list("territoire__phase", "territoire__region")
+        .annotate(n=Count("epci", distinct=True))
+        .values_list("territoire__phase", "territoire__region", "n")
+    }
+    for phase, n in adhesions.values_list("territoire__phase").annotate(
+        n=Count("epci", distinct=True)
+    ):
+        epci_par_phase[(phase, "")] = n
     dispositifs = Dispositif.objects.order_by().values_list("id", "code", "nom")
     return Referentiel(
         regions=dict(Region.objects.order_by().values_list("code", "nom")),
@@ -53,13 +69,17 @@ def lire_referentiel() -> Referentiel:
         epci_par_territoire=dict(
             adhesions.values_list("territoire").annotate(n=Count("epci", distinct=True))
         ),
-        epci_par_region=dict(
-            adhesions.values_list("territoire__region").annotate(n=Count("epci", distinct=True))
-        ),
-        epci_national=adhesions.aggregate(n=Count("epci", distinct=True))["n"],
+        territoires_par_phase=territoires_par_phase,
+        epci_par_phase=epci_par_phase,
         dispositifs={code: nom for _id, code, nom in dispositifs},
         codes_dispositifs={id_: code for id_, code, _nom in dispositifs},
     )
+
+
+def phase_comptee(annee: int) -> str:
+    """La liste dont un total national ou régional compte les territoires et les EPCI :
+    celle de la phase de l'année ; toutes années confondues, la première (2018-2022)."""
+    return phase_de_l_annee(annee) or Phase.PHASE_1
 
 
 def projets_groupes(portee: Portee) -> Iterator[tuple]:

@@ -138,13 +138,12 @@ def ajouter_national(lignes: defaultdict[Cle, Ligne], portee: Portee) -> None:
 def chiffres(cle: Cle, ligne: Ligne, ref: Referentiel) -> dict:
     """Les champs écrits d'une ligne (sauf ses dates), dans l'ordre de `CHAMPS_COMPARES`."""
     niveau, code, dispositif, annee = cle
-    if niveau == Niveau.NATIONAL:
-        libelle, code_region = LIBELLE_NATIONAL, ""
-        nb_territoires, nb_epci = len(ref.territoires), ref.epci_national
-    elif niveau == Niveau.REGION:
-        libelle, code_region = ref.regions.get(code, code), code
-        nb_territoires = ref.territoires_par_region.get(code, 0)
-        nb_epci = ref.epci_par_region.get(code, 0)
+    if niveau in (Niveau.NATIONAL, Niveau.REGION):
+        code_region = "" if niveau == Niveau.NATIONAL else code
+        libelle = LIBELLE_NATIONAL if niveau == Niveau.NATIONAL else ref.regions.get(code, code)
+        compte = (lectures.phase_comptee(annee), code_region)
+        nb_territoires = ref.territoires_par_phase.get(compte, 0)
+        nb_epci = ref.epci_par_phase.get(compte, 0)
     else:
         libelle, code_region = ref.territoires.get(code, (code, ""))
         nb_territoires, nb_epci = 1, ref.epci_par_territoire.get(code, 0)

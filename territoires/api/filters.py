@@ -2,11 +2,16 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from territoires import selectors
-from territoires.models import Intercommunalite, Perimetre, TerritoireIndustrie, TypeEpci
+from territoires.models import Intercommunalite, Perimetre, Phase, TerritoireIndustrie, TypeEpci
 from territoires.validators import normaliser
 
 
 class TerritoireApiFilter(django_filters.FilterSet):
+    phase = django_filters.ChoiceFilter(
+        choices=Phase.choices,
+        help_text="Phase du programme (2018-2022 : liste d'octobre 2020 ; 2023-2027). "
+        "Sans ce filtre : les deux phases.",
+    )
     region = django_filters.CharFilter(field_name="region_id", help_text="Code de la région.")
     departement = django_filters.CharFilter(
         method="filtrer_departement", help_text="Code du département (une commune au moins)."
@@ -17,7 +22,7 @@ class TerritoireApiFilter(django_filters.FilterSet):
 
     class Meta:
         model = TerritoireIndustrie
-        fields = ["region", "departement", "q"]
+        fields = ["phase", "region", "departement", "q"]
 
     def filtrer_departement(self, queryset, name, value):
         return selectors.filtrer_par_departement(queryset, value)

@@ -70,7 +70,8 @@ class IntercommunaliteViewSet(viewsets.ReadOnlyModelViewSet):
 
 @_documenter(serializers.TerritoireSerializer)
 class TerritoireViewSet(viewsets.ReadOnlyModelViewSet):
-    """Les 148 Territoires d'industrie et leurs intercommunalités."""
+    """Les Territoires d'industrie des deux phases (148 de 2018-2022, codes « 8414 » ; 183 de
+    2023-2027, codes « ti-8413 ») et leurs intercommunalités ; filtre `phase`."""
 
     serializer_class = serializers.TerritoireSerializer
     filterset_class = filters.TerritoireApiFilter

@@ -31,8 +31,12 @@ def test_territoire_et_ses_epci(client):
     territoire = client.get("/api/v1/territoires/8414/").json()
     assert territoire["nom"] == "Vallée de l'Arve"
     assert territoire["intercommunalites"] == ["200000172", "200033116"]
-    assert client.get("/api/v1/territoires/", {"region": "84"}).json()["count"] == 17
-    assert client.get("/api/v1/territoires/", {"q": "vallee de l arve"}).json()["count"] == 1
+    assert (
+        client.get("/api/v1/territoires/", {"region": "84", "phase": "2018-2022"}).json()["count"]
+        == 17
+    )
+    arve = client.get("/api/v1/territoires/", {"q": "vallee de l arve"}).json()["results"]
+    assert {t["code"] for t in arve} == {"8414", "ti-8422"}  # une par phase
     assert client.get("/api/v1/territoires/0000/").status_code == 404
 
 
@@ -54,7 +58,16 @@ def test_requetes_des_territoires_constantes(client, django_assert_num_queries, 
     # 1. nombre  2. page de territoires  3. adhésions en vigueur de la page
     with django_assert_num_queries(3):
         reponse = client.get("/api/v1/territoires/", {"page_size": 500})
-    assert reponse.json()["count"] == 148 + supplementaires
+    assert reponse.json()["count"] == 148 + 183 + supplementaires
+
+
+def test_filtre_phase_des_territoires(client):
+    phase_2 = client.get("/api/v1/territoires/", {"phase": "2023-2027", "page_size": 500}).json()
+    assert phase_2["count"] == 183
+    assert {t["phase"] for t in phase_2["results"]} == {"2023-2027"}
+    porte = client.get("/api/v1/territoires/ti-8414/").json()
+    assert (porte["nom"], porte["phase"]) == ("Porte de l'Isère", "2023-2027")
+    assert client.get("/api/v1/territoires/", {"phase": "2018-2022"}).json()["count"] == 148
 
 
 def test_schema_openapi_valide(client):

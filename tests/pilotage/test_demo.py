@@ -91,7 +91,7 @@ def test_les_chiffres_du_communique(demo, client):
         assert sum(e.montant for e in regionales) == enveloppe.montant
 
     # Chaque territoire a des projets, tous les statuts existent, avec leur historique.
-    assert not TerritoireIndustrie.objects.filter(projets__isnull=True).exists()
+    assert not TerritoireIndustrie.objects.filter(phase="2018-2022", projets__isnull=True).exists()
     statuts = set(Projet.objects.values_list("statut", flat=True))
     assert statuts == {
         "brouillon",

@@ -176,7 +176,11 @@ def test_totaux_des_regions(jeu):
 
     ara = ligne(Niveau.REGION, "84")
     assert ara.libelle == "Auvergne-Rhône-Alpes"
-    assert ara.nb_territoires == TerritoireIndustrie.objects.filter(region="84").count() == 17
+    assert (
+        ara.nb_territoires
+        == TerritoireIndustrie.objects.filter(region="84", phase="2018-2022").count()
+        == 17
+    )
     assert ara.nb_intercommunalites == 68
     # Les projets dont le site est dans la région : p1 à p5 (p8 est en Bourgogne-Franche-Comté).
     assert ara.nb_projets_par_statut == {
@@ -256,8 +260,9 @@ def test_totaux_des_territoires(jeu):
     p8 = ligne(Niveau.TERRITOIRE, "2404")
     assert (p8.code_region, p8.nb_projets, p8.investissement) == ("24", 1, M)
 
-    # Tous les territoires ont leur ligne « tous dispositifs, toutes années », même sans projet.
-    assert Totaux.objects.filter(niveau=Niveau.TERRITOIRE, dispositif="", annee=0).count() == 148
+    # Tous les territoires des deux phases (148 + 183) ont leur ligne « tous dispositifs,
+    # toutes années », même sans projet.
+    assert Totaux.objects.filter(niveau=Niveau.TERRITOIRE, dispositif="", annee=0).count() == 331
     assert ligne(Niveau.TERRITOIRE, "8402").nb_projets == 0
     assert selectors.totaux(Niveau.TERRITOIRE, "8401", FA) is None
 

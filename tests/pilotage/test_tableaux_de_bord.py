@@ -238,20 +238,19 @@ def test_le_tableau_des_regions_se_trie_cote_serveur(client, calcule, comptes):
     )
 
 
-def test_le_cartogramme_colore_les_regions_selon_le_chiffre_choisi(client, calcule, comptes):
+def test_la_carte_colore_les_regions_selon_le_chiffre_choisi(client, calcule, comptes):
     reponse, page = _page(client, comptes["ministere"], "/pilotage/", carte="projets")
 
-    svg = reponse.context["cartogramme"].svg
-    assert 'role="img"' in svg
-    assert 'aria-labelledby="graphique-cartogramme-titre graphique-cartogramme-desc"' in svg
-    # 13 régions de métropole et 5 d'outre-mer, chacune sa case.
-    assert svg.count('class="case-region"') == 18
-    assert 'data-region="04"' in svg  # La Réunion
-    assert "cartogramme, pas une carte" in page
+    carte = reponse.context["carte_des_regions"]
+    svg = carte.svg
+    assert 'aria-labelledby="graphique-carte-titre graphique-carte-desc"' in svg
+    # 13 régions de métropole et 5 d'outre-mer, chacune un lien vers son tableau de bord.
+    assert svg.count('class="portail-carte__region"') == 18
+    assert '<a href="/pilotage/regions/04/" aria-label="La Réunion : ' in svg
     ara = selectors.totaux(Niveau.REGION, "84", FA)  # le fonds, choisi par défaut
-    assert ["Auvergne-Rhône-Alpes", format_nombre(ara.nb_projets)] in reponse.context[
-        "cartogramme"
-    ].lignes
+    assert f'aria-label="Auvergne-Rhône-Alpes : {format_nombre(ara.nb_projets)}"' in svg
+    assert ["Auvergne-Rhône-Alpes", format_nombre(ara.nb_projets)] in carte.lignes
+    assert "Carte des régions" in page and 'id="graphique-carte-cle"' in page
 
 
 def test_les_graphiques_ont_une_alternative_textuelle(client, calcule, comptes):
@@ -280,7 +279,10 @@ def test_le_tableau_de_bord_d_une_region(client, calcule, comptes):
     # territoires de la région sont listés, ceux sans projet financé à zéro.
     territoires = reponse.context["tableaux"]["territoires"]
     assert territoires.objets[0].code == "8414"
-    assert len(territoires.objets) == TerritoireIndustrie.objects.filter(region="84").count()
+    assert (
+        len(territoires.objets)
+        == TerritoireIndustrie.objects.filter(region="84", phase="2018-2022").count()
+    )
     assert territoires.objets[0] == selectors.totaux(Niveau.TERRITOIRE, "8414", FA)
     assert "/territoires/8414/" in page
     # Pas de lien vers le tableau national pour un agent régional.
@@ -405,7 +407,9 @@ def test_l_export_des_territoires_d_une_region(client, calcule, comptes):
     assert arve[:3] == [1, "Vallée de l'Arve", "8414"]
     ligne = selectors.totaux(Niveau.TERRITOIRE, "8414")
     assert Decimal(str(arve[xlsx[0].index("Investissement productif (€)")])) == ligne.investissement
-    assert len(xlsx) == 1 + TerritoireIndustrie.objects.filter(region="84").count()
+    assert (
+        len(xlsx) == 1 + TerritoireIndustrie.objects.filter(region="84", phase="2018-2022").count()
+    )
 
 
 @pytest.mark.parametrize("format", ["xlsx", "csv"])
@@ -481,8 +485,8 @@ def test_les_tableaux_de_bord_font_autant_de_requetes_a_1000_et_100000_projets(
     # 5 dispositifs (ceux qui financent des projets), 6 lignes des régions du dispositif
     # choisi et de tous les dispositifs (toutes années), 7 demandes de recalcul en attente
     # (« mise à jour en cours »), 8 indicateurs, leur dernière valeur et l'enveloppe de leur
-    # instrument (sous-requêtes).
-    with django_assert_num_queries(8):
+    # instrument (sous-requêtes), 9 contours de la carte (régions, départements, territoires).
+    with django_assert_num_queries(9):
         client.get("/pilotage/?dispositif=fonds-acceleration&annee=2020")
     # 1 session, 2 utilisateur, 3 profil, 4 lignes de la région, 5 dispositifs, 6 lignes de
     # ses territoires, 7 demandes de recalcul en attente.

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from territoires.models import (
     Commune,
     Departement,
+    Ept,
     Intercommunalite,
     Perimetre,
     Region,
@@ -30,6 +31,7 @@ def _importer(dossier=None, **options):
 def _vider_referentiel():
     Perimetre.objects.all().delete()
     TerritoireIndustrie.objects.all().delete()
+    Ept.objects.all().delete()
     Commune.objects.all().delete()
     Intercommunalite.objects.all().delete()
     Departement.objects.all().delete()
@@ -57,10 +59,11 @@ def test_import_des_fichiers_reels_donne_les_comptes_exacts(referentiel):
     assert Departement.objects.count() == 109
     assert Intercommunalite.objects.count() == 1255
     assert Commune.objects.count() == 34969
-    assert TerritoireIndustrie.objects.count() == 148
-    assert Perimetre.objects.count() == 547
-    assert Perimetre.objects.filter(perimetre="partiel").count() == 28
-    assert "Territoires d'industrie : 148 créé(s)" in sortie
+    phase_1 = TerritoireIndustrie.objects.filter(phase="2018-2022")
+    assert phase_1.count() == 148
+    assert Perimetre.objects.filter(territoire__in=phase_1).count() == 547
+    assert Perimetre.objects.filter(territoire__in=phase_1, perimetre="partiel").count() == 28
+    assert "Territoires d'industrie : 331 créé(s)" in sortie
     assert "Communes : 34969 créé(s)" in sortie
 
 
