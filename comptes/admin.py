@@ -1,8 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
-from comptes import audit
+from comptes import audit, securite
 from comptes.forms import ConnexionAdministrationForm
 from comptes.models import Action, Profil
 
@@ -41,6 +41,18 @@ class UtilisateurAdmin(UserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "role", "region", "is_active"]
     list_filter = ["profil__role", "profil__region", "is_active", "is_staff"]
     list_select_related = ["profil", "profil__region"]
+    actions = ["deverrouiller"]
+
+    @admin.action(description="Lever le verrou de connexion des comptes choisis")
+    def deverrouiller(self, request, queryset):
+        noms = list(queryset.values_list("username", flat=True))
+        for nom in noms:
+            securite.deverrouiller(nom)
+        self.message_user(
+            request,
+            f"Verrou de connexion levé : {', '.join(noms)}.",
+            messages.SUCCESS,
+        )
 
     @admin.display(description="rôle", ordering="profil__role")
     def role(self, obj):
