@@ -34,6 +34,7 @@ from projets.saisie import (
     ProjetValide,
     Referentiel,
     SaisieProjet,
+    commentaire_borne,
     valider,
 )
 from socle.erreurs import Conflit, Invalide, Refus
@@ -252,6 +253,7 @@ def changer_statut(
     crédits ne s'abandonne qu'avec `credits_liberes=True` : seul le fonds, qui les a
     rendus à l'enveloppe, le dit (`fonds.services.abandonner_projet`).
     """
+    commentaire = commentaire_borne(commentaire)
     projet = verrouiller(projet_id)
     depuis = projet.statut
     if not (decision := workflow.transition_permise(depuis, vers, systeme=systeme)):
@@ -304,7 +306,7 @@ def _avis_motive(sens: str, commentaire: str) -> str:
     """Un avis est favorable ou défavorable ; un avis défavorable dit pourquoi."""
     if sens not in SensAvis.values:
         raise Invalide("L'avis doit être « favorable » ou « défavorable ».", champ="sens")
-    commentaire = (commentaire or "").strip()
+    commentaire = commentaire_borne(commentaire)
     if sens == SensAvis.DEFAVORABLE and not commentaire:
         raise Invalide(
             "Un avis défavorable doit être motivé : indiquez la raison.", champ="commentaire"
