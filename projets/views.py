@@ -101,6 +101,8 @@ def nouveau(request):
                 if deposer
                 else "Brouillon enregistré. Complétez-le puis déposez-le.",
             )
+            for avertissement in projet.avertissements:
+                messages.warning(request, avertissement)
             return redirect("projets:detail", pk=projet.pk)
     if request.method == "POST":
         messages.error(request, "Le projet n'a pas été enregistré : corrigez les champs signalés.")
@@ -118,7 +120,7 @@ def modifier(request, pk):
         form = ProjetForm(request.POST, user=request.user)
         if form.is_valid():
             with erreurs_metier(request, form) as resultat:
-                services.modifier_projet(
+                modifie = services.modifier_projet(
                     projet_id=projet.pk,
                     auteur=request.user,
                     saisie=form.saisie(),
@@ -126,6 +128,8 @@ def modifier(request, pk):
                 )
             if resultat.ok:
                 messages.success(request, "Modifications enregistrées.")
+                for avertissement in modifie.avertissements:
+                    messages.warning(request, avertissement)
                 return redirect("projets:detail", pk=pk)
         messages.error(request, "Les modifications n'ont pas été enregistrées.")
     else:
