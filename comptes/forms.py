@@ -47,3 +47,11 @@ class MotDePasseForm(PasswordChangeForm):
         self.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
         self.fields["new_password2"].label = "Confirmation du nouveau mot de passe"
         self.fields["new_password2"].help_text = ""
+
+
+class JetonForm(forms.Form):
+    nom = forms.CharField(
+        label="Nom du jeton",
+        max_length=100,
+        help_text="À quoi il sert, par exemple « Tableur de suivi de la préfecture ».",
+    )

@@ -11,6 +11,8 @@ urlpatterns = [
     path("connexion/", views.Connexion.as_view(), name="connexion"),
     path("deconnexion/", oidc.Deconnexion.as_view(), name="deconnexion"),
     path("mot-de-passe/", views.MotDePasse.as_view(), name="mot_de_passe"),
+    path("jetons/", views.jetons_api, name="jetons"),
+    path("jetons/<int:pk>/revoquer/", views.revoquer_jeton, name="revoquer_jeton"),
     # ProConnect (facultatif) : 404 tant que PROCONNECT_CLIENT_ID n'est pas configuré.
     path(
         "proconnect/connexion/",

@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "dsfr",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Les couches du portail, de la plus basse à la plus haute (voir docs/architecture.md).
@@ -179,6 +178,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 CONNEXION_ECHECS_MAX = env.int("CONNEXION_ECHECS_MAX", default=5)
 CONNEXION_ECHECS_MAX_ADRESSE = env.int("CONNEXION_ECHECS_MAX_ADRESSE", default=50)
 CONNEXION_VERROU_MINUTES = env.int("CONNEXION_VERROU_MINUTES", default=15)
+# Durée de validité d'un jeton d'API, en jours (comptes/jetons.py).
+API_JETON_DUREE_JOURS = env.int("API_JETON_DUREE_JOURS", default=30)
 # Nombre de proxys de confiance devant le portail (0 : aucun, l'adresse du client est
 # REMOTE_ADDR ; 1 : un nginx qui ajoute l'adresse du client à X-Forwarded-For).
 PROXIES_DE_CONFIANCE = env.int("PROXIES_DE_CONFIANCE", default=0)
@@ -209,7 +210,7 @@ OIDC_TIMEOUT = env.int("PROCONNECT_DELAI_SECONDES", default=10)
 # API v1 (Django REST framework) et son schéma OpenAPI.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "comptes.jetons.AuthentificationJeton",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["comptes.api.permissions.AccesPortail"],

@@ -6,7 +6,7 @@ from django.db.models import Count, DecimalField, IntegerField, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from comptes.scoping import dans_la_portee, portee_de
-from projets.models import Avis, Evenement, Projet, Statut
+from projets.models import Avis, Entreprise, Evenement, Projet, Statut
 from projets.permissions import voit_les_brouillons
 from territoires.validators import normaliser
 
@@ -45,6 +45,12 @@ def projets_masques_dans_la_region(user) -> QuerySet[Projet]:
     return Projet.objects.filter(region_id=portee.region_code).exclude(
         pk__in=projets_visibles_par(user).values("pk")
     )
+
+
+def entreprises_masquees_dans_la_region(user) -> QuerySet[Entreprise]:
+    """Les entreprises dont l'agent ne voit aucun projet (journal d'audit) : leur création
+    dans sa région, pour un brouillon qu'il ne voit pas, ne se lit pas non plus."""
+    return Entreprise.objects.exclude(pk__in=projets_visibles_par(user).values("porteur_id"))
 
 
 def avis_masques_dans_la_region(user) -> QuerySet[Avis]:

@@ -72,6 +72,7 @@ FPRJ = Redirection("/projets/{projet}/", exacte=True)  # retour à la fiche du p
 FENV = Redirection("/fonds/enveloppes/{enveloppe}/", exacte=True)  # retour à l'enveloppe
 FADM = Redirection("{fiche}", exacte=True)  # `admin/<app>/<modèle>/<id>/` : vers la fiche
 FSIM = Redirection("/programmation/{simulation}/", exacte=True)  # retour à la simulation
+JET = Redirection("/comptes/jetons/", exacte=True)  # retour à la page des jetons d'API
 
 
 def six(reponse) -> tuple:
@@ -97,6 +98,12 @@ PAGES = {
     ("comptes:deconnexion", POST, ""):         (ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC),
     ("comptes:mot_de_passe", GET, ""):         (CNX,  200,  200,  200,  200,  200,  200,  200),
     ("comptes:mot_de_passe", POST, ""):        (CNX,  200,  200,  200,  200,  200,  200,  200),
+    # Ses propres jetons d'API ; le jeton visé est celui d'un autre agent (conseil régional 32) :
+    # personne ne le révoque (retour à sa page, avec un message).
+    ("comptes:jetons", GET, ""):               (CNX,  200,  200,  200,  200,  200,  200,  200),
+    ("comptes:jetons", POST, ""):              (CNX,  200,  200,  200,  200,  200,  200,  200),
+    ("comptes:revoquer_jeton", GET, ""):       (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("comptes:revoquer_jeton", POST, ""):      (CNX,  JET,  JET,  JET,  JET,  JET,  JET,  JET),
     # ProConnect n'est pas configuré dans les tests : ses adresses n'existent pas.
     ("comptes:proconnect_connexion", GET, ""): (404,  404,  404,  404,  404,  404,  404,  404),
     ("comptes:proconnect_retour", GET, ""):    (404,  404,  404,  404,  404,  404,  404,  404),
@@ -331,7 +338,7 @@ MODELES_ADMIN = {
     # modèle                         Droits(consultable, régional, écriture, deux fiches)
     "auth.group":                      Droits(NON, NON,  "ams",  NON),
     "auth.user":                       Droits(NON, NON,  "ams",  OUI),
-    "authtoken.tokenproxy":            Droits(NON, NON,  "ams",  NON),
+    "comptes.jeton":                   Droits(NON, NON,  "s",    NON),
     "comptes.profil":                  Droits(NON, NON,  "ams",  OUI),
     "comptes.trace":                   Droits(OUI, OUI,  "",     OUI),
     "dsfr.dsfrconfig":                 Droits(NON, NON,  "ams",  NON),

@@ -3,12 +3,11 @@
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from comptes import securite
+from comptes import jetons, securite
 from socle.api import ErreurSerializer, ErreurValidationSerializer
 
 MESSAGE_IDENTIFIANTS = "Identifiant ou mot de passe incorrect."
@@ -18,6 +17,13 @@ class JetonSerializer(serializers.Serializer):
     username = serializers.CharField(label="Identifiant", max_length=150)
     password = serializers.CharField(
         label="Mot de passe", max_length=4096, trim_whitespace=False, write_only=True
+    )
+    nom = serializers.CharField(
+        label="Nom du jeton",
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="À quoi sert ce jeton (il apparaît dans la liste de vos jetons).",
     )
 
     def validate(self, data):
@@ -34,7 +40,8 @@ class JetonSerializer(serializers.Serializer):
 
 
 class JetonView(APIView):
-    """`POST auth/token/` (username, password) : le jeton de l'utilisateur."""
+    """`POST auth/token/` (username, password, nom facultatif) : un nouveau jeton de l'agent,
+    dont la clé n'est montrée qu'ici ; il expire après `API_JETON_DUREE_JOURS` jours."""
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
@@ -43,9 +50,19 @@ class JetonView(APIView):
     serializer_class = JetonSerializer
 
     @extend_schema(
-        summary="Obtenir le jeton d'API d'un utilisateur (identifiant et mot de passe)",
+        summary="Obtenir un jeton d'API (identifiant et mot de passe)",
+        request=JetonSerializer,
         responses={
-            200: inline_serializer("Jeton", {"token": serializers.CharField()}),
+            200: inline_serializer(
+                "Jeton",
+                {
+                    "token": serializers.CharField(
+                        help_text="La clé, montrée une seule fois : « Authorization: Token <clé> »."
+                    ),
+                    "nom": serializers.CharField(),
+                    "expire_le": serializers.DateTimeField(),
+                },
+            ),
             400: OpenApiResponse(
                 ErreurValidationSerializer,
                 description="Identifiants incorrects ou absents, ou compte verrouillé après "
@@ -59,5 +76,7 @@ class JetonView(APIView):
     def post(self, request, *args, **kwargs):
         serializer = JetonSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        jeton, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": jeton.key})
+        jeton, cle = jetons.creer_jeton(
+            user=serializer.validated_data["user"], nom=serializer.validated_data.get("nom", "")
+        )
+        return Response({"token": cle, "nom": jeton.nom, "expire_le": jeton.expire_le})

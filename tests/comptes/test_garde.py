@@ -8,11 +8,11 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from comptes import securite
+from comptes.models import Jeton
 from socle.limites import LimiteEcritures
 from tests.comptes.factories import MOT_DE_PASSE, agent
 from tests.processus import manage
@@ -57,7 +57,7 @@ def test_le_point_d_entree_du_jeton_est_verrouille_apres_des_echecs(referentiel,
     reponse = _jeton(client, "agent-jeton", MOT_DE_PASSE)
     assert reponse.status_code == 400
     assert VERROU in reponse.json()["erreurs"]["non_field_errors"][0]
-    assert not Token.objects.filter(user__username="agent-jeton").exists()
+    assert not Jeton.objects.filter(user__username="agent-jeton").exists()
 
 
 def test_un_compte_verrouille_par_le_jeton_l_est_aussi_sur_la_page_de_connexion(
