@@ -7,3 +7,6 @@ class ComptesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "comptes"
     verbose_name = "Comptes et droits"
+
+    def ready(self):
+        from comptes import securite  # noqa: F401 (enregistre le contrôle du cache partagé)

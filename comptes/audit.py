@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
 
+from comptes import securite
 from comptes.models import Role, Trace
 from comptes.scoping import portee_de
 
@@ -31,7 +32,7 @@ class IdentifiantDeRequete:
     def __call__(self, request):
         entrant = request.headers.get("X-Request-ID", "")
         identifiant = entrant if _FORMAT_ID.match(entrant) else uuid.uuid4().hex
-        jeton = _requete.set((identifiant, request.META.get("REMOTE_ADDR") or None))
+        jeton = _requete.set((identifiant, securite.adresse_client(request) or None))
         try:
             reponse = self.get_response(request)
         finally:

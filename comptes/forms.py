@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
@@ -20,10 +19,6 @@ class ConnexionForm(AuthenticationForm):
             "Identifiant ou mot de passe incorrect. Les deux champs sont sensibles à la casse."
         ),
         "inactive": "Ce compte est désactivé. Contactez l'équipe nationale du programme.",
-        "verrouille": (
-            "Trop de tentatives de connexion échouées : réessayez dans %(minutes)s minutes, "
-            "ou contactez l'équipe nationale du programme."
-        ),
     }
 
     username = forms.CharField(
@@ -37,21 +32,12 @@ class ConnexionForm(AuthenticationForm):
     )
 
     def clean(self):
+        """La garde (`comptes.securite.BackendMotDePasse`) refuse un compte verrouillé et
+        compte les échecs ; ici, on dit seulement pourquoi."""
         identifiant = self.data.get("username", "")
-        ip = securite.adresse_ip(self.request) if self.request else ""
-        if securite.est_verrouille(identifiant, ip):
-            raise forms.ValidationError(
-                self.error_messages["verrouille"],
-                code="verrouille",
-                params={"minutes": settings.CONNEXION_VERROU_MINUTES},
-            )
-        try:
-            donnees = super().clean()
-        except forms.ValidationError:
-            securite.noter_echec(identifiant, ip)
-            raise
-        securite.effacer_echecs(identifiant, ip)
-        return donnees
+        if securite.est_verrouille(identifiant, securite.adresse_client(self.request)):
+            raise forms.ValidationError(securite.message_verrou(), code="verrouille")
+        return super().clean()
 
 
 class ConnexionAdministrationForm(ConnexionForm, AdminAuthenticationForm):
@@ -115,3 +101,9 @@ class CreationCompteForm(AdminUserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("Un autre compte utilise déjà cette adresse électronique.")
         return email
+class JetonForm(forms.Form):
+    nom = forms.CharField(
+        label="Nom du jeton",
+        max_length=100,
+        help_text="À quoi il sert, par exemple « Tableur de suivi de la préfecture ».",
+    )

@@ -128,3 +128,40 @@ class Trace(models.Model):
     def __str__(self):
         quand = f"{self.created_at:%d/%m/%Y %H:%M}"
         return f"{self.get_action_display()} {self.modele} {self.objet_id} – {quand}"
+
+
+class Jeton(models.Model):
+    """Un jeton d'API d'un agent, pour un script ou un outil.
+
+    Seule l'empreinte SHA-256 de la clé est gardée : la clé est montrée une fois, à sa
+    création, et ne peut plus être relue (ni dans l'administration, ni en base). Un jeton
+    expire (`API_JETON_DUREE_JOURS`) ; il ne vaut plus rien dès que le mot de passe de
+    l'agent change ou que son compte est désactivé (`empreinte_compte`, voir
+    `comptes.jetons`).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="jetons",
+        verbose_name="agent",
+    )
+    nom = models.CharField("nom", max_length=100, help_text="À quoi sert ce jeton.")
+    prefixe = models.CharField(
+        "début de la clé", max_length=8, help_text="Pour reconnaître la clé, sans la révéler."
+    )
+    empreinte = models.CharField("empreinte de la clé", max_length=64, unique=True)
+    empreinte_compte = models.CharField(
+        "empreinte du mot de passe", max_length=128, help_text="Change avec le mot de passe."
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    expire_le = models.DateTimeField("expire le", db_index=True)
+    dernier_usage = models.DateTimeField("dernier usage", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.prefixe}…) – {self.user}"

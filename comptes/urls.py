@@ -28,6 +28,8 @@ urlpatterns = [
         views.MotDePasseReinitialise.as_view(),
         name="mot_de_passe_reinitialise",
     ),
+    path("jetons/", views.jetons_api, name="jetons"),
+    path("jetons/<int:pk>/revoquer/", views.revoquer_jeton, name="revoquer_jeton"),
     # ProConnect (facultatif) : 404 tant que PROCONNECT_CLIENT_ID n'est pas configuré.
     path(
         "proconnect/connexion/",

@@ -1,13 +1,18 @@
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
 
-from comptes import oidc
+from comptes import jetons, oidc
 from comptes.depart import page_de_depart
 from comptes.forms import (
     ConnexionForm,
+    JetonForm,
     MotDePasseForm,
     MotDePasseOublieForm,
     NouveauMotDePasseForm,
@@ -50,11 +55,13 @@ class MotDePasse(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         reponse = super().form_valid(form)
+        revoques = jetons.revoquer_tous(self.request.user)
         logger.info("Mot de passe changé : %s", self.request.user.get_username())
         messages.success(
             self.request,
             "Votre mot de passe a été changé. Vos autres sessions ouvertes sur le portail "
-            "ont été fermées.",
+            "ont été fermées"
+            + (f" et vos jetons d'API révoqués ({revoques})." if revoques else "."),
         )
         return reponse
 
@@ -90,3 +97,32 @@ class NouveauMotDePasse(auth_views.PasswordResetConfirmView):
 
 class MotDePasseReinitialise(auth_views.PasswordResetCompleteView):
     template_name = "comptes/mot_de_passe_reinitialise.html"
+@login_required
+def jetons_api(request):
+    """Les jetons d'API de l'agent : les lister, en créer un (clé montrée une seule fois)."""
+    form = JetonForm(request.POST or None)
+    cle = None
+    if request.method == "POST" and form.is_valid():
+        jeton, cle = jetons.creer_jeton(user=request.user, nom=form.cleaned_data["nom"])
+        logger.info("Jeton d'API créé : %s (%s…)", request.user.get_username(), jeton.prefixe)
+        form = JetonForm()
+    return render(
+        request,
+        "comptes/jetons.html",
+        {
+            "form": form,
+            "cle": cle,
+            "jetons": jetons.jetons_de(request.user),
+            "duree_jours": settings.API_JETON_DUREE_JOURS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoquer_jeton(request, pk):
+    if jetons.revoquer(user=request.user, jeton_id=pk):
+        messages.success(request, "Jeton révoqué : il n'ouvre plus l'API.")
+    else:
+        messages.error(request, "Ce jeton n'existe pas ou a déjà été révoqué.")
+    return redirect("comptes:jetons")

@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "dsfr",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Les couches du portail, de la plus basse à la plus haute (voir docs/architecture.md).
@@ -116,9 +115,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Mot de passe pour la page de connexion ; ProConnect (facultatif) ne reconnaît que des comptes
-# existants (comptes/oidc.py). ModelBackend reste le premier.
+# existants (comptes/oidc.py). Le mot de passe, derrière la garde (comptes/securite.py), est
+# essayé le premier.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "comptes.securite.BackendMotDePasse",
     "comptes.oidc.BackendProConnect",
 ]
 
@@ -215,9 +215,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
-# Verrouillage après des échecs de connexion répétés (comptes/securite.py).
+# Verrouillage après des échecs de connexion répétés (comptes/securite.py) : par compte, et
+# par adresse du client avec un seuil bien plus haut.
 CONNEXION_ECHECS_MAX = env.int("CONNEXION_ECHECS_MAX", default=5)
+CONNEXION_ECHECS_MAX_ADRESSE = env.int("CONNEXION_ECHECS_MAX_ADRESSE", default=50)
 CONNEXION_VERROU_MINUTES = env.int("CONNEXION_VERROU_MINUTES", default=15)
+# Durée de validité d'un jeton d'API, en jours (comptes/jetons.py).
+API_JETON_DUREE_JOURS = env.int("API_JETON_DUREE_JOURS", default=30)
+# Nombre de proxys de confiance devant le portail (0 : aucun, l'adresse du client est
+# REMOTE_ADDR ; 1 : un nginx qui ajoute l'adresse du client à X-Forwarded-For).
+PROXIES_DE_CONFIANCE = env.int("PROXIES_DE_CONFIANCE", default=0)
 
 # --- ProConnect (OpenID Connect), facultatif ----------------------------------------------
 # Sans PROCONNECT_CLIENT_ID, la connexion ProConnect est désactivée : pas de bouton, adresses
@@ -245,10 +252,15 @@ OIDC_TIMEOUT = env.int("PROCONNECT_DELAI_SECONDES", default=10)
 # API v1 (Django REST framework) et son schéma OpenAPI.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "comptes.jetons.AuthentificationJeton",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["comptes.api.permissions.AccesPortail"],
+    "DEFAULT_PARSER_CLASSES": [
+        "socle.limites.ParseurJSON",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "socle.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -260,11 +272,16 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
+        "socle.limites.LimiteEcritures",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_LIMITE_ANONYME", default="30/minute"),
         "user": env.str("API_LIMITE_UTILISATEUR", default="1200/minute"),
+        "ecriture": env.str("API_LIMITE_ECRITURES", default="300/minute"),
+        "jeton": env.str("API_LIMITE_JETON", default="10/minute"),
     },
+    # L'adresse du client pour les limites de débit : comme la garde de connexion.
+    "NUM_PROXIES": PROXIES_DE_CONFIANCE,
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
 }

@@ -2,9 +2,9 @@
 
 Les traces sont écrites par les services de toutes les applications (`comptes.audit`).
 Un agent régional ne lit que celles de sa région, et pas celles des objets qu'il ne
-voit pas : brouillons des préfectures pour le conseil régional, autres départements
-pour une préfecture départementale (et les simulations de programmation, qu'elle ne
-prépare pas). Ces objets sont connus de `projets` et de `fonds`,
+voit pas : brouillons des préfectures (et leurs entreprises) pour le conseil régional,
+autres départements pour une préfecture départementale (et les simulations de
+programmation, qu'elle ne prépare pas). Ces objets sont connus de `projets` et de `fonds`,
 au-dessus de `comptes` : c'est ici, où tout est connu, qu'ils sont réunis.
 """
 
@@ -20,6 +20,7 @@ from projets import selectors as projets_selectors
 OBJETS_MASQUES = {
     "projets.Projet": projets_selectors.projets_masques_dans_la_region,
     "projets.Avis": projets_selectors.avis_masques_dans_la_region,
+    "projets.Entreprise": projets_selectors.entreprises_masquees_dans_la_region,
     "fonds.Engagement": fonds_selectors.engagements_masques_dans_la_region,
     "fonds.Versement": fonds_selectors.versements_masques_dans_la_region,
     "programmation.Simulation": programmation_selectors.simulations_masquees_dans_la_region,

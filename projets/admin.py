@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from comptes import audit
+from comptes.models import Action
 from comptes.scoping import est_national
+from projets import entreprises, permissions
 from projets.models import Avis, Entreprise, Evenement, Projet
 from projets.selectors import projets_visibles_par
 from socle.administration import LectureSeule, Lisible
@@ -70,3 +74,49 @@ class EntrepriseAdmin(Lisible, admin.ModelAdmin):
             return qs
         projets = projets_visibles_par(request.user).filter(porteur=OuterRef("pk"))
         return qs.filter(Exists(projets))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Le SIREN désigne l'entreprise : il ne change pas ; `fictive` est posé par la démo.
+        return ["siren", "fictive"] if obj is not None else ["fictive"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or bool(permissions.peut_modifier_entreprise(request.user, obj))
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Par les services des entreprises : mêmes droits, trace avant et après."""
+        if change:
+            entreprises.modifier_entreprise(
+                auteur=request.user,
+                entreprise_id=obj.pk,
+                raison_sociale=obj.raison_sociale,
+                taille=obj.taille,
+            )
+            obj.refresh_from_db()
+        else:
+            cree = entreprises.creer_entreprise(
+                auteur=request.user,
+                siren=obj.siren,
+                raison_sociale=obj.raison_sociale,
+                taille=obj.taille,
+            )
+            obj.pk = cree.pk
+            obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Entreprise.objects.filter(pk=obj.pk))
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for entreprise in queryset:
+            audit.tracer(
+                objet=entreprise,
+                action=Action.SUPPRESSION,
+                auteur=request.user,
+                changements={
+                    c: [v, None]
+                    for c, v in audit.instantane(entreprise, entreprises.CHAMPS).items()
+                },
+            )
+        queryset.delete()

@@ -7,7 +7,7 @@ visibilité (quels projets existent pour quelqu'un) est dans `selectors.py`.
 from comptes.models import Role
 from comptes.scoping import SANS_PROFIL, Portee, a_un_profil, portee_de, role_parmi
 from projets import workflow
-from projets.models import Cote, Projet, Statut
+from projets.models import Cote, Entreprise, Projet, Statut
 from socle.decisions import OUI, Decision
 from socle.decisions import non as _non
 
@@ -108,6 +108,22 @@ def peut_donner_avis(user, projet: Projet) -> Decision:
         return _non(
             "Les avis se donnent sur un projet en instruction "
             f"(ce projet est « {projet.get_statut_display().lower()} »)."
+        )
+    return OUI
+
+
+def peut_modifier_entreprise(user, entreprise: Entreprise) -> Decision:
+    """L'équipe nationale ; une préfecture qui voit chacun des projets de l'entreprise."""
+    portee = portee_de(user)
+    if portee.role == Role.ADMIN_NATIONAL:
+        return OUI
+    if portee.role != Role.PREFECTURE:
+        return _non("Seules les préfectures et l'équipe nationale modifient une entreprise.")
+    projets = Projet.objects.filter(porteur=entreprise).only("region", "departement", "statut")
+    if not all(peut_voir(user, projet) for projet in projets):
+        return _non(
+            "Cette entreprise porte aussi des projets hors de votre périmètre : seule "
+            "l'équipe nationale peut changer son nom ou sa taille."
         )
     return OUI
 

@@ -45,6 +45,22 @@ EMPLOIS_MAX = 100_000
 INTITULE_MAX = 200
 RAISON_SOCIALE_MAX = 200
 DESCRIPTION_MAX = 10_000
+COMMENTAIRE_MAX = 2_000  # avis, changement de statut : un motif, pas un dossier
+
+
+def commentaire_borne(commentaire: str) -> str:
+    """Le commentaire d'un avis ou d'un changement de statut, sans espaces autour, refusé
+    au-delà de `COMMENTAIRE_MAX` caractères (il est recopié dans l'historique et le journal)."""
+    commentaire = (commentaire or "").strip()
+    if len(commentaire) > COMMENTAIRE_MAX:
+        raise Invalide(
+            f"Le commentaire compte au plus {COMMENTAIRE_MAX:,} caractères ".replace(",", "\u202f")
+            + f"({len(commentaire):,}).".replace(",", "\u202f"),
+            champ="commentaire",
+        )
+    return commentaire
+
+
 CENTIME = Decimal("0.01")
 
 # Le libellé de chaque champ, tel que l'agent le lit (formulaire, modèle d'import, messages).

@@ -48,6 +48,12 @@ def projets_masques_dans_la_region(user) -> QuerySet[Projet]:
     )
 
 
+def entreprises_masquees_dans_la_region(user) -> QuerySet[Entreprise]:
+    """Les entreprises dont l'agent ne voit aucun projet (journal d'audit) : leur création
+    dans sa région, pour un brouillon qu'il ne voit pas, ne se lit pas non plus."""
+    return Entreprise.objects.exclude(pk__in=projets_visibles_par(user).values("porteur_id"))
+
+
 def avis_masques_dans_la_region(user) -> QuerySet[Avis]:
     return Avis.objects.filter(projet__in=projets_masques_dans_la_region(user).values("pk"))
 

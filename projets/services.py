@@ -17,11 +17,10 @@ from django.db import transaction
 
 from comptes import audit
 from comptes.models import Action
-from projets import permissions, workflow
+from projets import entreprises, permissions, workflow
 from projets.models import (
     Avis,
     Cote,
-    Entreprise,
     Evenement,
     Projet,
     SensAvis,
@@ -34,6 +33,7 @@ from projets.saisie import (
     ProjetValide,
     Referentiel,
     SaisieProjet,
+    commentaire_borne,
     valider,
 )
 from socle.erreurs import Conflit, Invalide, Refus
@@ -71,15 +71,14 @@ def _demander_recalcul(projet: Projet) -> None:
     demander_recalcul(territoires=[projet.territoire_id], regions=[projet.region_id])
 
 
-def _obtenir_entreprise(*, siren: str, raison_sociale: str, taille: str) -> Entreprise:
-    entreprise, creee = Entreprise.objects.get_or_create(
-        siren=siren, defaults={"raison_sociale": raison_sociale, "taille": taille}
+def _porteur(auteur, saisie: SaisieProjet, valide: ProjetValide) -> entreprises.Porteur:
+    return entreprises.porteur_pour(
+        auteur=auteur,
+        siren=saisie.porteur_siren,
+        raison_sociale=saisie.porteur_raison_sociale,
+        taille=saisie.porteur_taille,
+        region=valide.region_id,
     )
-    if not creee and (entreprise.raison_sociale, entreprise.taille) != (raison_sociale, taille):
-        entreprise.raison_sociale = raison_sociale
-        entreprise.taille = taille
-        entreprise.save(update_fields=["raison_sociale", "taille"])
-    return entreprise
 
 
 def _exiger(decision) -> None:
@@ -137,12 +136,8 @@ def creer_projet(
 ) -> Projet:
     """Crée un projet en brouillon (et le dépose si `deposer`)."""
     valide = verifier_creation(auteur=auteur, saisie=saisie, referentiel=referentiel)
-    porteur = _obtenir_entreprise(
-        siren=saisie.porteur_siren,
-        raison_sociale=saisie.porteur_raison_sociale,
-        taille=saisie.porteur_taille,
-    )
-    projet = Projet(porteur=porteur, cree_par=auteur, statut=Statut.BROUILLON)
+    porteur = _porteur(auteur, saisie, valide)
+    projet = Projet(porteur=porteur.entreprise, cree_par=auteur, statut=Statut.BROUILLON)
     _placer(projet, valide)
     projet.save()
     audit.tracer(
@@ -166,6 +161,7 @@ def creer_projet(
         changer_statut(projet_id=projet.pk, auteur=auteur, vers=Statut.DEPOSE)
         projet.refresh_from_db()
     _demander_recalcul(projet)
+    projet.avertissements = [porteur.avertissement] if porteur.avertissement else []
     return projet
 
 
@@ -200,12 +196,9 @@ def modifier_projet(
     avant = audit.instantane(projet, CHAMPS_SUIVIS)
     anciens_perimetres = (projet.territoire_id, projet.region_id)
     ancien_porteur = projet.porteur
-    porteur = _obtenir_entreprise(
-        siren=saisie.porteur_siren,
-        raison_sociale=saisie.porteur_raison_sociale,
-        taille=saisie.porteur_taille,
-    )
-    projet.porteur = porteur
+    porteur = _porteur(auteur, saisie, valide)
+    projet.avertissements = [porteur.avertissement] if porteur.avertissement else []
+    projet.porteur = porteur.entreprise
     _placer(projet, valide)
     changements = {
         champ: [_valeur_json(ancien), _valeur_json(nouveau)]
@@ -216,7 +209,7 @@ def modifier_projet(
     if not changements:
         return projet
     if "porteur" in changements:
-        changements["porteur"] = [str(ancien_porteur), str(porteur)]
+        changements["porteur"] = [str(ancien_porteur), str(porteur.entreprise)]
     projet.version += 1
     projet.save()
     _evenement(projet, type=TypeEvenement.MODIFICATION, auteur=auteur, changements=changements)
@@ -252,6 +245,7 @@ def changer_statut(
     crédits ne s'abandonne qu'avec `credits_liberes=True` : seul le fonds, qui les a
     rendus à l'enveloppe, le dit (`fonds.services.abandonner_projet`).
     """
+    commentaire = commentaire_borne(commentaire)
     projet = verrouiller(projet_id)
     depuis = projet.statut
     if not (decision := workflow.transition_permise(depuis, vers, systeme=systeme)):
@@ -304,7 +298,7 @@ def _avis_motive(sens: str, commentaire: str) -> str:
     """Un avis est favorable ou défavorable ; un avis défavorable dit pourquoi."""
     if sens not in SensAvis.values:
         raise Invalide("L'avis doit être « favorable » ou « défavorable ».", champ="sens")
-    commentaire = (commentaire or "").strip()
+    commentaire = commentaire_borne(commentaire)
     if sens == SensAvis.DEFAVORABLE and not commentaire:
         raise Invalide(
             "Un avis défavorable doit être motivé : indiquez la raison.", champ="commentaire"

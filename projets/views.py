@@ -111,6 +111,8 @@ def nouveau(request):
                 if deposer
                 else "Brouillon enregistré. Complétez-le puis déposez-le.",
             )
+            for avertissement in projet.avertissements:
+                messages.warning(request, avertissement)
             return redirect("projets:detail", pk=projet.pk)
     return render(request, "projets/formulaire.html", {"form": form, "projet": None})
 
@@ -143,7 +145,7 @@ def modifier(request, pk):
         form = ProjetForm(request.POST, user=request.user)
         if form.is_valid():
             with erreurs_metier(request, form) as resultat:
-                services.modifier_projet(
+                modifie = services.modifier_projet(
                     projet_id=projet.pk,
                     auteur=request.user,
                     saisie=form.saisie(),
@@ -151,6 +153,8 @@ def modifier(request, pk):
                 )
             if resultat.ok:
                 messages.success(request, "Modifications enregistrées.")
+                for avertissement in modifie.avertissements:
+                    messages.warning(request, avertissement)
                 return redirect("projets:detail", pk=pk)
     else:
         if not (decision := permissions.peut_modifier(request.user, projet)):

@@ -21,9 +21,9 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from dsfr.models import DsfrConfig
-from rest_framework.authtoken.models import Token
 
-from comptes.models import Profil, Role, Trace
+from comptes import jetons
+from comptes.models import Jeton, Profil, Role, Trace
 from documents import services as documents_services
 from documents.models import Document, Signature
 from fonds.models import Engagement, Enveloppe, Mouvement, Versement
@@ -216,7 +216,9 @@ def construire_jeu() -> SimpleNamespace:
         auteur=admin_national, avec_valeurs_demo=True
     )
     recalculer_tout()
-    Token.objects.create(user=u["prefecture_84"])
+    # Un jeton d'API de la préfecture 84 et un du conseil régional 32 (que nul ne révoque).
+    jetons.creer_jeton(user=u["prefecture_84"], nom="Matrice 84")
+    jetons.creer_jeton(user=u["region_32"], nom="Matrice 32")
     travail = Travail.objects.create(
         genre="export_projets",
         libelle="Export des projets (matrice)",
@@ -258,7 +260,7 @@ def empreinte() -> tuple:
 
     modeles = [
         Projet, Avis, Evenement, Entreprise, Enveloppe, Mouvement, Engagement, Versement,
-        Indicateur, ValeurIndicateur, Totaux, Calcul, Trace, Profil, Group, Token, DsfrConfig,
+        Indicateur, ValeurIndicateur, Totaux, Calcul, Trace, Profil, Group, Jeton, DsfrConfig,
         Region, Departement, Commune, Intercommunalite, TerritoireIndustrie, Perimetre,
         get_user_model(), LogEntry, Travail, Simulation, LigneSimulation, Document, Signature,
     ]  # fmt: skip
@@ -363,7 +365,7 @@ def _objet_admin(jeu, modele: str, variante: str):
     objets = {
         "auth.group": lambda: jeu.groupe,
         "auth.user": lambda: u[f"prefecture_{r}"],
-        "authtoken.tokenproxy": lambda: Token.objects.get(user=u["prefecture_84"]),
+        "comptes.jeton": lambda: Jeton.objects.get(user=u["prefecture_84"]),
         "comptes.profil": lambda: u[f"prefecture_{r}"].profil,
         "comptes.trace": lambda: Trace.objects.filter(region=r).order_by("pk").first(),
         "dsfr.dsfrconfig": lambda: DsfrConfig.objects.order_by("pk").first(),
@@ -391,10 +393,7 @@ def _objet_admin(jeu, modele: str, variante: str):
         "territoires.region": lambda: Region.objects.get(code="84"),
         "territoires.territoireindustrie": lambda: jeu.territoires["84"],
     }
-    objet = objets[modele]()
-    if modele == "authtoken.tokenproxy":
-        return objet.user_id
-    return objet.pk
+    return objets[modele]().pk
 
 
 def decouper(variante: str) -> tuple[str, str]:
@@ -438,6 +437,10 @@ def adresse(jeu, cle: str, variante: str = "") -> str:
         ),
         "comptes:journal": lambda: reverse("comptes:journal") + (f"?{exporter}" if export else ""),
         "fonds:enveloppe": lambda: reverse("fonds:enveloppe", args=[jeu.enveloppes[objet].pk]),
+        "comptes:revoquer_jeton": lambda: reverse(
+            "comptes:revoquer_jeton",
+            args=[Jeton.objects.get(user=jeu.utilisateurs["region_32"]).pk],
+        ),
         "travaux:detail": lambda: reverse("travaux:detail", args=[jeu.travail.pk]),
         "travaux:fichier": lambda: reverse("travaux:fichier", args=[jeu.travail.pk]),
         "fonds:engager": lambda: reverse("fonds:engager") + f"?projet={jeu.engages[objet].pk}",

@@ -77,6 +77,7 @@ DPRJ = Redirection("/projets/", exacte=True)
 DPRS = Redirection("/projets/preselection/", exacte=True)
 DPIL = Redirection("/pilotage/", exacte=True)
 FDOC = Redirection("/projets/{projet}/#documents", exacte=True)  # aux documents de la fiche
+JET = Redirection("/comptes/jetons/", exacte=True)  # retour à la page des jetons d'API
 
 
 def six(reponse) -> tuple:
@@ -109,6 +110,12 @@ PAGES = {
     ("comptes:nouveau_mot_de_passe", GET, ""): (200,  200,  200,  200,  200,  200,  200,  200),
     ("comptes:nouveau_mot_de_passe", POST, ""): (200, 200,  200,  200,  200,  200,  200,  200),
     ("comptes:mot_de_passe_reinitialise", GET, ""): (200, 200, 200, 200, 200,  200,  200,  200),
+    # Ses propres jetons d'API ; le jeton visé est celui d'un autre agent (conseil régional 32) :
+    # personne ne le révoque (retour à sa page, avec un message).
+    ("comptes:jetons", GET, ""):               (CNX,  200,  200,  200,  200,  200,  200,  200),
+    ("comptes:jetons", POST, ""):              (CNX,  200,  200,  200,  200,  200,  200,  200),
+    ("comptes:revoquer_jeton", GET, ""):       (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("comptes:revoquer_jeton", POST, ""):      (CNX,  JET,  JET,  JET,  JET,  JET,  JET,  JET),
     # ProConnect n'est pas configuré dans les tests : ses adresses n'existent pas.
     ("comptes:proconnect_connexion", GET, ""): (404,  404,  404,  404,  404,  404,  404,  404),
     ("comptes:proconnect_retour", GET, ""):    (404,  404,  404,  404,  404,  404,  404,  404),
@@ -383,7 +390,7 @@ MODELES_ADMIN = {
     # modèle                         Droits(consultable, régional, écriture, deux fiches)
     "auth.group":                      Droits(NON, NON,  "ams",  NON),
     "auth.user":                       Droits(NON, NON,  "ams",  OUI),
-    "authtoken.tokenproxy":            Droits(NON, NON,  "ams",  NON),
+    "comptes.jeton":                   Droits(NON, NON,  "s",    NON),
     "comptes.profil":                  Droits(NON, NON,  "ams",  OUI),
     "comptes.trace":                   Droits(OUI, OUI,  "",     OUI),
     "documents.document":              Droits(OUI, OUI,  "",     OUI),

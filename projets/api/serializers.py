@@ -72,6 +72,20 @@ class ProjetSerializer(serializers.ModelSerializer):
         }
 
 
+class ProjetEcritSerializer(ProjetSerializer):
+    """La réponse à une création ou une modification : le projet, et ce que l'agent doit
+    savoir de ce qui a été fait (une entreprise connue prise telle qu'elle est)."""
+
+    avertissements = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Messages à lire (ex. : entreprise connue rattachée sans changer son nom).",
+    )
+
+    class Meta(ProjetSerializer.Meta):
+        fields = [*ProjetSerializer.Meta.fields, "avertissements"]
+
+
 class PorteurEntreeSerializer(serializers.Serializer):
     raison_sociale = serializers.CharField(required=False, allow_blank=True)
     siren = serializers.CharField(required=False, allow_blank=True)

@@ -60,14 +60,17 @@ class ProjetViewSet(
     def get_queryset(self):
         return selectors.projets_visibles_par(self.request.user).select_related("porteur")
 
-    def _relu(self, projet_id: int, statut=status.HTTP_200_OK) -> Response:
+    def _relu(self, projet_id: int, statut=status.HTTP_200_OK, avertissements=None) -> Response:
         projet = self.get_queryset().get(pk=projet_id)
-        return Response(self.get_serializer(projet).data, status=statut)
+        donnees = self.get_serializer(projet).data
+        if avertissements is not None:
+            donnees["avertissements"] = avertissements
+        return Response(donnees, status=statut)
 
     @extend_schema(
         summary="Créer un projet (préfecture, équipe nationale)",
         request=serializers.ProjetEcritureSerializer,
-        responses={201: serializers.ProjetSerializer, **ECRITURE},
+        responses={201: serializers.ProjetEcritSerializer, **ECRITURE},
     )
     def create(self, request, *args, **kwargs):
         entree = serializers.ProjetEcritureSerializer(data=request.data)
@@ -77,12 +80,12 @@ class ProjetViewSet(
             saisie=entree.saisie(),
             deposer=entree.validated_data.get("deposer", False),
         )
-        return self._relu(projet.pk, status.HTTP_201_CREATED)
+        return self._relu(projet.pk, status.HTTP_201_CREATED, projet.avertissements)
 
     @extend_schema(
         summary="Modifier un projet (champ `version` obligatoire, 409 s'il a changé)",
         request=serializers.ProjetEcritureSerializer,
-        responses={200: serializers.ProjetSerializer, 409: VERSION_PERIMEE, **ECRITURE},
+        responses={200: serializers.ProjetEcritSerializer, 409: VERSION_PERIMEE, **ECRITURE},
     )
     def update(self, request, *args, **kwargs):
         projet = self.get_object()
@@ -91,13 +94,13 @@ class ProjetViewSet(
         version = entree.validated_data.get("version")
         if version is None:
             raise exceptions.ValidationError({"version": ["La version lue est obligatoire."]})
-        services.modifier_projet(
+        modifie = services.modifier_projet(
             projet_id=projet.pk,
             auteur=request.user,
             saisie=entree.saisie(projet),
             version_attendue=version,
         )
-        return self._relu(projet.pk)
+        return self._relu(projet.pk, avertissements=modifie.avertissements)
 
     @extend_schema(
         summary="Donner l'avis de l'État (préfecture) ou de la Région (conseil régional)",

@@ -19,7 +19,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -28,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from comptes import jetons
 from comptes.models import Role
 from config.wsgi import application
 from fonds import services as fonds_services
@@ -96,7 +96,7 @@ def donnees(referentiel) -> SimpleNamespace:
 @pytest.fixture
 def jeton(donnees):
     """Le jeton du compte de l'équipe nationale, après la création du jeu de données."""
-    return Token.objects.create(user=donnees.admin).key
+    return jetons.creer_jeton(user=donnees.admin, nom="Schemathesis")[1]
 
 
 @pytest.fixture(autouse=True)

@@ -94,6 +94,7 @@ def test_check_deploy_sans_avertissement_en_production(tmp_path):
         "ALLOWED_HOSTS": "portail.exemple.gouv.fr",
         "HTTPS": "true",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'verif.sqlite3'}",
+        "CACHE_URL": "redis://127.0.0.1:6379/11",
     }
     resultat = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr
