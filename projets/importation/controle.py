@@ -17,15 +17,15 @@ sont créés qu'une fois tout le fichier contrôlé, dans une seule transaction.
 
 from collections.abc import Callable
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 
-from projets import permissions, services
+from projets import lots, permissions, services
 from projets.importation.colonnes import NOMS_COLONNES
 from projets.importation.conversion import LigneLue, lire_ligne, texte
 from projets.importation.lecture import FichierIllisible, controler_entetes, lire_tableau
 from projets.importation.rapport import RapportImport
 from projets.models import Projet, Statut, TypeEvenement
-from projets.saisie import ReferentielCharge, SaisieInvalide, SaisieProjet, valider
+from projets.saisie import ProjetValide, ReferentielCharge, SaisieInvalide, SaisieProjet, valider
 from socle.erreurs import ErreurMetier, Invalide, Refus
 from territoires.models import Region
 from territoires.validators import normaliser
@@ -126,16 +126,18 @@ def _erreurs_de(exc: Exception, saisie: SaisieProjet, contexte: _ContexteFichier
 
 def _controler(
     numero: int, ligne: LigneLue, contexte: _ContexteFichier, rapport: RapportImport
-) -> None:
-    """Toutes les erreurs de la ligne : lecture, règles de la saisie, règles du fichier."""
+) -> ProjetValide | None:
+    """Toutes les erreurs de la ligne : lecture, règles de la saisie, règles du fichier.
+    Rend le projet validé (ce que l'import écrira), ou `None` si la ligne est en erreur."""
     erreurs = list(ligne.erreurs.items())
     illisibles = ligne.erreurs.keys() & CHAMPS_SAISIE
+    valide = None
     try:
         if illisibles:
             # Les règles de ce qui a pu être lu, pour tout dire d'un coup (comme le formulaire).
             valider(ligne.saisie, referentiel=contexte.referentiel, deja_en_erreur=illisibles)
         else:
-            services.verifier_creation(
+            valide = services.verifier_creation(
                 auteur=contexte.auteur, saisie=ligne.saisie, referentiel=contexte.referentiel
             )
     except (SaisieInvalide, Refus) as exc:
@@ -145,30 +147,27 @@ def _controler(
         erreurs, key=lambda e: _RANG_COLONNE.get(e[0], len(NOMS_COLONNES))
     ):
         rapport.ajouter(numero, colonne, message)
+    return None if erreurs else valide
 
 
 def _enregistrer(lues, contexte: _ContexteFichier, rapport: RapportImport, progression) -> None:
-    """Crée les projets d'un fichier contrôlé, dans une transaction : tous ou aucun."""
-    en_cours: tuple[int, LigneLue] = lues[0]
+    """Crée les projets d'un fichier contrôlé, par lots, dans une transaction : tous ou aucun."""
     try:
-        with transaction.atomic():
-            for faites, en_cours in enumerate(lues, start=1):
-                projet = services.creer_projet(
-                    auteur=contexte.auteur,
-                    saisie=en_cours[1].saisie,
-                    deposer=en_cours[1].deposer,
-                    source=TypeEvenement.IMPORT,
-                    referentiel=contexte.referentiel,
-                )
-                rapport.projets.append(projet.pk)
-                rapport.nb_deposes += projet.statut != Statut.BROUILLON
-                if progression:
-                    progression(faites, len(lues))
-    except (ErreurMetier, DatabaseError) as exc:
-        numero, ligne = en_cours
-        rapport.projets, rapport.nb_deposes = [], 0
-        for colonne, message in _erreurs_de(exc, ligne.saisie, contexte):
+        projets = lots.creer_projets_en_lot(
+            auteur=contexte.auteur,
+            lignes=[(valide, ligne.deposer) for _, ligne, valide in lues],
+            source=TypeEvenement.IMPORT,
+            progression=progression,
+        )
+    except lots.LigneRefusee as exc:
+        numero, ligne, _ = lues[exc.rang]
+        for colonne, message in _erreurs_de(exc.erreur, ligne.saisie, contexte):
             rapport.ajouter(numero, colonne, message)
+    except DatabaseError as exc:
+        rapport.ajouter(None, "", _erreurs_de(exc, SaisieProjet(), contexte)[0][1])
+    else:
+        rapport.projets = [projet.pk for projet in projets]
+        rapport.nb_deposes = sum(projet.statut != Statut.BROUILLON for projet in projets)
 
 
 def importer_projets(
@@ -215,10 +214,11 @@ def importer_projets(
         lues.append((numero, lire_ligne(brutes)))
 
     contexte = _ContexteFichier(auteur, [ligne.saisie for _, ligne in lues])
+    controlees = []
     for faites, (numero, ligne) in enumerate(lues, start=1):
-        _controler(numero, ligne, contexte, rapport)
-        if verifier and progression:
+        controlees.append((numero, ligne, _controler(numero, ligne, contexte, rapport)))
+        if progression:
             progression(faites, rapport.nb_lignes)
     if not verifier and rapport.valide:
-        _enregistrer(lues, contexte, rapport, progression)
+        _enregistrer(controlees, contexte, rapport, progression)
     return rapport
