@@ -14,6 +14,11 @@ urlpatterns = [
     path("nouveau/", views.nouveau, name="nouveau"),
     path("importer/", views_importation.importer, name="importer"),
     path("importer/modele.xlsx", views_importation.modele, name="modele_import"),
+    path(
+        "importer/<int:pk>/importer/",
+        views_importation.importer_verifie,
+        name="importer_verifie",
+    ),
     path("<int:pk>/modifier/", views.modifier, name="modifier"),
     path("<int:pk>/avis/", views.avis, name="avis"),
 ]

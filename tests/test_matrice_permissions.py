@@ -119,6 +119,8 @@ PAGES = {
     ("projets:importer", GET, ""):             (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:importer", POST, ""):            (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:modele_import", GET, ""):        (CNX,  403,  200,  403,  200,  403,  200,  200),
+    # Importer un fichier vérifié : seulement le sien, vérifié sans erreur (ici un export : 404).
+    ("projets:importer_verifie", POST, ""):    (CNX,  403,  404,  403,  404,  403,  404,  404),
     # La présélection se lit par tout agent ; les avis en lot, par la préfecture et la Région.
     ("projets:preselection", GET, ""):         (CNX,  403,  200,  200,  200,  200,  200,  200),
     ("projets:preselection", POST, ""):        (CNX,  403,  200,  200,  200,  403,  403,  200),

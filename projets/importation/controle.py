@@ -15,6 +15,7 @@ L'import est tout ou rien : une seule ligne en erreur et rien n'est écrit. Les 
 sont créés qu'une fois tout le fichier contrôlé, dans une seule transaction.
 """
 
+import re
 from collections.abc import Callable
 
 from django.db import DatabaseError
@@ -32,6 +33,10 @@ from territoires.validators import normaliser
 
 CHAMPS_SAISIE = frozenset(SaisieProjet.champs())
 _RANG_COLONNE = {nom: rang for rang, nom in enumerate(NOMS_COLONNES)}
+VALEUR_CITEE_MAX = 200  # caractères de la cellule repris dans le rapport
+_CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+ETAPE_CONTROLE = "Contrôle des lignes"
+ETAPE_ENREGISTREMENT = "Enregistrement des projets"
 
 
 class _ContexteFichier:
@@ -124,8 +129,14 @@ def _erreurs_de(exc: Exception, saisie: SaisieProjet, contexte: _ContexteFichier
     return [("", f"Enregistrement refusé par la base de données ({exc}).")]
 
 
+def _citer(cellule) -> str:
+    """La valeur d'une cellule, pour le rapport : courte, sans caractère de contrôle (un
+    caractère nul ne s'enregistre pas dans le rapport gardé avec le travail)."""
+    return _CONTROLE.sub("\ufffd", texte(cellule)[:VALEUR_CITEE_MAX])
+
+
 def _controler(
-    numero: int, ligne: LigneLue, contexte: _ContexteFichier, rapport: RapportImport
+    numero: int, ligne: LigneLue, contexte: _ContexteFichier, rapport: RapportImport, brutes: dict
 ) -> ProjetValide | None:
     """Toutes les erreurs de la ligne : lecture, règles de la saisie, règles du fichier.
     Rend le projet validé (ce que l'import écrira), ou `None` si la ligne est en erreur."""
@@ -146,7 +157,8 @@ def _controler(
     for colonne, message in sorted(
         erreurs, key=lambda e: _RANG_COLONNE.get(e[0], len(NOMS_COLONNES))
     ):
-        rapport.ajouter(numero, colonne, message)
+        valeur = _citer(brutes.get(colonne)) if colonne else ""
+        rapport.ajouter(numero, colonne, message, valeur)
     return None if erreurs else valide
 
 
@@ -157,7 +169,8 @@ def _enregistrer(lues, contexte: _ContexteFichier, rapport: RapportImport, progr
             auteur=contexte.auteur,
             lignes=[(valide, ligne.deposer) for _, ligne, valide in lues],
             source=TypeEvenement.IMPORT,
-            progression=progression,
+            progression=progression
+            and (lambda faites, total: progression(faites, total, ETAPE_ENREGISTREMENT)),
         )
     except lots.LigneRefusee as exc:
         numero, ligne, _ = lues[exc.rang]
@@ -176,14 +189,14 @@ def importer_projets(
     fichier,
     nom_fichier: str = "",
     verifier: bool = False,
-    progression: Callable[[int, int], None] | None = None,
+    progression: Callable[[int, int, str], None] | None = None,
 ) -> RapportImport:
     """Contrôle puis importe les projets d'un fichier XLSX ou CSV, tout ou rien.
 
     `fichier` : des octets ou un fichier binaire ouvert (fichier téléversé
     compris). `verifier=True` contrôle tout sans rien écrire. `progression(faites,
-    total)` est appelée après chaque ligne contrôlée (vérification) ou enregistrée
-    (import). Renvoie le rapport ; les projets ne sont créés que si `rapport.valide`
+    total, etape)` est appelée après chaque ligne contrôlée, puis chaque lot enregistré.
+    Renvoie le rapport ; les projets ne sont créés que si `rapport.valide`
     et hors vérification.
     """
     rapport = RapportImport(verification=verifier)
@@ -205,20 +218,27 @@ def importer_projets(
         return rapport
 
     rapport.nb_lignes = len(tableau.lignes)
-    lues: list[tuple[int, LigneLue]] = []
-    for numero, cellules in tableau.lignes:
-        brutes = {
+
+    def brutes(cellules) -> dict:
+        return {
             nom: cellules[rang] if rang < len(cellules) else None for rang, nom in rangs.items()
         }
-        rapport.intitules[numero] = texte(brutes.get("intitule"))[:200]
-        lues.append((numero, lire_ligne(brutes)))
+
+    lues: list[tuple[int, LigneLue]] = []
+    for numero, cellules in tableau.lignes:
+        cellules_nommees = brutes(cellules)
+        rapport.intitules[numero] = texte(cellules_nommees.get("intitule"))[:200]
+        lues.append((numero, lire_ligne(cellules_nommees)))
 
     contexte = _ContexteFichier(auteur, [ligne.saisie for _, ligne in lues])
     controlees = []
-    for faites, (numero, ligne) in enumerate(lues, start=1):
-        controlees.append((numero, ligne, _controler(numero, ligne, contexte, rapport)))
+    for faites, ((numero, ligne), (_, cellules)) in enumerate(
+        zip(lues, tableau.lignes, strict=True), start=1
+    ):
+        valide = _controler(numero, ligne, contexte, rapport, brutes(cellules))
+        controlees.append((numero, ligne, valide))
         if progression:
-            progression(faites, rapport.nb_lignes)
+            progression(faites, rapport.nb_lignes, ETAPE_CONTROLE)
     if not verifier and rapport.valide:
         _enregistrer(controlees, contexte, rapport, progression)
     return rapport
