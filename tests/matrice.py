@@ -411,6 +411,9 @@ def adresse(jeu, cle: str, variante: str = "") -> str:
         "projets:importer_verifie": lambda: reverse(
             "projets:importer_verifie", args=[jeu.travail.pk]
         ),
+        "fonds:appliquer_mise_a_jour": lambda: reverse(
+            "fonds:appliquer_mise_a_jour", args=[jeu.travail.pk]
+        ),
         "fonds:engager": lambda: reverse("fonds:engager") + f"?projet={jeu.engages[objet].pk}",
         "fonds:versement": lambda: reverse("fonds:versement", args=[jeu.engagements[objet].pk]),
         "pilotage:national": lambda: (

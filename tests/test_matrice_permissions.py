@@ -157,6 +157,12 @@ PAGES = {
     ("fonds:versement", GET, "84"):            (CNX,  404,  200,  403,  404,  403,  200,  200),
     ("fonds:versement", POST, "84"):           (CNX,  404,  200,  403,  404,  403,  200,  200),
     ("fonds:versement", GET, "32"):            (CNX,  404,  404,  404,  200,  403,  200,  404),
+    # Mise à jour en masse : qui engage et verse (préfecture, équipe nationale) ; appliquer un
+    # fichier vérifié : le sien seulement (ici un export : 404).
+    ("fonds:mise_a_jour", GET, ""):            (CNX,  403,  200,  403,  200,  403,  200,  200),
+    ("fonds:mise_a_jour", POST, ""):           (CNX,  403,  200,  403,  200,  403,  200,  200),
+    ("fonds:modele_mise_a_jour", GET, ""):     (CNX,  403,  200,  403,  200,  403,  200,  200),
+    ("fonds:appliquer_mise_a_jour", POST, ""): (CNX,  403,  404,  403,  404,  403,  404,  404),
     # Pilotage : le tableau national renvoie un agent régional vers celui de sa région ;
     # le tableau d'une autre région (et son export) n'existe pas pour lui.
     ("pilotage:national", GET, ""):            (CNX,  403,  T84,  T84,  T32,  200,  200,  T84),

@@ -214,3 +214,48 @@ def test_le_modele_se_remplit_et_se_relit(prefecture_84, projets, fonds):
     rapport = mettre_a_jour(auteur=prefecture_84, fichier=contenu, nom_fichier="suivi.xlsx")
     assert rapport.valide, rapport.erreurs
     assert Enveloppe.objects.get(pk=fonds.pk).montant_engage == Decimal("1500000.50")
+
+
+def test_par_la_page_verifier_puis_appliquer_sans_renvoyer(
+    client, prefecture_84, projets, fonds, django_capture_on_commit_callbacks
+):
+    import io
+
+    from socle.models import EtatTravail, Travail
+
+    client.force_login(prefecture_84)
+    assert "Mettre à jour en masse" in client.get("/fonds/").content.decode()
+    fichier = io.BytesIO(_csv({"projet": projets[0].pk, "engager": "1 000 000"}))
+    fichier.name = "suivi.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post("/fonds/mise-a-jour/", {"action": "verifier", "fichier": fichier})
+    verification = Travail.objects.get()
+    assert reponse["Location"] == f"/travaux/{verification.pk}/"
+    page = client.get(reponse["Location"]).content.decode()
+    assert "Fichier valide : 1 engagement à enregistrer." in page
+    assert f'action="/fonds/mise-a-jour/{verification.pk}/appliquer/"' in page
+    assert not Engagement.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(f"/fonds/mise-a-jour/{verification.pk}/appliquer/")
+    application = Travail.objects.exclude(pk=verification.pk).get()
+    assert application.etat == EtatTravail.TERMINE
+    assert "Enregistré : 1 engagement." in client.get(reponse["Location"]).content.decode()
+    fonds.refresh_from_db()
+    assert fonds.montant_engage == M
+
+
+def test_par_la_page_un_refus_est_rapporte_ligne_par_ligne(
+    client, prefecture_84, projets, fonds, django_capture_on_commit_callbacks
+):
+    import io
+
+    client.force_login(prefecture_84)
+    fichier = io.BytesIO(_csv({"projet": projets[0].pk, "engager": "20 000 000"}))
+    fichier.name = "suivi.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post("/fonds/mise-a-jour/", {"action": "appliquer", "fichier": fichier})
+    page = client.get(reponse["Location"]).content.decode()
+    assert "1 erreur : rien n&#x27;a été enregistré." in page
+    assert "<td>engager</td>" in page and "<td>20 000 000</td>" in page
+    assert not Engagement.objects.exists()
