@@ -7,10 +7,10 @@ app_name = "projets"
 # La fiche d'un projet (`projets:detail`) et ses changements de statut
 # (`projets:transition`) touchent aussi ses crédits : elles sont assemblées par
 # `portail` (voir `config/urls.py`), comme la présélection (`projets:preselection`), qui
-# montre l'enveloppe de la région.
+# montre l'enveloppe de la région. La liste (`projets:liste`) aussi : ses exports
+# réunissent les projets et leurs crédits.
 
 urlpatterns = [
-    path("", views.liste, name="liste"),
     path("nouveau/", views.nouveau, name="nouveau"),
     path("importer/", views_importation.importer, name="importer"),
     path("importer/modele.xlsx", views_importation.modele, name="modele_import"),

@@ -113,6 +113,9 @@ PAGES = {
     ("projets:liste", GET, ""):                (CNX,  403,  200,  200,  200,  200,  200,  200),
     ("projets:liste", GET, "csv"):             (CNX,  403,  200,  200,  200,  200,  200,  200),
     ("projets:liste", GET, "xlsx"):            (CNX,  403,  200,  200,  200,  200,  200,  200),
+    # Le choix des colonnes de l'export : tout agent qui liste les projets (POST vide : 200).
+    ("projets:colonnes_export", GET, ""):      (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("projets:colonnes_export", POST, ""):     (CNX,  403,  200,  200,  200,  200,  200,  200),
     # Saisie et import : préfecture et équipe nationale (jamais la Région ni le ministère).
     ("projets:nouveau", GET, ""):              (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:nouveau", POST, ""):             (CNX,  403,  200,  403,  200,  403,  200,  200),
