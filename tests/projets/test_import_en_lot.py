@@ -11,7 +11,7 @@ from projets.importation import importer_projets
 from projets.models import Entreprise, Evenement, Projet, Statut, TypeEvenement
 from socle.models import DemandeRecalcul
 from tests.comptes.factories import agent
-from tests.projets.factories import fichier_csv, lignes_valides
+from tests.projets.factories import fichier_csv, fichier_xlsx, lignes_valides
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,34 @@ def test_un_refus_a_l_ecriture_n_ecrit_rien(prefecture, monkeypatch):
     assert not Projet.objects.exists()
     assert not Entreprise.objects.exists()
     assert not Trace.objects.filter(modele="projets.Projet").exists()
+
+
+def test_un_fichier_de_50_001_lignes_est_refuse_sans_rien_ecrire(prefecture):
+    ligne = "Projet;8414\r\n"
+    contenu = ("intitule;territoire\r\n" + ligne * 50_001).encode()
+    rapport = importer_projets(auteur=prefecture, fichier=contenu, nom_fichier="gros.csv")
+    assert [str(e) for e in rapport.erreurs] == [
+        "Fichier : Le fichier compte plus de 50\u202f000 lignes de projets : "
+        "découpez-le en plusieurs fichiers."
+    ]
+    assert not Projet.objects.exists()
+
+
+def test_un_classeur_aux_cellules_fusionnees_est_refuse(prefecture):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    classeur = load_workbook(BytesIO(fichier_xlsx(lignes_valides(3))))
+    classeur["Projets"].merge_cells("F3:G3")
+    tampon = BytesIO()
+    classeur.save(tampon)
+
+    rapport = importer_projets(auteur=prefecture, fichier=tampon.getvalue(), nom_fichier="p.xlsx")
+
+    [erreur] = rapport.erreurs
+    assert erreur.ligne is None
+    assert erreur.message.startswith(
+        "Le classeur contient des cellules fusionnées (par exemple F3:G3)"
+    )
+    assert not Projet.objects.exists()
