@@ -7,9 +7,10 @@ l'identifiant de la requête et l'adresse IP.
 
 import contextvars
 import datetime
+import itertools
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
 from django.db.models import CharField, QuerySet
@@ -78,6 +79,34 @@ def tracer(*, objet, action: str, auteur, changements: dict | None = None, regio
         requete=identifiant,
         adresse_ip=ip,
     )
+
+
+def tracer_en_lot(
+    entrees: Iterable[tuple[object, dict, str]], *, action: str, auteur, taille_lot: int = 2000
+) -> int:
+    """Une ligne de journal par `(objet, changements, region)`, écrites par lots (un import
+    de tableur, une mise à jour en masse) : mêmes lignes que `tracer`, une requête par lot."""
+    identifiant, ip = _requete.get()
+    auteur_id = auteur.pk if getattr(auteur, "pk", None) else None
+    traces = (
+        Trace(
+            auteur_id=auteur_id,
+            action=action,
+            modele=f"{objet._meta.app_label}.{objet.__class__.__name__}",
+            objet_id=str(objet.pk),
+            libelle=str(objet)[:250],
+            changements={k: [_json(a), _json(b)] for k, (a, b) in (changements or {}).items()},
+            region=region or "",
+            requete=identifiant,
+            adresse_ip=ip,
+        )
+        for objet, changements, region in entrees
+    )
+    ecrites = 0
+    while lot := list(itertools.islice(traces, taille_lot)):
+        Trace.objects.bulk_create(lot)
+        ecrites += len(lot)
+    return ecrites
 
 
 def traces_visibles_par(

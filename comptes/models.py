@@ -47,6 +47,12 @@ class Profil(models.Model):
         help_text="Facultatif : restreint une préfecture à un département de sa région.",
     )
     organisme = models.CharField("organisme", max_length=200, blank=True)
+    colonnes_export = models.JSONField(
+        "colonnes des exports",
+        default=dict,
+        blank=True,
+        help_text="Les colonnes choisies pour chaque export : {liste: [colonnes]}.",
+    )
 
     class Meta:
         verbose_name = "profil"

@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from comptes.scoping import dans_la_portee, portee_de
 from fonds import permissions
@@ -253,3 +254,32 @@ def projets_finances_par(projets: QuerySet[Projet], dispositif: str) -> QuerySet
         projet_id=OuterRef("pk"), enveloppe__dispositif__code=dispositif
     ).exclude(statut=StatutEngagement.ANNULE)
     return projets.filter(Exists(engagements))
+
+
+def avec_credits(projets: QuerySet[Projet]) -> QuerySet[Projet]:
+    """Chaque projet avec ses crédits engagés (nets des parts libérées, hors engagements
+    annulés) et versés : `credits_engages`, `credits_verses` (deux sous-requêtes)."""
+    engagements = (
+        Engagement.objects.filter(projet_id=OuterRef("pk"))
+        .exclude(statut=StatutEngagement.ANNULE)
+        .order_by()
+        .values("projet_id")
+    )
+    montant = DecimalField(max_digits=14, decimal_places=2)
+    return projets.annotate(
+        credits_engages=Coalesce(
+            Subquery(
+                engagements.annotate(s=Sum(F("montant") - F("montant_libere"))).values("s"),
+                output_field=montant,
+            ),
+            ZERO,
+            output_field=montant,
+        ),
+        credits_verses=Coalesce(
+            Subquery(
+                engagements.annotate(s=Sum("montant_verse")).values("s"), output_field=montant
+            ),
+            ZERO,
+            output_field=montant,
+        ),
+    )

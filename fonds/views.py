@@ -66,6 +66,7 @@ def index(request):
             "region_nom": dict(filtre.fields["region"].choices).get(region_code),
             "annee": annee,
             "peut_gerer": bool(permissions.peut_gerer_enveloppes(request.user)),
+            "peut_mettre_a_jour": bool(permissions.peut_engager_des_credits(request.user)),
         },
     )
 

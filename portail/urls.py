@@ -6,9 +6,11 @@
 
 from django.urls import path
 
-from portail import views, views_travaux
+from portail import views, views_exports, views_travaux
 
 PROJETS = [
+    path("", views_exports.liste_projets, name="liste"),
+    path("colonnes-export/", views_exports.colonnes_export, name="colonnes_export"),
     path("<int:pk>/", views.fiche_projet, name="detail"),
     path("<int:pk>/transition/", views.transition, name="transition"),
     path("preselection/", views.preselection, name="preselection"),

@@ -22,7 +22,10 @@ TRAVAUX_LISTES = 50
 RECHARGEMENT_SECONDES = 2
 
 # Le compte rendu d'un travail terminé, selon son genre (par défaut : son message).
-GABARITS_DE_RESULTAT: dict[str, str] = {}
+GABARITS_DE_RESULTAT: dict[str, str] = {
+    "import_projets": "projets/_resultat_import.html",
+    "mise_a_jour_fonds": "fonds/_resultat_mise_a_jour.html",
+}
 GABARIT_PAR_DEFAUT = "portail/_resultat_travail.html"
 
 

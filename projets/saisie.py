@@ -20,6 +20,7 @@ c'est une permission, vérifiée par le service (`projets.services`).
 """
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
@@ -217,8 +218,13 @@ class ReferentielCharge(Referentiel):
         return (territoire.code, commune.code_insee) in self.appartenances
 
 
+@functools.cache
+def _valeurs_permises(choix) -> frozenset:
+    return frozenset(choix.values)
+
+
 def _choix_permis(valeur: str, choix, quoi: str) -> str | None:
-    if valeur in choix.values:
+    if valeur in _valeurs_permises(choix):
         return None
     return f"{quoi} « {valeur} » : valeurs acceptées : {', '.join(choix.values)}."
 

@@ -8,6 +8,7 @@ sont assemblées par `portail` avec le fonds ; ce module leur donne la partie pr
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -16,11 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from comptes.scoping import portee_de
 from projets import permissions, selectors, services
-from projets.exports import exporter_projets
 from projets.filters import FiltrePreselection, ProjetFilter
 from projets.forms import AvisEnLotForm, AvisForm, ProjetForm, TransitionForm
 from projets.models import Projet
-from socle.exports import FORMATS
 from socle.pages import (
     Resultat,
     erreurs_metier,
@@ -56,21 +55,25 @@ def contexte_fiche(request, projet: Projet, *, avis_form=None) -> dict:
     }
 
 
-@login_required
-def liste(request):
-    refuser_si(permissions.peut_lister(request.user))
-    parametres = request.GET.copy()
-    format_export = parametres.pop("format", [""])[-1]
+def selection(user, parametres) -> tuple[ProjetFilter, QuerySet[Projet]]:
+    """Les projets de la liste : ceux que l'agent voit, filtrés et triés par `parametres`
+    (la page, son export et l'export en travail de fond lisent la même sélection)."""
     filtre = ProjetFilter(
-        parametres or None,
-        queryset=selectors.projets_visibles_par(request.user),
-        user=request.user,
+        parametres or None, queryset=selectors.projets_visibles_par(user), user=user
     )
     qs = filtre.qs
     if not filtre.form.is_bound or not filtre.form.cleaned_data.get("tri"):
         qs = qs.order_by("-updated_at", "-id")
-    if format_export in FORMATS:
-        return exporter_projets(qs, format_export)
+    return filtre, qs
+
+
+@login_required
+def liste(request):
+    """La liste ; ses exports (`?format=csv|xlsx`) sont assemblés par `portail.exports`."""
+    refuser_si(permissions.peut_lister(request.user))
+    parametres = request.GET.copy()
+    parametres.pop("format", None)
+    filtre, qs = selection(request.user, parametres)
     signaler_filtres_invalides(request, filtre)
     page = Paginator(selectors.pour_page_de_liste(qs), PROJETS_PAR_PAGE).get_page(
         request.GET.get("page")

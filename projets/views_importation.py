@@ -1,17 +1,19 @@
-"""Pages d'import de projets depuis un tableur : vérification, import, modèle de fichier."""
+"""Pages d'import de projets depuis un tableur : vérification, import, modèle de fichier.
+
+La vérification et l'import s'exécutent en travaux de fond (`projets.tasks`) : la page
+garde le fichier et renvoie à la page du travail (`/travaux/<id>/`).
+"""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projets import importation, permissions
+from projets import importation, permissions, tasks
 from socle.exports import TYPE_XLSX
+from socle.models import EtatTravail, Travail
 from socle.pages import refuser_si
 
 ACTION_VERIFIER = "verifier"
@@ -52,44 +54,45 @@ def _contexte(**contexte):
 @login_required
 @require_http_methods(["GET", "POST"])
 def importer(request):
+    """Le fichier reçu est gardé sur le serveur ; sa vérification ou son import s'exécute
+    en travail de fond, dont la page montre l'avancement puis le rapport."""
     refuser_si(permissions.peut_importer(request.user))
-    rapport = None
     action = request.POST.get("action", ACTION_VERIFIER)
     formulaire = FormulaireImport(request.POST or None, request.FILES or None)
     if request.method == "POST" and formulaire.is_valid():
         fichier = formulaire.cleaned_data["fichier"]
-        rapport = importation.importer_projets(
+        travail = tasks.lancer_import(
             auteur=request.user,
             fichier=fichier,
             nom_fichier=fichier.name,
             verifier=action != ACTION_IMPORTER,
         )
-        if rapport.valide and not rapport.verification:
-            nombre = len(rapport.projets)
-            messages.success(
-                request,
-                format_html(
-                    '{} projet{} importé{} depuis « {} ». <a href="{}">Voir la liste des '
-                    "projets</a>",
-                    nombre,
-                    "s" if nombre > 1 else "",
-                    "s" if nombre > 1 else "",
-                    fichier.name,
-                    reverse("projets:liste"),
-                ),
-            )
-            return redirect("projets:importer")
+        return redirect("travaux:detail", pk=travail.pk)
     return render(
         request,
         "projets/importer.html",
-        _contexte(
-            formulaire=formulaire,
-            rapport=rapport,
-            nom_fichier=request.FILES["fichier"].name if "fichier" in request.FILES else "",
-        ),
+        _contexte(formulaire=formulaire),
         # Un fichier refusé pour sa taille : 413 (Content Too Large), la page dit pourquoi.
         status=413 if formulaire.has_error("fichier", TROP_VOLUMINEUX) else 200,
     )
+
+
+@login_required
+@require_POST
+def importer_verifie(request, pk):
+    """Importe le fichier qu'un travail de l'agent a vérifié sans erreur, sans le renvoyer."""
+    refuser_si(permissions.peut_importer(request.user))
+    verification = Travail.objects.filter(
+        pk=pk,
+        auteur=request.user,
+        genre=tasks.GENRE_IMPORT,
+        etat=EtatTravail.TERMINE,
+        parametres__verifier=True,
+    ).first()
+    if verification is None or not verification.entree:
+        raise Http404("Aucun fichier vérifié sans erreur ne porte ce numéro.")
+    travail = tasks.lancer_import(auteur=request.user, verifier=False, depuis=verification)
+    return redirect("travaux:detail", pk=travail.pk)
 
 
 @login_required

@@ -5,7 +5,8 @@ itérable de lignes (des tuples, idéalement issus de ``values_list(...).iterato
 ce module produit la réponse HTTP à télécharger :
 
 - CSV : UTF-8 avec BOM (qu'Excel reconnaît), séparateur « ; », virgule
-  décimale, sans séparateur de milliers, dates au format JJ/MM/AAAA ;
+  décimale, sans séparateur de milliers, dates au format JJ/MM/AAAA ; envoyé au fil
+  des lignes (`StreamingHttpResponse`) : la mémoire ne dépend pas du nombre de lignes ;
 - XLSX : en-tête en gras et figé, filtre automatique, largeurs de colonnes,
   de vrais nombres et de vraies dates avec leur format d'affichage. Le
   classeur est écrit en mode flux (``write_only``) : les lignes ne sont
@@ -18,12 +19,13 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import BinaryIO
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
@@ -66,6 +68,7 @@ LARGEURS = {
 }
 LARGEUR_MAX = 60
 LONGUEUR_MAX_CELLULE = 32_767  # limite d'Excel
+LIGNES_PAR_PAQUET = 500  # lignes CSV envoyées ensemble
 
 # Caractères de contrôle refusés par le format XLSX.
 _CARACTERES_INTERDITS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -156,24 +159,50 @@ def valeur_csv(valeur, type: TypeColonne) -> str:
     return _texte_sur(str(valeur))
 
 
+class _Tampon:
+    """Ce que `csv.writer` écrit est rendu aussitôt (une ligne à la fois), jamais gardé."""
+
+    def write(self, texte: str) -> str:
+        return texte
+
+
+def morceaux_csv(colonnes: Sequence[Colonne], lignes: Iterable[Sequence]) -> Iterator[bytes]:
+    """Le fichier CSV, ligne par ligne, en octets UTF-8 (BOM d'abord) : la mémoire ne
+    dépend pas du nombre de lignes. Les lignes sont groupées par paquets (moins d'appels)."""
+    ecrivain = csv.writer(_Tampon(), delimiter=";", lineterminator="\r\n")
+    yield ("\ufeff" + ecrivain.writerow([colonne.titre for colonne in colonnes])).encode()
+    types = [colonne.type for colonne in colonnes]
+    paquet: list[str] = []
+    for ligne in lignes:
+        paquet.append(
+            ecrivain.writerow(
+                [valeur_csv(valeur, type) for valeur, type in zip(ligne, types, strict=True)]
+            )
+        )
+        if len(paquet) >= LIGNES_PAR_PAQUET:
+            yield "".join(paquet).encode()
+            paquet = []
+    if paquet:
+        yield "".join(paquet).encode()
+
+
+def ecrire_csv(destination: BinaryIO, *, colonnes: Sequence[Colonne], lignes: Iterable) -> None:
+    """Le fichier CSV écrit dans `destination` (un fichier ouvert en binaire), au fil des lignes."""
+    for morceau in morceaux_csv(colonnes, lignes):
+        destination.write(morceau)
+
+
 def reponse_csv(
     *,
     titre: str,
     colonnes: Sequence[Colonne],
     lignes: Iterable[Sequence],
     nom: str | None = None,
-) -> HttpResponse:
-    """Un fichier CSV que le tableur ouvre directement dans ses colonnes (Excel, LibreOffice)."""
-    reponse = HttpResponse(content_type=TYPE_CSV)
+) -> StreamingHttpResponse:
+    """Un fichier CSV que le tableur ouvre directement dans ses colonnes (Excel, LibreOffice),
+    envoyé au fil de la lecture des lignes."""
+    reponse = StreamingHttpResponse(morceaux_csv(colonnes, lignes), content_type=TYPE_CSV)
     reponse["Content-Disposition"] = f'attachment; filename="{nom_de_fichier(nom or titre, "csv")}"'
-    reponse.write("\ufeff")
-    ecrivain = csv.writer(reponse, delimiter=";", lineterminator="\r\n")
-    ecrivain.writerow([colonne.titre for colonne in colonnes])
-    types = [colonne.type for colonne in colonnes]
-    for ligne in lignes:
-        ecrivain.writerow(
-            [valeur_csv(valeur, type) for valeur, type in zip(ligne, types, strict=True)]
-        )
     return reponse
 
 
@@ -224,8 +253,15 @@ def _fabrique_de_cellules(feuille, colonne: Colonne) -> Callable:
     return fabriquer
 
 
-def classeur_xlsx(*, titre: str, colonnes: Sequence[Colonne], lignes: Iterable[Sequence]) -> bytes:
-    """Le contenu d'un classeur XLSX d'une feuille, écrit ligne par ligne."""
+def classeur_xlsx(
+    *,
+    titre: str,
+    colonnes: Sequence[Colonne],
+    lignes: Iterable[Sequence],
+    destination: BinaryIO | None = None,
+) -> bytes | None:
+    """Le contenu d'un classeur XLSX d'une feuille, écrit ligne par ligne (mode flux
+    d'openpyxl) ; dans `destination` (un fichier ouvert en binaire) si elle est donnée."""
     classeur = Workbook(write_only=True)
     classeur.properties.title = titre
     classeur.properties.creator = "Portail Territoires d'industrie"
@@ -258,6 +294,9 @@ def classeur_xlsx(*, titre: str, colonnes: Sequence[Colonne], lignes: Iterable[S
     feuille.auto_filter = AutoFilter(ref=f"A1:{derniere}{nb_lignes}")
     _feuille_des_definitions(classeur, colonnes, gras)
 
+    if destination is not None:
+        classeur.save(destination)
+        return None
     tampon = io.BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()

@@ -443,6 +443,12 @@ def adresse(jeu, cle: str, variante: str = "") -> str:
         ),
         "travaux:detail": lambda: reverse("travaux:detail", args=[jeu.travail.pk]),
         "travaux:fichier": lambda: reverse("travaux:fichier", args=[jeu.travail.pk]),
+        "projets:importer_verifie": lambda: reverse(
+            "projets:importer_verifie", args=[jeu.travail.pk]
+        ),
+        "fonds:appliquer_mise_a_jour": lambda: reverse(
+            "fonds:appliquer_mise_a_jour", args=[jeu.travail.pk]
+        ),
         "fonds:engager": lambda: reverse("fonds:engager") + f"?projet={jeu.engages[objet].pk}",
         "fonds:versement": lambda: reverse("fonds:versement", args=[jeu.engagements[objet].pk]),
         "pilotage:national": lambda: (

@@ -132,6 +132,9 @@ PAGES = {
     ("projets:liste", GET, ""):                (CNX,  403,  200,  200,  200,  200,  200,  200),
     ("projets:liste", GET, "csv"):             (CNX,  403,  200,  200,  200,  200,  200,  200),
     ("projets:liste", GET, "xlsx"):            (CNX,  403,  200,  200,  200,  200,  200,  200),
+    # Le choix des colonnes de l'export : tout agent qui liste les projets (POST vide : 200).
+    ("projets:colonnes_export", GET, ""):      (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("projets:colonnes_export", POST, ""):     (CNX,  403,  200,  200,  200,  200,  200,  200),
     # Saisie et import : préfecture et équipe nationale (jamais la Région ni le ministère).
     ("projets:nouveau", GET, ""):              (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:nouveau", POST, ""):             (CNX,  403,  200,  403,  200,  403,  200,  200),
@@ -139,6 +142,8 @@ PAGES = {
     ("projets:importer", GET, ""):             (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:importer", POST, ""):            (CNX,  403,  200,  403,  200,  403,  200,  200),
     ("projets:modele_import", GET, ""):        (CNX,  403,  200,  403,  200,  403,  200,  200),
+    # Importer un fichier vérifié : seulement le sien, vérifié sans erreur (ici un export : 404).
+    ("projets:importer_verifie", POST, ""):    (CNX,  403,  404,  403,  404,  403,  404,  404),
     # La présélection se lit par tout agent ; les avis en lot, par la préfecture et la Région.
     ("projets:preselection", GET, ""):         (CNX,  403,  200,  200,  200,  200,  200,  200),
     ("projets:preselection", POST, ""):        (CNX,  403,  200,  200,  200,  403,  403,  200),
@@ -178,6 +183,12 @@ PAGES = {
     ("fonds:versement", GET, "84"):            (CNX,  404,  200,  403,  404,  403,  200,  200),
     ("fonds:versement", POST, "84"):           (CNX,  404,  200,  403,  404,  403,  200,  200),
     ("fonds:versement", GET, "32"):            (CNX,  404,  404,  404,  200,  403,  200,  404),
+    # Mise à jour en masse : qui engage et verse (préfecture, équipe nationale) ; appliquer un
+    # fichier vérifié : le sien seulement (ici un export : 404).
+    ("fonds:mise_a_jour", GET, ""):            (CNX,  403,  200,  403,  200,  403,  200,  200),
+    ("fonds:mise_a_jour", POST, ""):           (CNX,  403,  200,  403,  200,  403,  200,  200),
+    ("fonds:modele_mise_a_jour", GET, ""):     (CNX,  403,  200,  403,  200,  403,  200,  200),
+    ("fonds:appliquer_mise_a_jour", POST, ""): (CNX,  403,  404,  403,  404,  403,  404,  404),
     # Pilotage : le tableau national renvoie un agent régional vers celui de sa région ;
     # le tableau d'une autre région (et son export) n'existe pas pour lui.
     ("pilotage:national", GET, ""):            (CNX,  403,  T84,  T84,  T32,  200,  200,  T84),

@@ -15,23 +15,28 @@ L'import est tout ou rien : une seule ligne en erreur et rien n'est écrit. Les 
 sont créés qu'une fois tout le fichier contrôlé, dans une seule transaction.
 """
 
+import re
 from collections.abc import Callable
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 
-from projets import permissions, services
+from projets import lots, permissions, services
 from projets.importation.colonnes import NOMS_COLONNES
 from projets.importation.conversion import LigneLue, lire_ligne, texte
 from projets.importation.lecture import FichierIllisible, controler_entetes, lire_tableau
 from projets.importation.rapport import RapportImport
 from projets.models import Projet, Statut, TypeEvenement
-from projets.saisie import ReferentielCharge, SaisieInvalide, SaisieProjet, valider
+from projets.saisie import ProjetValide, ReferentielCharge, SaisieInvalide, SaisieProjet, valider
 from socle.erreurs import ErreurMetier, Invalide, Refus
 from territoires.models import Region
 from territoires.validators import normaliser
 
 CHAMPS_SAISIE = frozenset(SaisieProjet.champs())
 _RANG_COLONNE = {nom: rang for rang, nom in enumerate(NOMS_COLONNES)}
+VALEUR_CITEE_MAX = 200  # caractères de la cellule repris dans le rapport
+_CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+ETAPE_CONTROLE = "Contrôle des lignes"
+ETAPE_ENREGISTREMENT = "Enregistrement des projets"
 
 
 class _ContexteFichier:
@@ -124,18 +129,26 @@ def _erreurs_de(exc: Exception, saisie: SaisieProjet, contexte: _ContexteFichier
     return [("", f"Enregistrement refusé par la base de données ({exc}).")]
 
 
+def _citer(cellule) -> str:
+    """La valeur d'une cellule, pour le rapport : courte, sans caractère de contrôle (un
+    caractère nul ne s'enregistre pas dans le rapport gardé avec le travail)."""
+    return _CONTROLE.sub("\ufffd", texte(cellule)[:VALEUR_CITEE_MAX])
+
+
 def _controler(
-    numero: int, ligne: LigneLue, contexte: _ContexteFichier, rapport: RapportImport
-) -> None:
-    """Toutes les erreurs de la ligne : lecture, règles de la saisie, règles du fichier."""
+    numero: int, ligne: LigneLue, contexte: _ContexteFichier, rapport: RapportImport, brutes: dict
+) -> ProjetValide | None:
+    """Toutes les erreurs de la ligne : lecture, règles de la saisie, règles du fichier.
+    Rend le projet validé (ce que l'import écrira), ou `None` si la ligne est en erreur."""
     erreurs = list(ligne.erreurs.items())
     illisibles = ligne.erreurs.keys() & CHAMPS_SAISIE
+    valide = None
     try:
         if illisibles:
             # Les règles de ce qui a pu être lu, pour tout dire d'un coup (comme le formulaire).
             valider(ligne.saisie, referentiel=contexte.referentiel, deja_en_erreur=illisibles)
         else:
-            services.verifier_creation(
+            valide = services.verifier_creation(
                 auteur=contexte.auteur, saisie=ligne.saisie, referentiel=contexte.referentiel
             )
     except (SaisieInvalide, Refus) as exc:
@@ -144,31 +157,30 @@ def _controler(
     for colonne, message in sorted(
         erreurs, key=lambda e: _RANG_COLONNE.get(e[0], len(NOMS_COLONNES))
     ):
-        rapport.ajouter(numero, colonne, message)
+        valeur = _citer(brutes.get(colonne)) if colonne else ""
+        rapport.ajouter(numero, colonne, message, valeur)
+    return None if erreurs else valide
 
 
 def _enregistrer(lues, contexte: _ContexteFichier, rapport: RapportImport, progression) -> None:
-    """Crée les projets d'un fichier contrôlé, dans une transaction : tous ou aucun."""
-    en_cours: tuple[int, LigneLue] = lues[0]
+    """Crée les projets d'un fichier contrôlé, par lots, dans une transaction : tous ou aucun."""
     try:
-        with transaction.atomic():
-            for faites, en_cours in enumerate(lues, start=1):
-                projet = services.creer_projet(
-                    auteur=contexte.auteur,
-                    saisie=en_cours[1].saisie,
-                    deposer=en_cours[1].deposer,
-                    source=TypeEvenement.IMPORT,
-                    referentiel=contexte.referentiel,
-                )
-                rapport.projets.append(projet.pk)
-                rapport.nb_deposes += projet.statut != Statut.BROUILLON
-                if progression:
-                    progression(faites, len(lues))
-    except (ErreurMetier, DatabaseError) as exc:
-        numero, ligne = en_cours
-        rapport.projets, rapport.nb_deposes = [], 0
-        for colonne, message in _erreurs_de(exc, ligne.saisie, contexte):
+        projets = lots.creer_projets_en_lot(
+            auteur=contexte.auteur,
+            lignes=[(valide, ligne.deposer) for _, ligne, valide in lues],
+            source=TypeEvenement.IMPORT,
+            progression=progression
+            and (lambda faites, total: progression(faites, total, ETAPE_ENREGISTREMENT)),
+        )
+    except lots.LigneRefusee as exc:
+        numero, ligne, _ = lues[exc.rang]
+        for colonne, message in _erreurs_de(exc.erreur, ligne.saisie, contexte):
             rapport.ajouter(numero, colonne, message)
+    except DatabaseError as exc:
+        rapport.ajouter(None, "", _erreurs_de(exc, SaisieProjet(), contexte)[0][1])
+    else:
+        rapport.projets = [projet.pk for projet in projets]
+        rapport.nb_deposes = sum(projet.statut != Statut.BROUILLON for projet in projets)
 
 
 def importer_projets(
@@ -177,14 +189,14 @@ def importer_projets(
     fichier,
     nom_fichier: str = "",
     verifier: bool = False,
-    progression: Callable[[int, int], None] | None = None,
+    progression: Callable[[int, int, str], None] | None = None,
 ) -> RapportImport:
     """Contrôle puis importe les projets d'un fichier XLSX ou CSV, tout ou rien.
 
     `fichier` : des octets ou un fichier binaire ouvert (fichier téléversé
     compris). `verifier=True` contrôle tout sans rien écrire. `progression(faites,
-    total)` est appelée après chaque ligne contrôlée (vérification) ou enregistrée
-    (import). Renvoie le rapport ; les projets ne sont créés que si `rapport.valide`
+    total, etape)` est appelée après chaque ligne contrôlée, puis chaque lot enregistré.
+    Renvoie le rapport ; les projets ne sont créés que si `rapport.valide`
     et hors vérification.
     """
     rapport = RapportImport(verification=verifier)
@@ -206,19 +218,27 @@ def importer_projets(
         return rapport
 
     rapport.nb_lignes = len(tableau.lignes)
-    lues: list[tuple[int, LigneLue]] = []
-    for numero, cellules in tableau.lignes:
-        brutes = {
+
+    def brutes(cellules) -> dict:
+        return {
             nom: cellules[rang] if rang < len(cellules) else None for rang, nom in rangs.items()
         }
-        rapport.intitules[numero] = texte(brutes.get("intitule"))[:200]
-        lues.append((numero, lire_ligne(brutes)))
+
+    lues: list[tuple[int, LigneLue]] = []
+    for numero, cellules in tableau.lignes:
+        cellules_nommees = brutes(cellules)
+        rapport.intitules[numero] = texte(cellules_nommees.get("intitule"))[:200]
+        lues.append((numero, lire_ligne(cellules_nommees)))
 
     contexte = _ContexteFichier(auteur, [ligne.saisie for _, ligne in lues])
-    for faites, (numero, ligne) in enumerate(lues, start=1):
-        _controler(numero, ligne, contexte, rapport)
-        if verifier and progression:
-            progression(faites, rapport.nb_lignes)
+    controlees = []
+    for faites, ((numero, ligne), (_, cellules)) in enumerate(
+        zip(lues, tableau.lignes, strict=True), start=1
+    ):
+        valide = _controler(numero, ligne, contexte, rapport, brutes(cellules))
+        controlees.append((numero, ligne, valide))
+        if progression:
+            progression(faites, rapport.nb_lignes, ETAPE_CONTROLE)
     if not verifier and rapport.valide:
-        _enregistrer(lues, contexte, rapport, progression)
+        _enregistrer(controlees, contexte, rapport, progression)
     return rapport

@@ -11,6 +11,7 @@ au centime, plafonds, SIREN, années, valeurs permises...) sont celles de
 """
 
 import datetime
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -88,12 +89,22 @@ def entier(valeur) -> int:
     return int(ecrit)
 
 
+_DATE_FR = re.compile(r"(?P<jour>\d{2})/(?P<mois>\d{2})/(?P<annee>\d{4})")
+_DATE_ISO = re.compile(r"(?P<annee>\d{4})-(?P<mois>\d{2})-(?P<jour>\d{2})")
+
+
 def date(valeur) -> datetime.date:
     if isinstance(valeur, datetime.datetime):
         return valeur.date()
     if isinstance(valeur, datetime.date):
         return valeur
     ecrit = texte(valeur)
+    if lu := _DATE_FR.fullmatch(ecrit) or _DATE_ISO.fullmatch(ecrit):
+        try:  # les deux formes courantes, sans strptime
+            jour, mois, annee = (int(lu[n]) for n in ("jour", "mois", "annee"))
+            return datetime.date(annee, mois, jour)
+        except ValueError:
+            pass
     partie_date = re.split(r"[ T]", ecrit, maxsplit=1)[0]
     for format in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
         try:
@@ -103,16 +114,24 @@ def date(valeur) -> datetime.date:
     raise ValeurInvalide(f"« {ecrit} » n'est pas une date au format JJ/MM/AAAA ou AAAA-MM-JJ.")
 
 
+@functools.cache
+def _formes_des_choix(valeurs: tuple) -> dict[str, str]:
+    """{forme normalisée du code ou du libellé: code}, calculé une fois par liste de choix."""
+    formes: dict[str, str] = {}
+    for code_choix, libelle in valeurs:
+        for forme in (normaliser(libelle), normaliser(code_choix)):
+            formes.setdefault(forme.replace(" ", "_"), code_choix)
+    return formes
+
+
 def choix(valeur, valeurs) -> str:
     """Le code d'un choix, saisi par son code ou son libellé, sans égard aux accents ; un
     texte qui ne correspond à aucun est gardé tel quel (la saisie dit les valeurs permises)."""
     ecrit = texte(valeur)
-    cherche = normaliser(ecrit).replace(" ", "_")
-    for code_choix, libelle in valeurs:
-        formes = (normaliser(code_choix), normaliser(libelle))
-        if cherche in (forme.replace(" ", "_") for forme in formes):
-            return code_choix
-    return ecrit
+    formes = _formes_des_choix(tuple(valeurs))
+    if ecrit in formes:  # le code tel quel : le cas courant, sans normaliser
+        return formes[ecrit]
+    return formes.get(normaliser(ecrit).replace(" ", "_"), ecrit)
 
 
 def booleen(valeur) -> bool:
@@ -126,6 +145,8 @@ def booleen(valeur) -> bool:
     raise ValeurInvalide(f"« {texte(valeur)} » : indiquez « oui » ou « non ».")
 
 
+_TAILLES, _ENJEUX, _FILIERES = (tuple(c.choices) for c in (Taille, Enjeu, Filiere))
+
 CONVERSIONS: dict[str, Callable] = {
     "intitule": texte,
     "description": texte,
@@ -133,10 +154,10 @@ CONVERSIONS: dict[str, Callable] = {
     "commune": lambda v: code(v, 5),
     "porteur_siren": lambda v: code(v, 9),
     "porteur_raison_sociale": texte,
-    "porteur_taille": lambda v: choix(v, Taille.choices),
+    "porteur_taille": lambda v: choix(v, _TAILLES),
     "siret": lambda v: code(v, 14),
-    "enjeu": lambda v: choix(v, Enjeu.choices),
-    "filiere": lambda v: choix(v, Filiere.choices),
+    "enjeu": lambda v: choix(v, _ENJEUX),
+    "filiere": lambda v: choix(v, _FILIERES),
     "annee": entier,
     "montant_investissement": montant,
     "emplois_crees": entier,

@@ -7,6 +7,7 @@ de lignes, taille d'un classeur une fois décompressé (« bombe » de décompre
 
 import csv
 import io
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -19,8 +20,8 @@ from projets.importation.colonnes import COLONNES, COLONNES_PAR_NOM, NOMS_COLONN
 from projets.importation.rapport import RapportImport
 from socle.format_fr import nombre
 
-TAILLE_MAX = 5 * 1024 * 1024  # 5 Mo
-LIGNES_MAX = 5_000
+TAILLE_MAX = 20 * 1024 * 1024  # 20 Mo : 50 000 lignes de projets
+LIGNES_MAX = 50_000
 COLONNES_MAX = 100  # colonnes lues dans une feuille XLSX
 TAILLE_DECOMPRESSEE_MAX = 100 * 1024 * 1024  # contenu d'un XLSX une fois décompressé
 
@@ -132,6 +133,30 @@ def _verifier_archive(contenu: bytes) -> None:
         )
 
 
+_FUSION = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _refuser_les_cellules_fusionnees(contenu: bytes, chemin_feuille: str) -> None:
+    """Une cellule fusionnée ne porte sa valeur que dans sa première case : les autres
+    seraient lues vides, et la ligne dite incomplète sans raison visible. Le XML de la
+    feuille est parcouru par morceaux (les fusions sont déclarées après les lignes)."""
+    fusions: list[str] = []
+    with ZipFile(io.BytesIO(contenu)) as archive, archive.open(chemin_feuille) as xml:
+        reste = b""
+        while morceau := xml.read(1 << 20):
+            texte = reste + morceau
+            fusions += [m.decode() for m in _FUSION.findall(texte)]
+            reste = texte[-200:] if not fusions else b""
+            if fusions:
+                break
+    if fusions:
+        raise FichierIllisible(
+            f"Le classeur contient des cellules fusionnées (par exemple {fusions[0]}) : "
+            "défusionnez-les (Accueil > Fusionner et centrer) pour qu'une cellule porte une "
+            "seule valeur, puis envoyez le fichier à nouveau."
+        )
+
+
 def _lire_xlsx(contenu: bytes) -> Tableau:
     _verifier_archive(contenu)
     try:
@@ -152,6 +177,7 @@ def _lire_xlsx(contenu: bytes) -> Tableau:
             feuille = classeur[FEUILLE_PROJETS]
         else:
             feuille = classeur.worksheets[0]
+        _refuser_les_cellules_fusionnees(contenu, feuille._worksheet_path)
         entetes = None
         lignes: list = []
         for numero, cellules in enumerate(

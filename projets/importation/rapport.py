@@ -1,15 +1,24 @@
-"""Le rapport d'un import : les erreurs (ligne, colonne, message) et ce qui a été écrit."""
+"""Le rapport d'un import : les erreurs (ligne, colonne, valeur, message) et ce qui a été écrit.
 
-from dataclasses import dataclass, field
+Un import lancé de la page s'exécute en travail de fond : son rapport est gardé avec le
+travail (`vers_json`) et montré par la page du travail.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+# Au-delà, les erreurs ne sont pas toutes gardées avec le travail (leur nombre, si).
+ERREURS_GARDEES = 5000
 
 
 @dataclass(frozen=True)
 class ErreurImport:
-    """Une erreur : ligne du fichier (1 = en-tête, None = le fichier entier), colonne, message."""
+    """Une erreur : ligne du fichier (1 = en-tête, None = le fichier entier), colonne, message,
+    et la valeur de la cellule en cause quand il y en a une."""
 
     ligne: int | None
     colonne: str
     message: str
+    valeur: str = ""
 
     def __str__(self):
         if self.ligne is None:
@@ -31,6 +40,10 @@ class RapportImport:
     @property
     def valide(self) -> bool:
         return not self.erreurs
+
+    @property
+    def nb_erreurs(self) -> int:
+        return len(self.erreurs)
 
     @property
     def nb_lignes_en_erreur(self) -> int:
@@ -55,5 +68,21 @@ class RapportImport:
             for ligne, erreurs in sorted(par_ligne.items())
         ]
 
-    def ajouter(self, ligne: int | None, colonne: str, message: str) -> None:
-        self.erreurs.append(ErreurImport(ligne, colonne, message))
+    def ajouter(self, ligne: int | None, colonne: str, message: str, valeur: str = "") -> None:
+        self.erreurs.append(ErreurImport(ligne, colonne, message, valeur))
+
+    def vers_json(self) -> dict:
+        """Le rapport à garder avec le travail (page du travail) : les nombres et les
+        `ERREURS_GARDEES` premières erreurs, chacune avec l'intitulé de sa ligne."""
+        return {
+            "verification": self.verification,
+            "nb_lignes": self.nb_lignes,
+            "nb_lignes_en_erreur": self.nb_lignes_en_erreur,
+            "nb_erreurs": len(self.erreurs),
+            "erreurs": [
+                {**asdict(e), "intitule": self.intitules.get(e.ligne, "")}
+                for e in self.erreurs[:ERREURS_GARDEES]
+            ],
+            "nb_importes": len(self.projets),
+            "nb_deposes": self.nb_deposes,
+        }

@@ -557,9 +557,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--memoire-recalcul", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--servir-pages", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--mesurer-export", choices=("csv", "xlsx"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--sans-tableurs",
+        action="store_true",
+        help="sans les mesures des tableurs (import, exports) ni des pages sous charge",
+    )
     arguments = parser.parse_args(argv)
     if arguments.memoire_recalcul:
         return _sous_processus(_memoire_recalcul)
+    if arguments.mesurer_export:
+        from tests.bench import tableurs
+
+        return _sous_processus(lambda: tableurs.export_dans_ce_processus(arguments.mesurer_export))
     if arguments.servir_pages:
         return _sous_processus(_servir_pages)
 
@@ -601,9 +611,22 @@ def main(argv: list[str] | None = None) -> int:
             par_taille[taille]["pages"] = pages
     finally:
         _supprimer_bases(config, copies)
+    # La base du banc garde les projets de la plus grande taille : tableurs et charge.
+    tableurs_mesures = None
+    if not arguments.sans_tableurs:
+        from tests.bench import tableurs
+
+        tableurs_mesures = tableurs.mesurer_tout(max(arguments.tailles), _journal)
     machine["charge_fin"] = os.getloadavg()
     lignes, cibles = _evaluer(arguments.tailles, par_taille)
     tableau = _tableau(arguments.tailles, lignes)
+    if tableurs_mesures is not None:
+        lignes_tableurs, cibles_tableurs = tableurs.evaluer(tableurs_mesures, _nombre)
+        cibles += cibles_tableurs
+        tableau += (
+            f"\n\nTableurs et pages sous charge ({_nombre(max(arguments.tailles))} projets) :\n\n"
+            + tableurs.tableau(lignes_tableurs)
+        )
     reussi = all(c["ok"] for c in cibles)
     print(tableau)
     print(
@@ -625,6 +648,7 @@ def main(argv: list[str] | None = None) -> int:
                 "cibles": cibles,
                 "reussi": reussi,
                 "mesures": par_taille,
+                "tableurs": tableurs_mesures,
             },
             ensure_ascii=False,
             indent=2,

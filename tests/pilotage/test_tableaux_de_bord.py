@@ -311,7 +311,7 @@ def _classeur(reponse):
 
 
 def _csv(reponse):
-    texte = reponse.content.decode("utf-8")
+    texte = b"".join(reponse.streaming_content).decode("utf-8")
     assert texte.startswith("\ufeff")
     return list(csv.reader(io.StringIO(texte[1:]), delimiter=";"))
 

@@ -20,8 +20,12 @@ pytestmark = pytest.mark.django_db
 AUJOURDHUI = timezone.localdate().isoformat()
 
 
-def _lire_csv(reponse):
-    texte = reponse.content.decode("utf-8")
+def _contenu(reponse) -> bytes:
+    return b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
+
+
+def _lire_csv(reponse, contenu: bytes | None = None):
+    texte = (contenu or _contenu(reponse)).decode("utf-8")
     assert texte.startswith("\ufeff"), "le BOM UTF-8 manque : Excel lirait mal les accents"
     return list(csv.reader(io.StringIO(texte[1:], newline=""), delimiter=";"))
 
@@ -196,10 +200,12 @@ def test_nombre_de_requetes_constant(prefecture, django_assert_num_queries, form
         creer_projet(prefecture)
     qs = Projet.objects.filter(region_id="84")
     # 1 : les projets avec région, département, territoire, EPCI, commune et porteur (jointures).
+    # Le CSV est lu au fil de l'envoi : la requête part quand le fichier est lu.
     with django_assert_num_queries(1):
         reponse = exporter_projets(qs, format)
+        contenu = _contenu(reponse)
     if format == "csv":
-        assert len(_lire_csv(reponse)) == nombre + 1
+        assert len(_lire_csv(reponse, contenu)) == nombre + 1
     else:
         assert _lire_xlsx(reponse).max_row == nombre + 1
 
@@ -227,9 +233,9 @@ def test_mecanisme_commun_pourcentage_date_et_vides():
         ),
         ("Sans valeurs", None, None, None, None),
     ]
-    texte = reponse_export(
-        format="csv", titre="Indicateurs : 2020", colonnes=colonnes, lignes=lignes
-    ).content.decode("utf-8")
+    texte = _contenu(
+        reponse_export(format="csv", titre="Indicateurs : 2020", colonnes=colonnes, lignes=lignes)
+    ).decode("utf-8")
     assert texte.splitlines()[1] == "Effet de levier;25,75 %;150000000,00;03/09/2020;179"
     assert texte.splitlines()[2] == "Sans valeurs;;;;"
 
@@ -244,3 +250,24 @@ def test_mecanisme_commun_pourcentage_date_et_vides():
     assert taux.number_format == "0.00 %"
     assert feuille["C2"].value == 150000000
     assert [c.value for c in feuille[3]][1:] == [None, None, None, None]
+
+
+def test_le_csv_part_au_fil_des_lignes():
+    """Le CSV n'est jamais construit en entier : chaque paquet part dès qu'il est prêt."""
+    lues = []
+
+    def lignes():
+        for rang in range(2000):
+            lues.append(rang)
+            yield (rang, "x")
+
+    reponse = reponse_export(
+        format="csv", titre="Essai", colonnes=[Colonne("N°", TypeColonne.ENTIER), Colonne("X")],
+        lignes=lignes(),
+    )  # fmt: skip
+    assert reponse.streaming
+    morceaux = iter(reponse.streaming_content)
+    assert next(morceaux).decode() == "\ufeffN°;X\r\n"
+    assert next(morceaux).decode().startswith("0;x\r\n1;x\r\n")
+    assert len(lues) < 600
+    assert sum(1 for _ in morceaux) == 3 and len(lues) == 2000

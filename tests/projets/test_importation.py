@@ -17,6 +17,8 @@ from projets.importation import (
     modele_xlsx,
 )
 from projets.models import Entreprise, Evenement, Projet, Statut, TypeEvenement
+from socle.models import EtatTravail, Travail
+from socle.models import Evenement as SocleEvenement
 from territoires.validators import cle_luhn_valide
 from tests.comptes.factories import agent
 from tests.projets.factories import (
@@ -555,60 +557,119 @@ def test_page_d_import_pour_une_prefecture(client, prefecture):
     assert 'href="/projets/"' in page  # fil d'Ariane
 
 
-def test_page_verification_affiche_les_erreurs(client, prefecture):
+def _envoyer(client, capture, action, nom, contenu):
+    """Envoie le fichier ; le travail de fond s'exécute à la validation (sans courtier, dans
+    le processus). Rend la page du travail, où la page d'import renvoie."""
+    with capture(execute=True):
+        reponse = client.post(
+            "/projets/importer/", {"action": action, "fichier": _televerser(nom, contenu)}
+        )
+    assert reponse.status_code == 302
+    assert re.fullmatch(r"/travaux/\d+/", reponse["Location"])
+    return client.get(reponse["Location"])
+
+
+def test_page_verification_affiche_les_erreurs(
+    client, prefecture, django_capture_on_commit_callbacks
+):
     lignes = lignes_valides(3)
     lignes[1]["commune"] = HORS_TERRITOIRE
+    lignes[2]["annee"] = "2045"
     client.force_login(prefecture)
 
-    reponse = client.post(
-        "/projets/importer/",
-        {"action": "verifier", "fichier": _televerser("projets.csv", fichier_csv(lignes))},
+    reponse = _envoyer(
+        client, django_capture_on_commit_callbacks, "verifier", "projets.csv", fichier_csv(lignes)
     )
 
     assert reponse.status_code == 200
     page = reponse.content.decode()
-    assert "Le fichier contient des erreurs" in page
+    assert "2 erreurs : aucun projet n&#x27;a été enregistré." in page
     assert "fr-table" in page
     assert "n&#x27;appartient pas au territoire" in page
     assert re.search(r'<th scope="row"[^>]*>3</th>', page)
     assert "Projet importé n° 2" in page
+    # Ligne, colonne, valeur, raison.
+    assert re.search(
+        r"<th[^>]*>4</th>\s*<td>Projet importé n° 3</td>\s*<td>annee</td>\s*<td>2045</td>\s*"
+        r"<td>L&#x27;année doit être comprise entre 2018 et 2030.</td>",
+        page,
+    )
+    assert "Importer ce fichier" not in page
     assert Projet.objects.count() == 0
 
 
-def test_page_verification_d_un_bon_fichier(client, prefecture):
+def test_verifier_puis_importer_sans_renvoyer_le_fichier(
+    client, prefecture, django_capture_on_commit_callbacks
+):
     client.force_login(prefecture)
-    reponse = client.post(
-        "/projets/importer/",
-        {"action": "verifier", "fichier": _televerser("p.xlsx", fichier_xlsx(lignes_valides(2)))},
-    )
-    assert "2 projets prêts à être importés" in reponse.content.decode()
+    contenu = fichier_xlsx(lignes_valides(2))
+    page = _envoyer(client, django_capture_on_commit_callbacks, "verifier", "p.xlsx", contenu)
+
+    verification = Travail.objects.get()
+    texte = page.content.decode()
+    assert "Fichier valide : 2 projets prêts à être importés." in texte
+    assert f'action="/projets/importer/{verification.pk}/importer/"' in texte
     assert Projet.objects.count() == 0
 
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(f"/projets/importer/{verification.pk}/importer/")
+    import_ = Travail.objects.exclude(pk=verification.pk).get()
+    assert reponse["Location"] == f"/travaux/{import_.pk}/"
+    assert import_.entree.name == verification.entree.name  # le même fichier, gardé
+    assert import_.etat == EtatTravail.TERMINE
+    page = client.get(reponse["Location"]).content.decode()
+    assert "2 projets importés, dont 0 déposé." in page
+    assert 'href="/projets/"' in page
+    assert Projet.objects.filter(cree_par=prefecture).count() == 2
+    fin = SocleEvenement.objects.filter(genre="travail_termine").latest("pk")
+    assert fin.acteur == prefecture and fin.donnees["travail_id"] == import_.pk
 
-def test_page_import_reel(client, prefecture):
+
+def test_un_fichier_verifie_ne_s_importe_que_par_son_auteur(
+    client, prefecture, django_capture_on_commit_callbacks
+):
     client.force_login(prefecture)
-    reponse = client.post(
-        "/projets/importer/",
-        {"action": "importer", "fichier": _televerser("p.csv", fichier_csv(lignes_valides(2)))},
-        follow=True,
+    _envoyer(
+        client,
+        django_capture_on_commit_callbacks,
+        "verifier",
+        "p.csv",
+        fichier_csv(lignes_valides(1)),
     )
-    assert reponse.redirect_chain == [("/projets/importer/", 302)]
+    verification = Travail.objects.get()
+    autre = agent("prefecture-84-bis")
+    client.force_login(autre)
+    assert client.post(f"/projets/importer/{verification.pk}/importer/").status_code == 404
+    assert Travail.objects.count() == 1
+
+
+def test_page_import_reel(client, prefecture, django_capture_on_commit_callbacks):
+    client.force_login(prefecture)
+    reponse = _envoyer(
+        client,
+        django_capture_on_commit_callbacks,
+        "importer",
+        "p.csv",
+        fichier_csv(lignes_valides(2)),
+    )
     page = reponse.content.decode()
-    assert "2 projets importés depuis « p.csv »" in page
-    assert '<a href="/projets/">Voir la liste des projets</a>' in page
+    assert "2 projets importés, dont 0 déposé." in page
+    assert "Import des projets de « p.csv »" in page
     assert Projet.objects.filter(cree_par=prefecture).count() == 2
 
 
-def test_page_import_reel_refuse_ne_cree_rien(client, prefecture):
+def test_page_import_reel_refuse_ne_cree_rien(
+    client, prefecture, django_capture_on_commit_callbacks
+):
     lignes = lignes_valides(2)
     lignes[1]["date_fin"] = "01/01/2020"
     client.force_login(prefecture)
-    reponse = client.post(
-        "/projets/importer/",
-        {"action": "importer", "fichier": _televerser("p.csv", fichier_csv(lignes))},
+    reponse = _envoyer(
+        client, django_capture_on_commit_callbacks, "importer", "p.csv", fichier_csv(lignes)
     )
-    assert reponse.status_code == 200
-    assert "Import refusé : aucun projet n'a été enregistré" in reponse.content.decode()
+    page = reponse.content.decode()
+    assert "1 erreur : aucun projet n&#x27;a été enregistré." in page
+    assert "précède le début des travaux" in page
     _rien_n_est_ecrit()
 
 
@@ -638,16 +699,17 @@ def test_anonyme_renvoye_a_la_connexion(client, referentiel):
     assert reponse["Location"].startswith("/comptes/")
 
 
-def test_telecharger_le_modele_puis_le_reimporter(client, prefecture):
+def test_telecharger_le_modele_puis_le_reimporter(
+    client, prefecture, django_capture_on_commit_callbacks
+):
     client.force_login(prefecture)
     reponse = client.get("/projets/importer/modele.xlsx")
     assert reponse.status_code == 200
     assert reponse["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in reponse["Content-Disposition"]
 
-    verification = client.post(
-        "/projets/importer/",
-        {"action": "verifier", "fichier": _televerser("modele.xlsx", reponse.content)},
+    verification = _envoyer(
+        client, django_capture_on_commit_callbacks, "verifier", "modele.xlsx", reponse.content
     )
     assert "1 projet prêt à être importé" in verification.content.decode()
 

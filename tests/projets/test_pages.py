@@ -398,7 +398,7 @@ def test_export_limite_au_perimetre(client, comptes, nom, visible):
     projet = projet_des_comptes(Statut.DEPOSE, comptes, intitule="Projet exporté de la Vallée")
     reponse = _connecte(client, comptes, nom).get("/projets/", {"format": "csv"})
     assert reponse.status_code == 200
-    texte = reponse.content.decode("utf-8-sig")
+    texte = b"".join(reponse.streaming_content).decode("utf-8-sig")
     assert texte.splitlines()[0].startswith("N°")
     assert (projet.intitule in texte) is visible
 

@@ -50,7 +50,13 @@ class Command(BaseCommand):
             disable=sans_progression or options["verbosity"] == 0,
         )
 
-        def progression(faites, total):
+        etapes = []
+
+        def progression(faites, total, etape):
+            if etape not in etapes:  # contrôle des lignes, puis enregistrement
+                etapes.append(etape)
+                barre.set_description(etape)
+                barre.reset(total=total)
             barre.total = total
             barre.update(faites - barre.n)
 
