@@ -47,6 +47,12 @@ class Profil(models.Model):
         help_text="Facultatif : restreint une préfecture à un département de sa région.",
     )
     organisme = models.CharField("organisme", max_length=200, blank=True)
+    notifications_non_lues = models.PositiveIntegerField(
+        "notifications non lues",
+        default=0,
+        editable=False,
+        help_text="Le nombre de la cloche de l'en-tête, tenu à jour par les notifications.",
+    )
 
     class Meta:
         verbose_name = "profil"

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 
 from comptes.scoping import dans_la_portee, portee_de
 from fonds import permissions
@@ -54,6 +54,14 @@ def enveloppes_visibles_par(user) -> QuerySet[Enveloppe]:
     if portee_de(user).aucune:
         return Enveloppe.objects.none()
     return Enveloppe.objects.all()
+
+
+def enveloppes_inutilisees(user, *, jusqu_a: int) -> QuerySet[Enveloppe]:
+    """Les enveloppes régionales des années jusqu'à `jusqu_a` dont des crédits restent à
+    engager (`/mon-espace/` de l'équipe nationale, en fin d'année)."""
+    return enveloppes_visibles_par(user).filter(
+        region__isnull=False, annee__lte=jusqu_a, montant__gt=F("montant_engage")
+    )
 
 
 # --- Tableau des fonds (/fonds/) ---------------------------------------------

@@ -11,6 +11,8 @@ from portail import views, views_travaux
 PROJETS = [
     path("<int:pk>/", views.fiche_projet, name="detail"),
     path("<int:pk>/transition/", views.transition, name="transition"),
+    path("<int:pk>/date-limite/", views.date_limite, name="date_limite"),
+    path("<int:pk>/discussion/", views.commenter, name="commenter"),
     path("preselection/", views.preselection, name="preselection"),
 ]
 TERRITOIRES = [
