@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from comptes.api.views import JetonView
+from echanges.api import views as echanges
 from fonds.api import views as fonds
 from pilotage.api import views as pilotage
 from portail.api import ProjetViewSet
@@ -32,11 +33,19 @@ routeur.register("versements", fonds.VersementViewSet, basename="versement")
 # Programmation des enveloppes (simulations)
 routeur.register("simulations", programmation.SimulationViewSet, basename="simulation")
 
+# Échanges entre agents (notifications de l'agent connecté)
+routeur.register("notifications", echanges.NotificationViewSet, basename="notification")
+
 # Pilotage
 routeur.register("totaux", pilotage.TotauxViewSet, basename="totaux")
 routeur.register("indicateurs", pilotage.IndicateurViewSet, basename="indicateur")
 
 urlpatterns = [
     path("auth/token/", JetonView.as_view(), name="api-jeton"),
+    path(
+        "projets/<int:projet_id>/commentaires/",
+        echanges.CommentairesView.as_view(),
+        name="projet-commentaires",
+    ),
     path("", include(routeur.urls)),
 ]

@@ -85,7 +85,10 @@ def _notifications(faits: list) -> list[Notification]:
         if genre is None:
             logger.info("Fait « %s » sans notification décrite : ignoré.", fait.genre)
             continue
-        for agent in destinataires(fait, projets.get(fait.projet_id)):
+        projet = projets.get(fait.projet_id)
+        # Les genres publiés sans l'intitulé (documents) le reçoivent du projet.
+        donnees = {"intitule": projet.intitule, **fait.donnees} if projet else fait.donnees
+        for agent in destinataires(fait, projet):
             if (fait.pk, agent.pk) in deja:
                 continue
             notifications.append(
@@ -94,8 +97,8 @@ def _notifications(faits: list) -> list[Notification]:
                     evenement=fait,
                     genre=fait.genre,
                     projet_id=fait.projet_id,
-                    titre=genre.titre(fait.donnees)[:250],
-                    texte=str(fait.donnees.get("extrait") or fait.donnees.get("commentaire") or ""),
+                    titre=genre.titre(donnees)[:250],
+                    texte=str(donnees.get("extrait") or donnees.get("commentaire") or ""),
                     lien=_lien(genre, fait),
                 )
             )

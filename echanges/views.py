@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -46,12 +46,12 @@ def notifications(request):
 @login_required
 @require_POST
 def lire(request, pk):
-    """Marque la notification lue, puis ouvre sa page (ou revient à la liste)."""
+    """Marque la notification lue (`lue=1`), puis ouvre sa page (ou revient à la liste)."""
     refuser_si(permissions.peut_utiliser(request.user))
-    with erreurs_metier(request) as resultat:
-        notification = services.marquer_lue(user=request.user, notification_id=pk)
-    if not resultat.ok:
-        raise Http404("Cette notification n'existe pas.")
+    notification = get_object_or_404(selectors.notifications_de(request.user), pk=pk)
+    if not request.POST.get("lue"):
+        return redirect("echanges:notifications")
+    services.marquer_lue(user=request.user, notification_id=notification.pk)
     if request.POST.get("ouvrir") and url_has_allowed_host_and_scheme(notification.lien, None):
         return redirect(notification.lien or "echanges:notifications")
     return redirect("echanges:notifications")
@@ -61,6 +61,8 @@ def lire(request, pk):
 @require_POST
 def tout_lire(request):
     refuser_si(permissions.peut_utiliser(request.user))
+    if not request.POST.get("tout"):
+        return redirect("echanges:notifications")
     nombre = services.tout_marquer_lu(user=request.user)
     messages.success(
         request,
@@ -115,6 +117,7 @@ def enregistrer_vue(request):
 def modifier_vue(request, pk):
     """Renommer (champ `nom`) ou supprimer (`supprimer`) une de ses vues."""
     refuser_si(permissions.peut_utiliser(request.user))
+    get_object_or_404(selectors.vues_de(request.user), pk=pk)
     with erreurs_metier(request, prefixe="Vue inchangée : ") as resultat:
         if request.POST.get("supprimer"):
             services.supprimer_vue(user=request.user, vue_id=pk)

@@ -364,7 +364,7 @@ def donner_avis(*, projet_id: int, auteur, sens: str, commentaire: str = "") -> 
         commentaire=f"Avis {libelle} {SensAvis(sens).label.lower()}"
         + (f" : {commentaire}" if commentaire else "."),
     )
-    faits.publier("avis_donne", projet, auteur, cote=cote, sens=sens)
+    faits.publier("avis_donne", projet, auteur, cote=cote, sens=sens, commentaire=commentaire)
     if projet.avis_etat and projet.avis_region and projet.avis_etat != projet.avis_region:
         faits.publier(
             "desaccord", projet, auteur, avis_etat=projet.avis_etat, avis_region=projet.avis_region

@@ -72,6 +72,9 @@ FPRJ = Redirection("/projets/{projet}/", exacte=True)  # retour à la fiche du p
 FENV = Redirection("/fonds/enveloppes/{enveloppe}/", exacte=True)  # retour à l'enveloppe
 FADM = Redirection("{fiche}", exacte=True)  # `admin/<app>/<modèle>/<id>/` : vers la fiche
 FSIM = Redirection("/programmation/{simulation}/", exacte=True)  # retour à la simulation
+ESP = Redirection("/mon-espace/", exacte=True)  # vers l'espace de l'agent (après connexion)
+NTF = Redirection("/notifications/", exacte=True)  # retour aux notifications
+PRJL = Redirection("/projets/", exacte=True)  # retour à la liste des projets
 
 
 def six(reponse) -> tuple:
@@ -91,8 +94,8 @@ PAGES = {
     # Pages publiques et comptes
     ("accueil", GET, ""):                      (200,  200,  200,  200,  200,  200,  200,  200),
     ("healthz", GET, ""):                      (200,  200,  200,  200,  200,  200,  200,  200),
-    ("comptes:connexion", GET, ""):            (200,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC),
-    ("comptes:connexion", POST, ""):           (200,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC),
+    ("comptes:connexion", GET, ""):            (200,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP),
+    ("comptes:connexion", POST, ""):           (200,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP),
     ("comptes:deconnexion", GET, ""):          (405,  405,  405,  405,  405,  405,  405,  405),
     ("comptes:deconnexion", POST, ""):         (ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC),
     ("comptes:mot_de_passe", GET, ""):         (CNX,  200,  200,  200,  200,  200,  200,  200),
@@ -196,6 +199,33 @@ PAGES = {
     ("programmation:appliquer", POST, "32"):   (CNX,  403,  404,  403,  FSIM, 403,  FSIM, 404),
     ("programmation:candidats", GET, "84"):    (CNX,  405,  405,  405,  405,  405,  405,  405),
     ("programmation:candidats", POST, "84"):   (CNX,  403,  FSIM, FSIM, 404,  403,  FSIM, FSIM),
+    # Échanges : l'espace, les notifications, les préférences et les vues sont à chacun (une
+    # notification ou une vue d'un autre n'existe pas) ; un corps vide ne marque rien lu.
+    ("echanges:mon_espace", GET, ""):          (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("echanges:notifications", GET, ""):       (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("echanges:lire", GET, ""):                (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("echanges:lire", POST, ""):               (CNX,  403,  NTF,  404,  404,  404,  404,  404),
+    ("echanges:tout_lire", GET, ""):           (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("echanges:tout_lire", POST, ""):          (CNX,  403,  NTF,  NTF,  NTF,  NTF,  NTF,  NTF),
+    ("echanges:preferences", GET, ""):         (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("echanges:preferences", POST, ""):        (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("echanges:enregistrer_vue", GET, ""):     (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("echanges:enregistrer_vue", POST, ""):    (CNX,  403,  PRJL, PRJL, PRJL, PRJL, PRJL, PRJL),
+    ("echanges:modifier_vue", GET, ""):        (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("echanges:modifier_vue", POST, ""):       (CNX,  403,  ESP,  404,  404,  404,  404,  404),
+    # La discussion d'un projet : qui le voit parmi la préfecture, la Région et l'équipe
+    # nationale (le ministère la lit sur la fiche, sans y écrire) ; un message se modifie
+    # par son auteur seul (celui du jeu est à la préfecture 84).
+    ("projets:commenter", GET, "84"):          (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("projets:commenter", POST, "84"):         (CNX,  404,  200,  200,  404,  403,  200,  200),
+    ("projets:commenter", POST, "32"):         (CNX,  404,  404,  404,  200,  403,  200,  404),
+    ("echanges:modifier_commentaire", GET, "84"):  (CNX, 404, 200,  403,  404,  403,  403,  403),
+    ("echanges:modifier_commentaire", POST, "84"): (CNX, 404, 200,  403,  404,  403,  403,  403),
+    ("echanges:mentionnables", GET, "84"):     (CNX,  404,  200,  200,  404,  403,  200,  200),
+    ("echanges:mentionnables", GET, "32"):     (CNX,  404,  404,  404,  200,  403,  200,  404),
+    # La date limite des avis : la préfecture du projet et l'équipe nationale.
+    ("projets:date_limite", GET, "84"):        (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("projets:date_limite", POST, "84"):       (CNX,  404,  200,  403,  404,  403,  200,  200),
 }
 
 API = {
@@ -272,6 +302,19 @@ API = {
     ("simulation-appliquer", GET, "84"):   (401,  403,  405,  405,  405,  405,  405,  405),
     ("simulation-appliquer", POST, "84"):  (401,  403,  400,  403,  404,  403,  400,  400),
     ("simulation-appliquer", POST, "32"):  (401,  403,  404,  403,  400,  403,  400,  404),
+    # Notifications : chacun les siennes (celle du jeu est à la préfecture 84). Marquer lue
+    # n'a pas de corps : c'est l'action même (aucune ligne n'est ajoutée).
+    ("notification-list", GET, ""):        (401,  403,  200,  200,  200,  200,  200,  200),
+    ("notification-detail", GET, ""):      (401,  403,  200,  404,  404,  404,  404,  404),
+    ("notification-lue", GET, ""):         (401,  403,  405,  405,  405,  405,  405,  405),
+    ("notification-lue", POST, ""):        (401,  403,  200,  404,  404,  404,  404,  404),
+    ("notification-tout-lu", GET, ""):     (401,  403,  405,  405,  405,  405,  405,  405),
+    ("notification-tout-lu", POST, ""):    (401,  403,  200,  200,  200,  200,  200,  200),
+    # La discussion d'un projet : la lire, qui voit le projet ; y écrire, ni le ministère.
+    ("projet-commentaires", GET, "84"):    (401,  403,  200,  200,  404,  200,  200,  200),
+    ("projet-commentaires", GET, "32"):    (401,  403,  404,  404,  200,  200,  200,  404),
+    ("projet-commentaires", POST, "84"):   (401,  403,  400,  400,  404,  403,  400,  400),
+    ("projet-commentaires", POST, "32"):   (401,  403,  404,  404,  400,  403,  400,  404),
 }
 
 ADMINISTRATION = {
@@ -335,6 +378,7 @@ MODELES_ADMIN = {
     "comptes.profil":                  Droits(NON, NON,  "ams",  OUI),
     "comptes.trace":                   Droits(OUI, OUI,  "",     OUI),
     "dsfr.dsfrconfig":                 Droits(NON, NON,  "ams",  NON),
+    "echanges.courriel":               Droits(NON, NON,  "",     NON),
     "fonds.dispositif":                Droits(OUI, NON,  "ams",  NON),
     "fonds.engagement":                Droits(OUI, OUI,  "",     OUI),
     "fonds.enveloppe":                 Droits(OUI, NON,  "a",    OUI),
@@ -589,7 +633,7 @@ def test_le_suffixe_json_repond_comme_la_route(client, base, sessions, role):
     client = _client(client, sessions, role)
     ecarts = []
     for (cle, methode, variante), attendus in API.items():
-        if cle in ("api-schema", "api-docs", "api-jeton"):  # hors du routeur : pas de suffixe
+        if cle in ("api-schema", "api-docs", "api-jeton", "projet-commentaires"):  # hors du routeur
             continue
         attendu = attendus[ROLES.index(role)]
         base_url = adresse(jeu, cle, variante)
