@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from echanges import courriels, distribution, rappels
+from echanges import courriels, distribution, lots, rappels
+from socle import travaux
 
 
 @shared_task(name="echanges.distribuer_evenements")
@@ -41,3 +42,9 @@ def envoyer_recapitulatifs() -> int:
 @shared_task(name="echanges.reprendre_courriels")
 def reprendre_courriels() -> int:
     return courriels.reprendre_en_attente()
+
+
+@travaux.tache(lots.GENRE)
+def action_en_lot(travail):
+    """Un changement de statut, un avis ou un export sur plus de 200 projets."""
+    return lots.executer_travail(travail)

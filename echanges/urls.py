@@ -1,6 +1,6 @@
 from django.urls import path
 
-from echanges import views
+from echanges import views, views_lots
 
 app_name = "echanges"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("notifications/<int:pk>/lue/", views.lire, name="lire"),
     path("notifications/tout-lu/", views.tout_lire, name="tout_lire"),
     path("comptes/notifications/", views.preferences, name="preferences"),
+    path("projets/lot/", views_lots.lot, name="lot"),
     path("projets/vues/", views.enregistrer_vue, name="enregistrer_vue"),
     path("projets/vues/<int:pk>/", views.modifier_vue, name="modifier_vue"),
     path(

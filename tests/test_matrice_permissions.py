@@ -211,6 +211,9 @@ PAGES = {
     ("echanges:preferences", POST, ""):        (CNX,  403,  200,  200,  200,  200,  200,  200),
     ("echanges:enregistrer_vue", GET, ""):     (CNX,  405,  405,  405,  405,  405,  405,  405),
     ("echanges:enregistrer_vue", POST, ""):    (CNX,  403,  PRJL, PRJL, PRJL, PRJL, PRJL, PRJL),
+    # Agir sur toute la sélection : qui liste les projets (un corps vide : le formulaire revient).
+    ("echanges:lot", GET, ""):                 (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("echanges:lot", POST, ""):                (CNX,  403,  200,  200,  200,  200,  200,  200),
     ("echanges:modifier_vue", GET, ""):        (CNX,  405,  405,  405,  405,  405,  405,  405),
     ("echanges:modifier_vue", POST, ""):       (CNX,  403,  ESP,  404,  404,  404,  404,  404),
     # La discussion d'un projet : qui le voit parmi la préfecture, la Région et l'équipe
