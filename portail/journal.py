@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from comptes import audit
 from comptes.models import Trace
+from echanges import selectors as echanges_selectors
 from fonds import selectors as fonds_selectors
 from programmation import selectors as programmation_selectors
 from projets import selectors as projets_selectors
@@ -23,6 +24,7 @@ OBJETS_MASQUES = {
     "fonds.Versement": fonds_selectors.versements_masques_dans_la_region,
     "programmation.Simulation": programmation_selectors.simulations_masquees_dans_la_region,
     "programmation.LigneSimulation": programmation_selectors.lignes_masquees_dans_la_region,
+    "echanges.Commentaire": echanges_selectors.commentaires_masques_dans_la_region,
 }
 
 

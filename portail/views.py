@@ -45,6 +45,7 @@ MODELES_SUIVIS = [
     "fonds.Versement",
     "programmation.Simulation",
     "programmation.LigneSimulation",
+    "echanges.Commentaire",
     "pilotage.Indicateur",
     "pilotage.ValeurIndicateur",
     "comptes.Profil",

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _texte(reponse) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", reponse.content.decode())))
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", reponse.content.decode())))
 
 
 def _lisible(jour: datetime.date) -> str:

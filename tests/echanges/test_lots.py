@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _texte(reponse) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", reponse.content.decode())))
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", reponse.content.decode())))
 
 
 def _deposes(comptes, nombre: int) -> list[Projet]:
