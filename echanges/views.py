@@ -135,10 +135,15 @@ def modifier_vue(request, pk):
 
 def contexte_discussion(request, projet, *, commentaire_form=None) -> dict:
     """La partie discussion de la fiche d'un projet."""
+    form = commentaire_form or CommentaireForm()
+    # L'autocomplétion des mentions (`static/js/mentions.js`) lit cette adresse.
+    form.fields["texte"].widget.attrs["data-mentionnables"] = reverse(
+        "echanges:mentionnables", args=[projet.pk]
+    )
     return {
         "commentaires": selectors.commentaires_du_projet(projet),
         "peut_commenter": bool(permissions.peut_commenter(request.user, projet)),
-        "commentaire_form": commentaire_form or CommentaireForm(),
+        "commentaire_form": form,
     }
 
 

@@ -11,7 +11,7 @@ from echanges.api import serializers
 from echanges.models import Commentaire, Notification
 from projets.models import Projet
 from projets.selectors import projets_visibles_par
-from socle.api import ECRITURE, documenter
+from socle.api import ECRITURE, LECTURE, documenter
 
 
 @documenter(
@@ -104,6 +104,9 @@ class CommentairesView(generics.ListCreateAPIView):
         commentaire = selectors.commentaires_du_projet(projet).get(pk=commentaire.pk)
         return Response(self.get_serializer(commentaire).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="La discussion d'un projet")
+    @extend_schema(
+        summary="La discussion d'un projet",
+        responses={200: serializers.CommentaireSerializer(many=True), **LECTURE},
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
