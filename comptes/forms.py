@@ -101,6 +101,8 @@ class CreationCompteForm(AdminUserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("Un autre compte utilise déjà cette adresse électronique.")
         return email
+
+
 class JetonForm(forms.Form):
     nom = forms.CharField(
         label="Nom du jeton",

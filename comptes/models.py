@@ -53,6 +53,12 @@ class Profil(models.Model):
         blank=True,
         help_text="Les colonnes choisies pour chaque export : {liste: [colonnes]}.",
     )
+    notifications_non_lues = models.PositiveIntegerField(
+        "notifications non lues",
+        default=0,
+        editable=False,
+        help_text="Le nombre de la cloche de l'en-tête, tenu à jour par les notifications.",
+    )
 
     class Meta:
         verbose_name = "profil"

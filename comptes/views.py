@@ -97,6 +97,8 @@ class NouveauMotDePasse(auth_views.PasswordResetConfirmView):
 
 class MotDePasseReinitialise(auth_views.PasswordResetCompleteView):
     template_name = "comptes/mot_de_passe_reinitialise.html"
+
+
 @login_required
 def jetons_api(request):
     """Les jetons d'API de l'agent : les lister, en créer un (clé montrée une seule fois)."""

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from comptes.api.views import JetonView
 from documents.api import views as documents
+from echanges.api import views as echanges
 from fonds.api import views as fonds
 from pilotage.api import views as pilotage
 from portail.api import ProjetViewSet
@@ -33,6 +34,9 @@ routeur.register("versements", fonds.VersementViewSet, basename="versement")
 # Programmation des enveloppes (simulations)
 routeur.register("simulations", programmation.SimulationViewSet, basename="simulation")
 
+# Échanges entre agents (notifications de l'agent connecté)
+routeur.register("notifications", echanges.NotificationViewSet, basename="notification")
+
 # Pilotage
 routeur.register("totaux", pilotage.TotauxViewSet, basename="totaux")
 routeur.register("indicateurs", pilotage.IndicateurViewSet, basename="indicateur")
@@ -48,5 +52,10 @@ DOCUMENTS = [
 urlpatterns = [
     path("auth/token/", JetonView.as_view(), name="api-jeton"),
     path("projets/<int:projet_pk>/documents/", include(DOCUMENTS)),
+    path(
+        "projets/<int:projet_id>/commentaires/",
+        echanges.CommentairesView.as_view(),
+        name="projet-commentaires",
+    ),
     path("", include(routeur.urls)),
 ]

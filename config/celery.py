@@ -41,4 +41,26 @@ app.conf.beat_schedule = {
         "task": "documents.reprendre_analyses",
         "schedule": crontab(minute="*/5"),
     },
+    # Toutes les deux minutes : les faits du programme restés non distribués (tâche perdue)
+    # deviennent des notifications.
+    "distribuer-evenements-en-attente": {
+        "task": "echanges.distribuer_evenements",
+        "schedule": crontab(minute="*/2"),
+    },
+    # Chaque matin à 7 h : rappels des dates limites d'avis (7 jours avant, puis passée),
+    # une fois chacun.
+    "rappels-dates-limites-avis": {
+        "task": "echanges.envoyer_rappels",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Chaque matin à 7 h 30 : le récapitulatif du jour de chaque agent qui l'a choisi.
+    "recapitulatif-du-jour": {
+        "task": "echanges.envoyer_recapitulatifs",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Toutes les dix minutes : les courriels restés à envoyer (tâche perdue) sont replanifiés.
+    "reprendre-courriels": {
+        "task": "echanges.reprendre_courriels",
+        "schedule": crontab(minute="*/10"),
+    },
 }

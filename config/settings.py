@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "fonds",
     "programmation",
     "documents",
+    "echanges",
     "pilotage",
     "portail",
 ]
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "comptes.context_processors.portail",
                 "pilotage.context_processors.donnees_demo",
                 "portail.menu.menu",
+                "echanges.context_processors.notifications",
             ],
             "builtins": ["socle.format_fr", "socle.formulaires"],
         },
@@ -123,7 +125,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 LOGIN_URL = "comptes:connexion"
-LOGIN_REDIRECT_URL = "accueil"
+LOGIN_REDIRECT_URL = "echanges:mon_espace"  # ce qui attend l'agent
 LOGOUT_REDIRECT_URL = "accueil"
 
 # Langue, fuseau et formats français (séparateur de milliers, virgule décimale).
@@ -334,6 +336,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Courriels ---------------------------------------------------------------------------
+# EMAIL_URL au format de django-environ : `smtp://utilisateur:motdepasse@hote:587`,
+# `smtp+tls://…`, `smtp+ssl://…:465` ; absente, les courriels s'écrivent dans la console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Portail Territoires d'industrie <ne-pas-repondre@localhost>"
+)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # secondes, par tentative d'envoi
+# L'adresse publique du portail, pour les liens des courriels.
+PORTAIL_URL = env.str("PORTAIL_URL", default="http://127.0.0.1:8000")
 
 # Dossier des fichiers de référence chargés par `importer_referentiel`.
 REFERENTIEL_DIR = BASE_DIR / "fixtures" / "referentiel"

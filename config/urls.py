@@ -31,6 +31,7 @@ def domaine(urls, assemblees: list):
 urlpatterns = [
     path("", portail_views.accueil, name="accueil"),
     path("healthz", vues.healthz, name="healthz"),
+    path("", include("echanges.urls")),
     path("comptes/", domaine(comptes_urls, pages_assemblees.COMPTES)),
     path("", domaine(territoires_urls, pages_assemblees.TERRITOIRES)),
     path("projets/", domaine(projets_urls, pages_assemblees.PROJETS)),

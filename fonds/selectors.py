@@ -57,6 +57,14 @@ def enveloppes_visibles_par(user) -> QuerySet[Enveloppe]:
     return Enveloppe.objects.all()
 
 
+def enveloppes_inutilisees(user, *, jusqu_a: int) -> QuerySet[Enveloppe]:
+    """Les enveloppes régionales des années jusqu'à `jusqu_a` dont des crédits restent à
+    engager (`/mon-espace/` de l'équipe nationale, en fin d'année)."""
+    return enveloppes_visibles_par(user).filter(
+        region__isnull=False, annee__lte=jusqu_a, montant__gt=F("montant_engage")
+    )
+
+
 # --- Tableau des fonds (/fonds/) ---------------------------------------------
 
 

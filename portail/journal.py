@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from comptes import audit
 from comptes.models import Trace
 from documents import selectors as documents_selectors
+from echanges import selectors as echanges_selectors
 from fonds import selectors as fonds_selectors
 from programmation import selectors as programmation_selectors
 from projets import selectors as projets_selectors
@@ -27,6 +28,7 @@ OBJETS_MASQUES = {
     "programmation.LigneSimulation": programmation_selectors.lignes_masquees_dans_la_region,
     "documents.Document": documents_selectors.documents_masques_dans_la_region,
     "documents.Signature": documents_selectors.signatures_masquees_dans_la_region,
+    "echanges.Commentaire": echanges_selectors.commentaires_masques_dans_la_region,
 }
 
 

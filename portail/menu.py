@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from echanges import permissions as echanges_permissions
 from fonds import permissions as fonds_permissions
 from pilotage import permissions as pilotage_permissions
 from programmation import permissions as programmation_permissions
@@ -30,6 +31,7 @@ def _pour_tous(_user):
 # (libellé, nom de l'adresse, règle, autres débuts d'adresse de la même rubrique)
 ENTREES = [
     ("Accueil", "accueil", _pour_tous, ()),
+    ("Mon espace", "echanges:mon_espace", echanges_permissions.peut_utiliser, ("/notifications/",)),
     ("Territoires d'industrie", "territoires:liste", _pour_tous, ("/intercommunalites/",)),
     ("Projets", "projets:liste", projets_permissions.peut_lister, ("/travaux/",)),
     ("Présélection", "projets:preselection", projets_permissions.peut_donner_des_avis, ()),

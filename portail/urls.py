@@ -13,6 +13,8 @@ PROJETS = [
     path("colonnes-export/", views_exports.colonnes_export, name="colonnes_export"),
     path("<int:pk>/", views.fiche_projet, name="detail"),
     path("<int:pk>/transition/", views.transition, name="transition"),
+    path("<int:pk>/date-limite/", views.date_limite, name="date_limite"),
+    path("<int:pk>/discussion/", views.commenter, name="commenter"),
     path("preselection/", views.preselection, name="preselection"),
 ]
 TERRITOIRES = [

@@ -15,11 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from comptes.models import Action
 from comptes.permissions import peut_lire_le_journal
 from documents import views as documents_views
+from echanges import views as echanges_views
 from fonds import selectors as fonds_selectors
 from fonds import services as fonds_services
 from pilotage import graphiques
@@ -27,8 +29,10 @@ from pilotage import selectors as pilotage_selectors
 from portail.journal import traces_visibles_par
 from programmation import permissions as programmation_permissions
 from programmation import selectors as programmation_selectors
+from projets import delais
 from projets import permissions as projets_permissions
 from projets import views as projets_views
+from projets.forms import DateLimiteForm
 from socle.exports import FORMATS, TypeColonne
 from socle.pages import erreurs_metier, refuser_si
 from socle.tableaux import Colonne, Tableau, exporter
@@ -47,6 +51,7 @@ MODELES_SUIVIS = [
     "programmation.LigneSimulation",
     "documents.Document",
     "documents.Signature",
+    "echanges.Commentaire",
     "pilotage.Indicateur",
     "pilotage.ValeurIndicateur",
     "comptes.Profil",
@@ -68,13 +73,52 @@ def accueil(request):
     )
 
 
-@login_required
-def fiche_projet(request, pk):
-    projet = projets_views.projet_ou_404(request.user, pk)
-    contexte = projets_views.contexte_fiche(request, projet)
+def _fiche(request, projet, *, date_limite_form=None, commentaire_form=None):
+    contexte = projets_views.contexte_fiche(request, projet, date_limite_form=date_limite_form)
     contexte.update(fonds_selectors.credits_du_projet(request.user, projet))
     contexte.update(documents_views.contexte_fiche(request.user, projet))
+    contexte.update(
+        echanges_views.contexte_discussion(request, projet, commentaire_form=commentaire_form)
+    )
     return render(request, "portail/fiche_projet.html", contexte)
+
+
+@login_required
+def fiche_projet(request, pk):
+    return _fiche(request, projets_views.projet_ou_404(request.user, pk))
+
+
+@login_required
+@require_POST
+def date_limite(request, pk):
+    """Une autre date limite des avis ; en erreur, la fiche revient avec la saisie gardée."""
+    projet = projets_views.projet_ou_404(request.user, pk)
+    refuser_si(projets_permissions.peut_changer_date_limite(request.user, projet))
+    form = DateLimiteForm(request.POST)
+    if form.is_valid():
+        with erreurs_metier(request, form) as resultat:
+            delais.changer_date_limite(
+                projet_id=projet.pk,
+                auteur=request.user,
+                date_limite=form.cleaned_data["date_limite"],
+                motif=form.cleaned_data["motif"],
+            )
+        if resultat.ok:
+            messages.success(request, "Date limite des avis enregistrée.")
+            return redirect("projets:detail", pk=pk)
+    messages.error(request, "Date limite inchangée : corrigez les champs signalés.")
+    return _fiche(request, projet, date_limite_form=form)
+
+
+@login_required
+@require_POST
+def commenter(request, pk):
+    """Un message dans la discussion du projet ; en erreur, la fiche revient avec la saisie."""
+    projet = projets_views.projet_ou_404(request.user, pk)
+    form = echanges_views.lire_commentaire(request, projet)
+    if form is None:
+        return redirect(reverse("projets:detail", args=[pk]) + "#discussion")
+    return _fiche(request, projet, commentaire_form=form)
 
 
 @login_required

@@ -45,6 +45,12 @@ class ProjetFilter(django_filters.FilterSet):
         empty_label="Toutes les tailles",
     )
     annee = django_filters.NumberFilter(label="Année", min_value=ANNEE_MIN, max_value=ANNEE_MAX)
+    a_traiter = django_filters.ChoiceFilter(
+        label="À traiter",
+        choices=[(cle, libelle) for cle, (libelle, _q) in selectors.conditions_a_traiter().items()],
+        empty_label="Tous les projets",
+        method="filtrer_a_traiter",
+    )
     tri = django_filters.OrderingFilter(
         label="Trier par",
         fields=(
@@ -54,6 +60,7 @@ class ProjetFilter(django_filters.FilterSet):
             ("aide_sollicitee", "aide"),
             ("emplois_crees", "emplois"),
             ("territoire__nom", "territoire"),
+            ("date_limite_avis", "date_limite"),
         ),
         field_labels={
             "updated_at": "Dernière modification",
@@ -62,13 +69,24 @@ class ProjetFilter(django_filters.FilterSet):
             "aide_sollicitee": "Aide sollicitée",
             "emplois_crees": "Emplois créés",
             "territoire__nom": "Territoire",
+            "date_limite_avis": "Date limite des avis",
         },
         empty_label=None,
         null_label=None,
     )
 
     class Meta:
-        fields = ["q", "region", "departement", "territoire", "epci", "statut", "enjeu", "annee"]
+        fields = [
+            "q",
+            "region",
+            "departement",
+            "territoire",
+            "epci",
+            "statut",
+            "enjeu",
+            "annee",
+            "a_traiter",
+        ]
         form = forms.Form
 
     def __init__(self, *args, user=None, **kwargs):
@@ -88,6 +106,9 @@ class ProjetFilter(django_filters.FilterSet):
 
     def filtrer_texte(self, queryset, name, value):
         return selectors.rechercher(queryset, value)
+
+    def filtrer_a_traiter(self, queryset, name, value):
+        return selectors.filtrer_a_traiter(queryset, value)
 
 
 class FiltrePreselection(forms.Form):

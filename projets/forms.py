@@ -251,3 +251,18 @@ class AvisEnLotForm(AvisForm):
     def __init__(self, *args, projets_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["projets"].choices = [(pk, pk) for pk in projets_ids]
+
+
+class DateLimiteForm(forms.Form):
+    date_limite = forms.DateField(
+        label="Nouvelle date limite des avis",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Indiquez une date valide (jj/mm/aaaa)."},
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    motif = forms.CharField(
+        label="Motif du changement",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Indiquez pourquoi la date limite change."},
+    )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from territoires.validators import forme_de_recherche
 
@@ -168,6 +169,12 @@ class Projet(models.Model):
         "avis de la Région", max_length=11, choices=SensAvis.choices, blank=True
     )
     motif_non_retenu = models.TextField("motif de non-retenue", blank=True)
+    date_limite_avis = models.DateField(
+        "date limite des avis",
+        null=True,
+        blank=True,
+        help_text="Fixée à la mise en instruction ; la préfecture peut la changer (motif).",
+    )
     version = models.PositiveIntegerField(
         "version",
         default=1,
@@ -237,10 +244,24 @@ class Projet(models.Model):
             models.Index(fields=["departement", "statut"]),
             models.Index(fields=["statut", "-updated_at"]),
             models.Index(fields=["annee", "region"]),
+            # Avis attendus d'une région, les plus en retard d'abord (`/mon-espace/`).
+            models.Index(
+                fields=["region", "statut", "date_limite_avis"], name="projet_delai_avis_idx"
+            ),
         ]
 
     def __str__(self):
         return self.intitule
+
+    @property
+    def avis_en_retard(self) -> bool:
+        """En instruction, un avis manque encore et la date limite des avis est passée."""
+        return bool(
+            self.statut == Statut.EN_INSTRUCTION
+            and self.date_limite_avis
+            and self.date_limite_avis < timezone.localdate()
+            and not (self.avis_etat and self.avis_region)
+        )
 
 
 class Avis(models.Model):
@@ -284,6 +305,7 @@ class TypeEvenement(models.TextChoices):
     ENGAGEMENT = "engagement", "Engagement"
     VERSEMENT = "versement", "Versement"
     IMPORT = "import", "Import"
+    DELAI = "delai", "Date limite des avis"
 
 
 class Evenement(models.Model):

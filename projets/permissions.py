@@ -104,7 +104,17 @@ def peut_donner_avis(user, projet: Projet) -> Decision:
         return _non("Ce projet n'est pas dans votre périmètre.")
     if not (decision := peut_donner_des_avis(user)):
         return decision
-    if projet.statut != workflow.STATUT_AVIS:
+    if projet.statut == Statut.NON_RETENU:
+        deja = projet.avis_etat if cote_de(user) == Cote.ETAT else projet.avis_region
+        if deja:
+            return _non(
+                "Ce projet n'est pas retenu et votre avis est déjà enregistré : "
+                "il ne se change plus."
+            )
+        if not (projet.avis_etat or projet.avis_region):
+            return _non("Ce projet n'a pas été retenu avant tout avis : il n'en attend plus.")
+        return OUI
+    if projet.statut not in workflow.STATUTS_AVIS:
         return _non(
             "Les avis se donnent sur un projet en instruction "
             f"(ce projet est « {projet.get_statut_display().lower()} »)."
@@ -128,6 +138,18 @@ def peut_modifier_entreprise(user, entreprise: Entreprise) -> Decision:
     return OUI
 
 
+def peut_changer_date_limite(user, projet: Projet) -> Decision:
+    """La préfecture (ou l'équipe nationale) fixe la date limite des avis d'un projet en
+    instruction de son périmètre."""
+    if not peut_voir(user, projet):
+        return _non("Ce projet n'est pas dans votre périmètre.")
+    if portee_de(user).role not in (Role.PREFECTURE, Role.ADMIN_NATIONAL):
+        return _non("Seules la préfecture et l'équipe nationale fixent la date limite des avis.")
+    if projet.statut != Statut.EN_INSTRUCTION:
+        return _non("La date limite des avis se fixe sur un projet en instruction.")
+    return OUI
+
+
 def peut_lister(user) -> Decision:
     return a_un_profil(user)
 
@@ -147,5 +169,6 @@ def actions_possibles(user, projet: Projet) -> dict:
         "modifier": bool(peut_modifier(user, projet)),
         "transitions": transitions,
         "avis": bool(peut_donner_avis(user, projet)),
+        "date_limite": bool(peut_changer_date_limite(user, projet)),
         "cote": cote_de(user),
     }

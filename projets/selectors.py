@@ -1,12 +1,14 @@
 """Lectures des projets. `projets_visibles_par` est la seule porte d'accès."""
 
+import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, IntegerField, Max, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, IntegerField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from comptes.scoping import dans_la_portee, portee_de
-from projets.models import Avis, Entreprise, Evenement, Projet, Statut
+from projets.models import Avis, Entreprise, Evenement, Projet, SensAvis, Statut
 from projets.permissions import voit_les_brouillons
 from territoires.models import Commune, TerritoireIndustrie
 from territoires.validators import comme_la_base, normaliser
@@ -77,6 +79,7 @@ COLONNES_DE_LA_LISTE = (
     "commune__nom",
     "territoire__nom",
     "region__nom",
+    "date_limite_avis",
 )
 
 
@@ -172,3 +175,70 @@ def historique(projet: Projet) -> QuerySet[Evenement]:
 
 def avis_du_projet(projet: Projet):
     return projet.avis.select_related("auteur").order_by("-created_at", "-id")
+
+
+# --- Ce qui attend les agents (`/mon-espace/`, filtre `a_traiter` de la liste) -------------
+
+SANS_CHANGEMENT = datetime.timedelta(days=183)  # six mois
+STATUTS_FINIS = (Statut.REALISE, Statut.ABANDONNE, Statut.NON_RETENU)
+
+
+def _avis_attendu(champ: str) -> Q:
+    """Un avis de ce côté manque : en instruction, ou non retenu sur l'avis de l'autre côté
+    (les deux avis sont toujours enregistrés)."""
+    return Q(statut__in=[Statut.EN_INSTRUCTION, Statut.NON_RETENU], **{champ: ""})
+
+
+def conditions_a_traiter() -> dict[str, tuple[str, Q]]:
+    """Chaque sorte de travail en attente : son libellé et la condition sur les projets. Une
+    seule définition, pour le compte de `/mon-espace/` et la liste filtrée qu'il ouvre."""
+    maintenant = timezone.now()
+    avis_manquant = Q(avis_etat="") | Q(avis_region="")
+    return {
+        "a_deposer": ("Brouillons à déposer", Q(statut=Statut.BROUILLON)),
+        "a_instruire": ("Dépôts à mettre en instruction", Q(statut=Statut.DEPOSE)),
+        "avis_etat": ("Avis de l'État à donner", _avis_attendu("avis_etat")),
+        "avis_region": ("Avis de la Région à donner", _avis_attendu("avis_region")),
+        "a_engager": ("Présélectionnés sans engagement", Q(statut=Statut.PRESELECTIONNE)),
+        "a_verser": (
+            "Engagés à payer (engagés ou travaux en cours)",
+            Q(statut__in=[Statut.ENGAGE, Statut.EN_COURS]),
+        ),
+        "en_retard": (
+            "Avis en retard (date limite passée)",
+            Q(statut=Statut.EN_INSTRUCTION, date_limite_avis__lt=timezone.localdate())
+            & avis_manquant,
+        ),
+        "desaccord": (
+            "Désaccords entre l'État et la Région",
+            Q(avis_etat=SensAvis.FAVORABLE, avis_region=SensAvis.DEFAVORABLE)
+            | Q(avis_etat=SensAvis.DEFAVORABLE, avis_region=SensAvis.FAVORABLE),
+        ),
+        "sans_changement": (
+            "Projets sans changement depuis six mois",
+            Q(updated_at__lt=maintenant - SANS_CHANGEMENT) & ~Q(statut__in=STATUTS_FINIS),
+        ),
+    }
+
+
+def filtrer_a_traiter(qs: QuerySet[Projet], cle: str) -> QuerySet[Projet]:
+    condition = conditions_a_traiter().get(cle)
+    return qs.filter(condition[1]) if condition else qs
+
+
+def compter_a_traiter(user, cles) -> dict[str, int]:
+    """Le nombre de projets de chaque sorte, en une requête."""
+    conditions = conditions_a_traiter()
+    if not cles:
+        return {}
+    return projets_visibles_par(user).aggregate(
+        **{cle: Count("pk", filter=conditions[cle][1]) for cle in cles}
+    )
+
+
+def avis_a_donner(user, cote: str, limite: int = 10) -> QuerySet[Projet]:
+    """Les avis qu'attend ce côté, les plus en retard d'abord (sans date limite : à la fin)."""
+    champ = "avis_etat" if cote == "etat" else "avis_region"
+    return pour_liste(projets_visibles_par(user).filter(_avis_attendu(champ))).order_by(
+        F("date_limite_avis").asc(nulls_last=True), "id"
+    )[:limite]

@@ -14,10 +14,11 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from comptes import audit
 from comptes.models import Action
-from projets import entreprises, permissions, workflow
+from projets import entreprises, faits, permissions, workflow
 from projets.models import (
     Avis,
     Cote,
@@ -258,17 +259,26 @@ def changer_statut(
         if depuis in workflow.STATUTS_AVEC_CREDITS and not credits_liberes:
             raise Invalide(workflow.MESSAGE_ABANDON_AVEC_CREDITS, champ="vers")
     projet.statut = vers
+    changements = {"statut": [depuis, vers]}
     if vers == Statut.NON_RETENU:
         projet.motif_non_retenu = commentaire
+    if vers == Statut.EN_INSTRUCTION:
+        echeance = timezone.localdate() + datetime.timedelta(days=workflow.DELAI_AVIS_JOURS)
+        changements["date_limite_avis"] = [_valeur_json(projet.date_limite_avis), str(echeance)]
+        projet.date_limite_avis = echeance
     projet.version += 1
-    projet.save(update_fields=["statut", "motif_non_retenu", "version", "updated_at"])
+    projet.save(
+        update_fields=["statut", "motif_non_retenu", "date_limite_avis", "version", "updated_at"]
+    )
     audit.tracer(
         objet=projet,
         action=Action.MODIFICATION,
         auteur=auteur,
-        changements={"statut": [depuis, vers]},
+        changements=changements,
         region=projet.region_id,
     )
+    if vers in faits.FAITS_DES_STATUTS:
+        faits.publier(faits.FAITS_DES_STATUTS[vers], projet, auteur)
     _evenement(
         projet,
         type=TypeEvenement.TRANSITION,
@@ -348,8 +358,16 @@ def donner_avis(*, projet_id: int, auteur, sens: str, commentaire: str = "") -> 
         commentaire=f"Avis {libelle} {SensAvis(sens).label.lower()}"
         + (f" : {commentaire}" if commentaire else "."),
     )
+    faits.publier("avis_donne", projet, auteur, cote=cote, sens=sens, commentaire=commentaire)
+    if projet.avis_etat and projet.avis_region and projet.avis_etat != projet.avis_region:
+        faits.publier(
+            "desaccord", projet, auteur, avis_etat=projet.avis_etat, avis_region=projet.avis_region
+        )
     issue = workflow.issue_des_avis(projet.avis_etat, projet.avis_region, commentaire)
-    if issue.statut == Statut.PRESELECTIONNE:
+    if issue.statut == projet.statut:
+        # Le second avis d'un projet déjà non retenu : enregistré, le statut ne change pas.
+        pass
+    elif issue.statut == Statut.PRESELECTIONNE:
         changer_statut(
             projet_id=projet.pk,
             auteur=auteur,

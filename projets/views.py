@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from comptes.scoping import portee_de
 from projets import permissions, selectors, services
 from projets.filters import FiltrePreselection, ProjetFilter
-from projets.forms import AvisEnLotForm, AvisForm, ProjetForm, TransitionForm
+from projets.forms import AvisEnLotForm, AvisForm, DateLimiteForm, ProjetForm, TransitionForm
 from projets.models import Projet
 from socle.pages import (
     Resultat,
@@ -41,7 +41,7 @@ def projet_ou_404(user, pk) -> Projet:
         raise Http404("Ce projet n'existe pas ou n'est pas dans votre périmètre.") from exc
 
 
-def contexte_fiche(request, projet: Projet, *, avis_form=None) -> dict:
+def contexte_fiche(request, projet: Projet, *, avis_form=None, date_limite_form=None) -> dict:
     """La partie projet de sa fiche : actions permises, historique, avis, formulaires."""
     return {
         "projet": projet,
@@ -52,6 +52,8 @@ def contexte_fiche(request, projet: Projet, *, avis_form=None) -> dict:
         or reprendre_saisie(request, f"avis-{projet.pk}", AvisForm)
         or AvisForm(),
         "transition_form": TransitionForm(),
+        "date_limite_form": date_limite_form
+        or DateLimiteForm(initial={"date_limite": projet.date_limite_avis}),
     }
 
 

@@ -49,8 +49,15 @@ TRANSITIONS_AUTOMATIQUES: set[tuple[str, str]] = {
     (Statut.PRESELECTIONNE, Statut.ENGAGE),
 }
 
+# Les deux avis sont attendus dans ce délai après la mise en instruction (la préfecture peut
+# fixer une autre date, en disant pourquoi).
+DELAI_AVIS_JOURS = 30
+# Un avis se donne sur un projet en instruction ; sur un projet non retenu après un premier
+# avis défavorable, l'autre côté donne encore le sien : les deux avis sont toujours
+# enregistrés, et un désaccord se voit quel que soit l'ordre.
+STATUTS_AVIS = (Statut.EN_INSTRUCTION, Statut.NON_RETENU)
+
 STATUTS_MODIFIABLES = (Statut.BROUILLON, Statut.DEPOSE, Statut.EN_INSTRUCTION)
-STATUT_AVIS = Statut.EN_INSTRUCTION
 # Les statuts d'un projet qui a reçu des crédits et peut encore être abandonné : son
 # abandon rend la part non versée à l'enveloppe (application `fonds`).
 STATUTS_AVEC_CREDITS = (Statut.ENGAGE, Statut.EN_COURS)

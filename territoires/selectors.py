@@ -144,6 +144,8 @@ def communes_de_ce_nom(code_territoire: str, texte: str) -> list[Commune]:
     return list(
         Commune.objects.filter(recherche=forme, territoires=code_territoire).order_by("code_insee")
     )
+
+
 def contours_de_la_carte() -> dict[str, list[tuple[str, str, str]]]:
     """Les tracés de la carte nationale : (code, nom, tracé) des régions, départements et
     territoires de la phase en cours ; une requête, quelles que soient les données."""

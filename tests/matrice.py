@@ -6,6 +6,7 @@ régions, 84 et 32) et la fabrication des adresses à partir de ce jeu. Ce que
 chaque rôle doit obtenir est écrit dans le module de test, et nulle part ailleurs.
 """
 
+import datetime
 import functools
 import io
 import re
@@ -20,12 +21,23 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from dsfr.models import DsfrConfig
 
 from comptes import jetons
 from comptes.models import Jeton, Profil, Role, Trace
 from documents import services as documents_services
 from documents.models import Document, Signature
+from echanges import discussion, distribution
+from echanges import services as echanges_services
+from echanges.models import (
+    Commentaire,
+    Courriel,
+    Notification,
+    Preference,
+    Rappel,
+    VueEnregistree,
+)
 from fonds.models import Engagement, Enveloppe, Mouvement, Versement
 from pilotage import services as pilotage_services
 from pilotage.models import Calcul, Indicateur, Niveau, Totaux, ValeurIndicateur
@@ -228,6 +240,19 @@ def construire_jeu() -> SimpleNamespace:
     )
     travail.fichier.save("projets.csv", ContentFile(f"{MARQUEURS['84']}\r\n".encode()))
     DsfrConfig.objects.get_or_create(language="fr", defaults={"site_title": "Portail"})
+    # Les échanges : les faits publiés distribués (notifications, courriels), un message de
+    # la préfecture 84 sur son projet (daté du lendemain : modifiable pendant tout le
+    # module, au-delà des 15 minutes), une vue enregistrée de la préfecture 84.
+    distribution.distribuer()
+    commentaire = discussion.ecrire(
+        projet_id=projets["84"].pk, auteur=u["prefecture_84"], texte="Pièces complètes."
+    )
+    Commentaire.objects.filter(pk=commentaire.pk).update(
+        created_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    vue = echanges_services.enregistrer_vue(
+        user=u["prefecture_84"], nom="En instruction", parametres="statut=en_instruction"
+    )
     indicateur = Indicateur.objects.filter(valeurs__isnull=False).order_by("ordre").first()
     return SimpleNamespace(
         utilisateurs=u,
@@ -247,6 +272,11 @@ def construire_jeu() -> SimpleNamespace:
         travail=travail,
         documents=documents,
         signatures=signatures,
+        notification=Notification.objects.filter(destinataire=u["prefecture_84"])
+        .order_by("pk")
+        .first(),
+        commentaire=commentaire,
+        vue=vue,
     )
 
 
@@ -263,6 +293,7 @@ def empreinte() -> tuple:
         Indicateur, ValeurIndicateur, Totaux, Calcul, Trace, Profil, Group, Jeton, DsfrConfig,
         Region, Departement, Commune, Intercommunalite, TerritoireIndustrie, Perimetre,
         get_user_model(), LogEntry, Travail, Simulation, LigneSimulation, Document, Signature,
+        Notification, Courriel, Commentaire, VueEnregistree, Preference, Rappel,
     ]  # fmt: skip
     nom = connection.ops.quote_name
     sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {nom(m._meta.db_table)})" for m in modeles)
@@ -371,6 +402,7 @@ def _objet_admin(jeu, modele: str, variante: str):
         "dsfr.dsfrconfig": lambda: DsfrConfig.objects.order_by("pk").first(),
         "documents.document": lambda: jeu.documents[r],
         "documents.signature": lambda: jeu.signatures[r],
+        "echanges.courriel": lambda: Courriel.objects.order_by("pk").first(),
         "fonds.dispositif": lambda: jeu.enveloppes["84"].dispositif,
         "fonds.engagement": lambda: jeu.engagements[r],
         "fonds.enveloppe": lambda: jeu.enveloppes[r],
@@ -506,6 +538,13 @@ def adresse(jeu, cle: str, variante: str = "") -> str:
         "simulation-ligne": lambda: reverse(
             "simulation-ligne", args=[jeu.simulations[objet].pk, jeu.lignes[objet].pk]
         ),
+        "echanges:lire": lambda: reverse("echanges:lire", args=[jeu.notification.pk]),
+        "echanges:modifier_vue": lambda: reverse("echanges:modifier_vue", args=[jeu.vue.pk]),
+        "echanges:modifier_commentaire": lambda: reverse(
+            "echanges:modifier_commentaire", args=[jeu.projets[objet].pk, jeu.commentaire.pk]
+        ),
+        "notification-detail": lambda: reverse("notification-detail", args=[jeu.notification.pk]),
+        "notification-lue": lambda: reverse("notification-lue", args=[jeu.notification.pk]),
     }
     if cle in sur_mesure:
         return sur_mesure[cle]()
@@ -531,6 +570,10 @@ def adresse(jeu, cle: str, variante: str = "") -> str:
         "documents:ajouter",
         "documents:lettres",
         "projet-documents",
+        "projets:date_limite",
+        "projets:commenter",
+        "echanges:mentionnables",
+        "projet-commentaires",
     }
     if cle in par_projet:
         return reverse(cle, args=[jeu.projets[objet].pk])

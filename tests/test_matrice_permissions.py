@@ -78,6 +78,9 @@ DPRS = Redirection("/projets/preselection/", exacte=True)
 DPIL = Redirection("/pilotage/", exacte=True)
 FDOC = Redirection("/projets/{projet}/#documents", exacte=True)  # aux documents de la fiche
 JET = Redirection("/comptes/jetons/", exacte=True)  # retour à la page des jetons d'API
+ESP = Redirection("/mon-espace/", exacte=True)  # vers l'espace de l'agent (après connexion)
+NTF = Redirection("/notifications/", exacte=True)  # retour aux notifications
+PRJL = Redirection("/projets/", exacte=True)  # retour à la liste des projets
 
 
 def six(reponse) -> tuple:
@@ -97,8 +100,8 @@ PAGES = {
     # Pages publiques et comptes
     ("accueil", GET, ""):                      (200,  200,  200,  200,  200,  200,  200,  200),
     ("healthz", GET, ""):                      (200,  200,  200,  200,  200,  200,  200,  200),
-    ("comptes:connexion", GET, ""):            (200,  ACC,  DPRJ, DPRS, DPRJ, DPIL, DPIL, DPRJ),
-    ("comptes:connexion", POST, ""):           (200,  ACC,  DPRJ, DPRS, DPRJ, DPIL, DPIL, DPRJ),
+    ("comptes:connexion", GET, ""):            (200,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP),
+    ("comptes:connexion", POST, ""):           (200,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP),
     ("comptes:deconnexion", GET, ""):          (405,  405,  405,  405,  405,  405,  405,  405),
     ("comptes:deconnexion", POST, ""):         (ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC),
     ("comptes:mot_de_passe", GET, ""):         (CNX,  200,  200,  200,  200,  200,  200,  200),
@@ -249,6 +252,36 @@ PAGES = {
     ("documents:lettres", GET, "84"):          (CNX,  405,  405,  405,  405,  405,  405,  405),
     ("documents:lettres", POST, "84"):         (CNX,  403,  FDOC, 403,  404,  403,  FDOC, FDOC),
     ("documents:lettres", POST, "32"):         (CNX,  403,  404,  403,  FDOC, 403,  FDOC, 404),
+    # Échanges : l'espace, les notifications, les préférences et les vues sont à chacun (une
+    # notification ou une vue d'un autre n'existe pas) ; un corps vide ne marque rien lu.
+    ("echanges:mon_espace", GET, ""):          (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("echanges:notifications", GET, ""):       (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("echanges:lire", GET, ""):                (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("echanges:lire", POST, ""):               (CNX,  403,  NTF,  404,  404,  404,  404,  404),
+    ("echanges:tout_lire", GET, ""):           (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("echanges:tout_lire", POST, ""):          (CNX,  403,  NTF,  NTF,  NTF,  NTF,  NTF,  NTF),
+    ("echanges:preferences", GET, ""):         (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("echanges:preferences", POST, ""):        (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("echanges:enregistrer_vue", GET, ""):     (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("echanges:enregistrer_vue", POST, ""):    (CNX,  403,  PRJL, PRJL, PRJL, PRJL, PRJL, PRJL),
+    # Agir sur toute la sélection : qui liste les projets (un corps vide : le formulaire revient).
+    ("echanges:lot", GET, ""):                 (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("echanges:lot", POST, ""):                (CNX,  403,  200,  200,  200,  200,  200,  200),
+    ("echanges:modifier_vue", GET, ""):        (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("echanges:modifier_vue", POST, ""):       (CNX,  403,  ESP,  404,  404,  404,  404,  404),
+    # La discussion d'un projet : qui le voit parmi la préfecture, la Région et l'équipe
+    # nationale (le ministère la lit sur la fiche, sans y écrire) ; un message se modifie
+    # par son auteur seul (celui du jeu est à la préfecture 84).
+    ("projets:commenter", GET, "84"):          (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("projets:commenter", POST, "84"):         (CNX,  404,  200,  200,  404,  403,  200,  200),
+    ("projets:commenter", POST, "32"):         (CNX,  404,  404,  404,  200,  403,  200,  404),
+    ("echanges:modifier_commentaire", GET, "84"):  (CNX, 404, 200,  403,  404,  403,  403,  403),
+    ("echanges:modifier_commentaire", POST, "84"): (CNX, 404, 200,  403,  404,  403,  403,  403),
+    ("echanges:mentionnables", GET, "84"):     (CNX,  404,  200,  200,  404,  403,  200,  200),
+    ("echanges:mentionnables", GET, "32"):     (CNX,  404,  404,  404,  200,  403,  200,  404),
+    # La date limite des avis : la préfecture du projet et l'équipe nationale.
+    ("projets:date_limite", GET, "84"):        (CNX,  405,  405,  405,  405,  405,  405,  405),
+    ("projets:date_limite", POST, "84"):       (CNX,  404,  200,  403,  404,  403,  200,  200),
 }
 
 API = {
@@ -337,11 +370,24 @@ API = {
     ("projet-document-fichier", GET, "32"): (401, 403,  404,  404,  200,  200,  200,  404),
     ("projet-document-remplacer", GET, "84"): (401, 403, 405, 405,  405,  405,  405,  405),
     ("projet-document-remplacer", POST, "84"): (401, 403, 400, 400, 404,  403,  400,  400),
+    # Notifications : chacun les siennes (celle du jeu est à la préfecture 84). Marquer lue
+    # n'a pas de corps : c'est l'action même (aucune ligne n'est ajoutée).
+    ("notification-list", GET, ""):        (401,  403,  200,  200,  200,  200,  200,  200),
+    ("notification-detail", GET, ""):      (401,  403,  200,  404,  404,  404,  404,  404),
+    ("notification-lue", GET, ""):         (401,  403,  405,  405,  405,  405,  405,  405),
+    ("notification-lue", POST, ""):        (401,  403,  200,  404,  404,  404,  404,  404),
+    ("notification-tout-lu", GET, ""):     (401,  403,  405,  405,  405,  405,  405,  405),
+    ("notification-tout-lu", POST, ""):    (401,  403,  200,  200,  200,  200,  200,  200),
+    # La discussion d'un projet : la lire, qui voit le projet ; y écrire, ni le ministère.
+    ("projet-commentaires", GET, "84"):    (401,  403,  200,  200,  404,  200,  200,  200),
+    ("projet-commentaires", GET, "32"):    (401,  403,  404,  404,  200,  200,  200,  404),
+    ("projet-commentaires", POST, "84"):   (401,  403,  400,  400,  404,  403,  400,  400),
+    ("projet-commentaires", POST, "32"):   (401,  403,  404,  404,  400,  403,  400,  404),
 }
 # Les routes de l'API hors du routeur, sans doublon `.json`.
 HORS_ROUTEUR = {
     "api-schema", "api-docs", "api-jeton", "projet-documents", "projet-document",
-    "projet-document-fichier", "projet-document-remplacer",
+    "projet-document-fichier", "projet-document-remplacer", "projet-commentaires",
 }
 
 ADMINISTRATION = {
@@ -407,6 +453,7 @@ MODELES_ADMIN = {
     "documents.document":              Droits(OUI, OUI,  "",     OUI),
     "documents.signature":             Droits(OUI, OUI,  "",     OUI),
     "dsfr.dsfrconfig":                 Droits(NON, NON,  "ams",  NON),
+    "echanges.courriel":               Droits(NON, NON,  "",     NON),
     "fonds.dispositif":                Droits(OUI, NON,  "ams",  NON),
     "fonds.engagement":                Droits(OUI, OUI,  "",     OUI),
     "fonds.enveloppe":                 Droits(OUI, NON,  "a",    OUI),

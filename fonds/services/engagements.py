@@ -25,8 +25,8 @@ from fonds.services.regles import (
     nom,
     verrouiller,
 )
+from projets import faits, workflow
 from projets import services as projets_services
-from projets import workflow
 from projets.models import Evenement, Projet, Statut, TypeEvenement
 from socle.erreurs import Invalide, Refus
 from socle.format_fr import format_euros
@@ -131,6 +131,14 @@ def engager(
         auteur=auteur,
         commentaire=f"Engagement de {libelle}" + (f" : {commentaire}" if commentaire else "."),
     )
+    faits.publier(
+        "engagement_enregistre",
+        projet,
+        auteur,
+        engagement_id=engagement.pk,
+        montant=str(montant),
+        montant_lisible=format_euros(montant),
+    )
     _demander_recalcul(projet)
     return engagement
 
@@ -222,6 +230,14 @@ def verser(
         + (f" (référence {versement.reference})" if versement.reference else "")
         + f" sur l'engagement de {format_euros(engagement.montant)} ; "
         f"reste à verser : {format_euros(engagement.montant_net - engagement.montant_verse)}.",
+    )
+    faits.publier(
+        "versement_enregistre",
+        projet,
+        auteur,
+        versement_id=versement.pk,
+        montant=str(montant),
+        montant_lisible=format_euros(montant),
     )
     _demander_recalcul(projet)
     return versement

@@ -63,6 +63,7 @@ class LigneProjet(NamedTuple):
     cree_par_id: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    date_limite_avis: datetime.date | None = None
 
 
 class LigneAvis(NamedTuple):

@@ -40,6 +40,7 @@ from pilotage.generation.tirages import (
     taille,
 )
 from projets.models import Cote, SensAvis, Statut, TypeEvenement
+from projets.workflow import DELAI_AVIS_JOURS
 from socle.format_fr import format_euros
 
 B, D, EI = Statut.BROUILLON, Statut.DEPOSE, Statut.EN_INSTRUCTION
@@ -156,10 +157,20 @@ class Recit:
                 cree_par_id=prefecture,
                 created_at=evenements[0].created_at,
                 updated_at=modifie_le,
+                date_limite_avis=self._date_limite(projet.statut, evenements),
             )
         )
         if self.scenario.historique:
             plan.evenements.extend(evenements)
+
+    @staticmethod
+    def _date_limite(statut: str, evenements: list[LigneEvenement]) -> datetime.date | None:
+        """Un projet en instruction attend ses avis `DELAI_AVIS_JOURS` après sa mise en
+        instruction (`projets.services.changer_statut`)."""
+        if statut != EI:
+            return None
+        mise = max(e.created_at for e in evenements if e.statut_apres == EI)
+        return mise.date() + datetime.timedelta(days=DELAI_AVIS_JOURS)
 
     def _porteur(self, rang: int, filiere: str, commune: str) -> int:
         """Les premiers projets créent chacun leur entreprise ; les suivants en reprennent une."""

@@ -1,0 +1,50 @@
+"""Tâches Celery des échanges : minces, elles appellent les services."""
+
+from celery import shared_task
+
+from echanges import courriels, distribution, lots, rappels
+from socle import travaux
+
+
+@shared_task(name="echanges.distribuer_evenements")
+def distribuer_evenements() -> int:
+    """Les faits publiés en notifications et courriels (après chaque écriture, et par beat)."""
+    return distribution.distribuer()
+
+
+@shared_task(name=courriels.TACHE_ENVOI, bind=True, max_retries=courriels.TENTATIVES_MAX - 1)
+def envoyer_courriel(self, courriel_id: int) -> bool | None:
+    """Une tentative ; en échec, une autre plus tard (1, 2, 4 minutes), puis « échoué »."""
+    envoye = courriels.envoyer(courriel_id)
+    if envoye is False and self.request.is_eager:
+        # Sans courtier (`make run`, tests) : les tentatives suivantes tout de suite ; le
+        # nombre en est borné par `courriels.envoyer`.
+        while envoye is False:
+            envoye = courriels.envoyer(courriel_id)
+    elif envoye is False:
+        raise self.retry(countdown=60 * 2**self.request.retries)
+    return envoye
+
+
+@shared_task(name="echanges.envoyer_rappels")
+def envoyer_rappels() -> int:
+    publies = rappels.publier_rappels()
+    distribution.distribuer()
+    return publies
+
+
+@shared_task(name="echanges.envoyer_recapitulatifs")
+def envoyer_recapitulatifs() -> int:
+    distribution.distribuer()
+    return courriels.envoyer_recapitulatifs()
+
+
+@shared_task(name="echanges.reprendre_courriels")
+def reprendre_courriels() -> int:
+    return courriels.reprendre_en_attente()
+
+
+@travaux.tache(lots.GENRE)
+def action_en_lot(travail):
+    """Un changement de statut, un avis ou un export sur plus de 200 projets."""
+    return lots.executer_travail(travail)
