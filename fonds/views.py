@@ -180,6 +180,7 @@ def _source_demandee(request) -> dict:
         "dispositif": source.dispositif,
         "annee": source.annee,
         "region_source": source.region_id,
+        "source": source,
     }
 
 
@@ -190,9 +191,9 @@ def redeploiement(request):
     decision = permissions.peut_gerer_enveloppes(request.user)
     if not decision:
         return _interdit(request, decision.raison)
-    form = RedeploiementForm(
-        request.POST or None, initial=_source_demandee(request), regions=_regions()
-    )
+    initial = _source_demandee(request)
+    source = initial.pop("source", None)
+    form = RedeploiementForm(request.POST or None, initial=initial, regions=_regions())
     if request.method == "POST" and form.is_valid():
         with erreurs_metier(request, form) as resultat:
             _sortie, entree = services.redeployer(auteur=request.user, **form.cleaned_data)
@@ -205,7 +206,7 @@ def redeploiement(request):
                 f"{noms[form.cleaned_data['region_cible']]} ({form.cleaned_data['annee']}).",
             )
             return redirect("fonds:enveloppe", pk=entree.enveloppe_id)
-    return render(request, "fonds/redeploiement.html", {"form": form})
+    return render(request, "fonds/redeploiement.html", {"form": form, "source": source})
 
 
 def _projet_demande(request) -> Projet:

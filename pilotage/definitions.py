@@ -146,6 +146,14 @@ _DEFINITIONS = [
         "Territoires, transition collective…) : les crédits que ses gestionnaires déclarent "
         "avoir mobilisés, dernière valeur datée et sourcée de son indicateur.",
     ),
+    Definition(
+        "part_mobilisee",
+        "Part de l'enveloppe",
+        "%",
+        "Pour un instrument suivi par un indicateur en euros : le mobilisé divisé par "
+        "l'enveloppe de ce même instrument, deux chiffres d'une seule source ; sans objet "
+        "quand l'indicateur compte autre chose que des euros.",
+    ),
 ]
 
 DEFINITIONS: dict[str, Definition] = {d.cle: d for d in _DEFINITIONS}

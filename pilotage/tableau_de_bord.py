@@ -54,6 +54,7 @@ DEFINITIONS_DE_LA_PAGE = [
     "statuts",
     "entonnoir",
     "mobilise",
+    "part_mobilisee",
     "nb_territoires",
     "nb_intercommunalites",
 ]

@@ -416,6 +416,7 @@ def _objet_admin(jeu, modele: str, variante: str):
         "pilotage.valeurindicateur": lambda: jeu.indicateur.valeurs.order_by("pk").first(),
         "projets.entreprise": lambda: jeu.projets[r].porteur,
         "projets.projet": lambda: jeu.projets[r],
+        "programmation.simulation": lambda: jeu.simulations[r],
         "territoires.commune": lambda: jeu.projets["84"].commune,
         "territoires.departement": lambda: jeu.projets["84"].departement,
         "territoires.intercommunalite": lambda: jeu.epci,

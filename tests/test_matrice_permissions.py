@@ -465,6 +465,7 @@ MODELES_ADMIN = {
     "pilotage.valeurindicateur":       Droits(OUI, NON,  "as",   NON),
     "projets.entreprise":              Droits(OUI, OUI,  "ams",  OUI),
     "projets.projet":                  Droits(OUI, OUI,  "",     OUI),
+    "programmation.simulation":        Droits(NON, NON,  "",     OUI),
     "territoires.commune":             Droits(OUI, NON,  "ams",  NON),
     "territoires.departement":         Droits(OUI, NON,  "ams",  NON),
     "territoires.intercommunalite":    Droits(OUI, NON,  "ams",  NON),

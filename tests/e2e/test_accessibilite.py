@@ -102,6 +102,8 @@ def test_pages_principales_sans_violation_grave(nouvel_onglet, referentiel, sour
     connecter(conseil, "region-84")
     ministere = nouvel_onglet()
     connecter(ministere, "ministere")
+    equipe = nouvel_onglet()
+    connecter(equipe, "admin-national")
 
     pages = [
         ("accueil", anonyme, "/"),
@@ -118,6 +120,7 @@ def test_pages_principales_sans_violation_grave(nouvel_onglet, referentiel, sour
         ("preferences-notifications", conseil, "/comptes/notifications/"),
         ("action-en-lot", prefecture, "/projets/lot/?statut=en_instruction"),
         ("fonds", prefecture, "/fonds/"),
+        ("fonds-redeploiement", equipe, "/fonds/redeploiement/"),
         ("pilotage-national", ministere, "/pilotage/"),
         ("pilotage-region-84", ministere, "/pilotage/regions/84/"),
         ("api-docs", anonyme, _documentation_api),

@@ -127,7 +127,9 @@ def test_depuis_une_enveloppe_le_formulaire_est_prerempli(
 
     page = client.get(f"/fonds/enveloppes/{source.pk}/")
     assert f'href="/fonds/redeploiement/?enveloppe={source.pk}"' in page.content.decode()
-    form = client.get(f"/fonds/redeploiement/?enveloppe={source.pk}").context["form"]
+    reponse = client.get(f"/fonds/redeploiement/?enveloppe={source.pk}")
+    form = reponse.context["form"]
+    assert "disponible pour un redéploiement : <strong>6 000 000 €</strong>" in _texte(reponse)
 
     assert form["dispositif"].value() == fonds_acceleration.pk
     assert form["annee"].value() == 2020 and form["region_source"].value() == "84"

@@ -21,7 +21,7 @@ from tests.pilotage.conftest import FA
 
 pytestmark = pytest.mark.django_db
 
-APPLICATIONS = ("fonds", "pilotage", "projets", "comptes", "territoires")
+APPLICATIONS = ("fonds", "pilotage", "programmation", "projets", "comptes", "territoires")
 
 # « 2 020 » : une année écrite comme un nombre (séparateur de milliers).
 ANNEE_SEPAREE = re.compile(r"\b2[\s\u00a0\u202f]0(?:1[89]|2[0-9])\b(?![\s\u00a0\u202f]*[0-9€])")
