@@ -1,5 +1,5 @@
 // Tableaux plus larges que la page : ils défilent dans leur cadre (la page, jamais), et un
-// indice au-dessus dit combien de colonnes sont cachées à droite ou à gauche. Le cadre
+// indice au-dessus dit combien de colonnes sont cachées (même en partie) à droite ou à gauche. Le cadre
 // reçoit le focus (tabindex) pour défiler au clavier avec les flèches.
 (function () {
   "use strict";
@@ -9,8 +9,9 @@
     var entetes = tableau.querySelectorAll("thead tr:last-child th, thead tr:last-child td");
     Array.prototype.forEach.call(entetes, function (th) {
       var r = th.getBoundingClientRect();
-      if (r.left + r.width / 2 > cadre.right) droite += 1;
-      else if (r.left + r.width / 2 < cadre.left) gauche += 1;
+      // Une colonne cachée, même en partie, compte.
+      if (r.right > cadre.right + 1) droite += 1;
+      else if (r.left < cadre.left - 1) gauche += 1;
     });
     return { droite: droite, gauche: gauche };
   }
