@@ -73,3 +73,17 @@ def test_projet_refuse_garde_la_saisie_et_resume_les_erreurs(client, comptes):
     assert 'href="#id_aide_sollicitee"' in resume
     assert "Ligne d&#x27;usinage" in html
     assert html.index(resume) < html.index('name="intitule"')
+
+
+def test_enjeu_et_filiere_ne_sont_pas_choisis_d_avance(client, comptes):
+    """Une valeur choisie d'avance s'enregistrerait sans que l'agent l'ait vue."""
+    client.force_login(comptes["prefecture-84"])
+    html = client.get("/projets/nouveau/").content.decode()
+    for nom, invite in (("enjeu", "Choisir un enjeu"), ("filiere", "Choisir une filière")):
+        liste = html[html.index(f'<select name="{nom}"') :]
+        liste = liste[: liste.index("</select>")]
+        assert re.findall(r"<option [^>]*selected[^>]*>([^<]+)<", liste) == [invite]
+    donnees = formulaire_projet(enjeu="", filiere="")
+    html = client.post("/projets/nouveau/", {**donnees, "action": "deposer"}).content.decode()
+    resume = _resume(html)
+    assert 'href="#id_enjeu"' in resume and 'href="#id_filiere"' in resume

@@ -2,10 +2,10 @@ import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from pilotage.demo import DemoExistante, generer_demo
 from socle.format_fr import format_euros
+from socle.progression import barre_de_progression
 
 ETAPES = 6
 
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             self.stdout.write("Des données de démonstration existent déjà : rien à faire.")
             return
         mot_de_passe = os.environ.get("DEMO_PASSWORD") or "territoires2020"
-        barre = tqdm(
+        barre = barre_de_progression(
             total=ETAPES,
             desc="Démonstration",
             unit="étape",

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
-from tqdm import tqdm
 
 from pilotage.models import Niveau
 from pilotage.moteur import NB_ETAPES, recalculer_tout
+from socle.progression import barre_de_progression
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, sans_progression, **options):
-        barre = tqdm(
+        barre = barre_de_progression(
             total=NB_ETAPES,
             desc="Totaux",
             unit="étape",

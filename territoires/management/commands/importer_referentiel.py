@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from socle.progression import barre_de_progression
 from territoires.referentiel import ErreurReferentiel
 from territoires.services import DATE_EFFET_PERIMETRES, NB_ETAPES_IMPORT, importer_referentiel
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dossier, date_effet, sans_progression, **options):
-        barre = tqdm(
+        barre = barre_de_progression(
             total=NB_ETAPES_IMPORT,
             desc="Référentiel",
             unit="étape",
