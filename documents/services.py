@@ -22,7 +22,7 @@ from django.utils import timezone
 from comptes import audit
 from comptes.models import Action
 from documents import antivirus, controle, permissions, stockage
-from documents.models import Document, EtatDocument, Signature, TypeDocument
+from documents.models import TYPES_GENERES, Document, EtatDocument, Signature, TypeDocument
 from projets.models import Projet
 from socle import evenements
 from socle.erreurs import Conflit, Invalide, Refus
@@ -70,15 +70,23 @@ def _publier(genre: str, document: Document, *, acteur) -> None:
     )
 
 
-def _tracer(document: Document, action: str, *, auteur, avant: dict | None = None) -> None:
-    apres = audit.instantane(document, CHAMPS_SUIVIS) if action != Action.SUPPRESSION else {}
+def _tracer_creation(document: Document, *, auteur) -> None:
     audit.tracer(
         objet=document,
-        action=action,
+        action=Action.CREATION,
         auteur=auteur,
-        changements=audit.differences(avant or {}, apres)
-        if action != Action.SUPPRESSION
-        else {c: [v, None] for c, v in (avant or {}).items()},
+        changements=audit.differences({}, audit.instantane(document, CHAMPS_SUIVIS)),
+        region=document.projet.region_id,
+    )
+
+
+def _tracer_suppression(document: Document, *, auteur) -> None:
+    avant = audit.instantane(document, CHAMPS_SUIVIS)
+    audit.tracer(
+        objet=document,
+        action=Action.SUPPRESSION,
+        auteur=auteur,
+        changements={champ: [valeur, None] for champ, valeur in avant.items()},
         region=document.projet.region_id,
     )
 
@@ -116,7 +124,7 @@ def ecrire(
             auteur=auteur,
         )
         document.projet = projet
-        _tracer(document, Action.CREATION, auteur=auteur)
+        _tracer_creation(document, auteur=auteur)
         _publier("document_ajoute", document, acteur=auteur)
         if type == TypeDocument.CONVENTION_SIGNEE:
             _signer(projet, document, auteur=auteur)
@@ -156,10 +164,7 @@ def deposer(*, projet_id: int, auteur, type: str, titre: str, nom: str, contenu:
     exiger(permissions.peut_deposer_des_documents(auteur))
     projet = projet_verrouille(auteur, projet_id)
     exiger(permissions.peut_deposer(auteur, projet))
-    if type not in TypeDocument.values or type in (
-        TypeDocument.LETTRE_NOTIFICATION,
-        TypeDocument.PROJET_CONVENTION,
-    ):
+    if type not in TypeDocument.values or type in TYPES_GENERES:
         raise Invalide("Choisissez le type du document.", champ="type")
     return ecrire(projet=projet, auteur=auteur, type=type, titre=titre, nom=nom, contenu=contenu)
 
@@ -214,12 +219,7 @@ def supprimer(*, document_id: int, auteur) -> None:
     cles = [d.cle for d in chaine]
     _publier("document_supprime", document, acteur=auteur)
     for version in chaine:
-        _tracer(
-            version,
-            Action.SUPPRESSION,
-            auteur=auteur,
-            avant=audit.instantane(version, CHAMPS_SUIVIS),
-        )
+        _tracer_suppression(version, auteur=auteur)
         version.delete()
     transaction.on_commit(lambda: [stockage.effacer(cle) for cle in cles])
 

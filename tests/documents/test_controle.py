@@ -115,3 +115,24 @@ def test_les_formats_acceptes_sont_reconnus_a_leur_contenu(comptes):
         contenu="Poste;Montant\r\nMachine;1 500\r\n".encode("cp1252"),
     )
     assert (tableau.nom_fichier, tableau.type_mime) == ("lignes_budget.csv", "text/csv")
+
+
+def test_un_chemin_dans_le_nom_envoye_ne_sort_jamais_du_stockage(client, comptes, settings):
+    """Par la page, Django ne garde que le dernier segment du nom envoyé (et retire les
+    caractères de contrôle) ; le fichier est rangé sous une clé aléatoire."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    projet = projet_visible(comptes)
+    client.force_login(comptes["prefecture-84"])
+    client.post(
+        f"/projets/{projet.pk}/documents/",
+        {
+            "type": "devis",
+            "titre": "",
+            "fichier": SimpleUploadedFile("../../etc/devis\x07.pdf", pdf()),
+        },
+    )
+    document = Document.objects.get()
+    assert document.nom_fichier == "devis.pdf"
+    assert document.cle.startswith(f"documents/projets/{projet.pk}/")
+    assert ".." not in document.cle

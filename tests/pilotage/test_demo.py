@@ -7,6 +7,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
+from documents import stockage
+from documents.models import Document
+from documents.services import deposer
 from fonds.models import Engagement, Enveloppe, Mouvement
 from pilotage import selectors
 from programmation import selectors as selectors_programmation
@@ -130,6 +133,17 @@ def test_la_demo_est_deterministe_et_refuse_de_s_empiler(demo, settings):
         auteur=User.objects.get(username="prefecture-84"), region="84", annee=2021, nom="Essai"
     )
     assert selectors_programmation.totaux(essai).depassement > 0
+    # Un devis joint à un projet de la démonstration ne l'empêche pas non plus de repartir.
+    projet = Projet.objects.filter(region_id="84", statut=Statut.EN_INSTRUCTION).first()
+    devis = deposer(
+        projet_id=projet.pk,
+        auteur=User.objects.get(username="prefecture-84"),
+        type="devis",
+        titre="Devis",
+        nom="devis.pdf",
+        contenu=b"%PDF-1.4\n%%EOF\n",
+    )
+    assert stockage.stockage().exists(devis.cle)
     with pytest.raises(CommandError, match="existent déjà"):
         call_command("generer_demo", "--sans-progression", stdout=StringIO())
     call_command(
@@ -137,6 +151,7 @@ def test_la_demo_est_deterministe_et_refuse_de_s_empiler(demo, settings):
     )
     assert _empreinte() == premiere
     assert Projet.objects.count() == 1600
+    assert not Document.objects.exists()
 
 
 def test_refuse_sans_debug(referentiel, settings):
