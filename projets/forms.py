@@ -15,7 +15,7 @@ from projets import saisie
 from projets.models import Enjeu, Filiere, SensAvis, Taille
 from projets.saisie import LIBELLES, SaisieInvalide, SaisieProjet
 from socle.saisie_fr import ChampMontant
-from territoires.models import TerritoireIndustrie
+from territoires.models import ANNEES_DES_PHASES, PHASE_EN_COURS, Phase, TerritoireIndustrie
 from territoires.selectors import communes_de_ce_nom
 
 # « Cluses (74081) », tel que la liste des communes le remplit, ou un code INSEE seul.
@@ -133,9 +133,19 @@ class ProjetForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Un groupe par phase, la phase en cours d'abord : le territoire doit être de la
+        # phase de l'année de programmation (2018-2022 ou 2023-2027).
+        territoires = list(territoires_saisissables(user))
         self.fields["territoire"].widget.choices = [
             ("", "Choisir un territoire"),
-            *((t.code, str(t)) for t in territoires_saisissables(user)),
+            *(
+                (
+                    f"{Phase(phase).label} : pour un projet programmé de "
+                    f"{ANNEES_DES_PHASES[phase][0]} à {ANNEES_DES_PHASES[phase][-1]}",
+                    [(t.code, str(t)) for t in territoires if t.phase == phase],
+                )
+                for phase in (PHASE_EN_COURS, *(p for p in Phase if p != PHASE_EN_COURS))
+            ),
         ]
 
     def clean_commune(self) -> str:

@@ -157,9 +157,15 @@ def contours_de_la_carte() -> dict[str, list[tuple[str, str, str]]]:
         .annotate(couche=Value("territoires"))
     )
     champs = ("couche", "code", "nom", "contour")
+    # Sans ordre dans les parties (SQLite le refuse dans une union) ; l'union est ordonnée.
     lignes = (
-        regions.values_list(*champs)
-        .union(departements.values_list(*champs), territoires.values_list(*champs), all=True)
+        regions.order_by()
+        .values_list(*champs)
+        .union(
+            departements.order_by().values_list(*champs),
+            territoires.order_by().values_list(*champs),
+            all=True,
+        )
         .order_by("couche", "code")
     )
     couches = {"regions": [], "departements": [], "territoires": []}

@@ -31,6 +31,13 @@ MESSAGE_2024 = (
 
 def test_formulaire_refuse_un_territoire_de_l_autre_phase_et_garde_la_saisie(client, comptes):
     client.force_login(comptes["prefecture-84"])
+    formulaire = client.get("/projets/nouveau/").content.decode()
+    assert '<optgroup label="Phase 2 (2023-2027) : pour un projet programmé de 2023 à 2027">' in (
+        formulaire
+    )
+    assert '<optgroup label="Phase 1 (2018-2022) : pour un projet programmé de 2018 à 2022">' in (
+        formulaire
+    )
     saisie = saisie_projet(ARVE_1, annee=2024)
     reponse = client.post("/projets/nouveau/", formulaire_projet(saisie))
     assert reponse.status_code == 200

@@ -122,6 +122,7 @@ def test_page_intercommunalite(client, referentiel):
     assert reponse.status_code == 200
     texte = reponse.content.decode()
     assert "Vallée de l&#x27;Arve" in texte
+    assert "(8414) – Phase 1 (2018-2022)" in texte and "(ti-8422) – Phase 2 (2023-2027)" in texte
     assert "Cluses" in texte
 
 
