@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "socle.securite.PolitiqueDeContenuMiddleware",
     "socle.securite.RefusCaractereNulMiddleware",
+    "socle.securite.IntrouvableEnJsonMiddleware",
     "comptes.audit.IdentifiantDeRequete",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

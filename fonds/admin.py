@@ -15,6 +15,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
+from comptes import audit
+from comptes.models import Action
 from comptes.scoping import est_admin_national
 from fonds import permissions, selectors, services
 from fonds.forms import MouvementForm
@@ -34,6 +36,9 @@ def _euros(champ: str, libelle: str):
     return afficher
 
 
+CHAMPS_DISPOSITIF = ["code", "nom", "montant_annonce", "finance_projets", "ordre"]
+
+
 @admin.register(Dispositif)
 class DispositifAdmin(Lisible, admin.ModelAdmin):
     list_display = ["nom", "code", "montant_annonce_euros", "finance_projets", "ordre"]
@@ -51,6 +56,33 @@ class DispositifAdmin(Lisible, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and est_admin_national(request.user)
+
+    def save_model(self, request, obj, form, change):
+        """Le montant annoncé d'un dispositif est de l'argent du programme : tracé."""
+        avant = (
+            audit.instantane(Dispositif.objects.get(pk=obj.pk), CHAMPS_DISPOSITIF) if change else {}
+        )
+        super().save_model(request, obj, form, change)
+        changements = audit.differences(avant, audit.instantane(obj, CHAMPS_DISPOSITIF))
+        if changements:
+            audit.tracer(
+                objet=obj,
+                action=Action.MODIFICATION if change else Action.CREATION,
+                auteur=request.user,
+                changements=changements,
+            )
+
+    def delete_model(self, request, obj):
+        audit.tracer(
+            objet=obj,
+            action=Action.SUPPRESSION,
+            auteur=request.user,
+            changements={
+                champ: [valeur, None]
+                for champ, valeur in audit.instantane(obj, CHAMPS_DISPOSITIF).items()
+            },
+        )
+        super().delete_model(request, obj)
 
 
 class MouvementInline(Lisible, LectureSeule, admin.TabularInline):

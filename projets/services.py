@@ -344,12 +344,18 @@ def donner_avis(*, projet_id: int, auteur, sens: str, commentaire: str = "") -> 
         },
         region=projet.region_id,
     )
-    if cote == Cote.ETAT:
-        projet.avis_etat = sens
-    else:
-        projet.avis_region = sens
+    champ = "avis_etat" if cote == Cote.ETAT else "avis_region"
+    avant = getattr(projet, champ)
+    setattr(projet, champ, sens)
     projet.version += 1
     projet.save(update_fields=["avis_etat", "avis_region", "version", "updated_at"])
+    audit.tracer(
+        objet=projet,
+        action=Action.MODIFICATION,
+        auteur=auteur,
+        changements={champ: [avant, sens]},
+        region=projet.region_id,
+    )
     libelle = "de l'État" if cote == Cote.ETAT else "de la Région"
     _evenement(
         projet,

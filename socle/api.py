@@ -23,6 +23,25 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_size(self, request):
+        """`page_size` absent : 50 ; sinon un entier de 1 à 500, ou 400 (jamais ignoré en
+        silence : `page_size=null` n'est pas une taille)."""
+        valeur = request.query_params.get(self.page_size_query_param)
+        if valeur is None:
+            return self.page_size
+        if (
+            not (valeur.isascii() and valeur.isdigit())
+            or not 1 <= int(valeur) <= self.max_page_size
+        ):
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Indiquez un nombre entier de 1 à {self.max_page_size}."
+                    ]
+                }
+            )
+        return int(valeur)
+
 
 class ConflitApi(exceptions.APIException):
     """409 : la ressource a changé, ou l'enveloppe ne peut pas couvrir la demande."""

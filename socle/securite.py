@@ -1,5 +1,6 @@
-"""Ce que Django 5.2 ne fait pas seul : la politique de sécurité du contenu, et le refus
-des adresses qui portent un caractère nul."""
+"""Ce que Django 5.2 ne fait pas seul : la politique de sécurité du contenu, le refus
+des adresses qui portent un caractère nul, et des 404 en JSON sous `/api/` même quand
+`DEBUG` est actif."""
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -62,3 +63,30 @@ class RefusCaractereNulMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message, "code": "requete_invalide"}, status=400)
         return render(request, "400.html", {"message": message}, status=400)
+
+
+class IntrouvableEnJsonMiddleware:
+    """Sous `/api/`, une adresse qui ne mène à rien reçoit le 404 JSON de l'API.
+
+    Sans `DEBUG`, `socle.vues.page_introuvable` le fait déjà ; avec `DEBUG`, Django répond
+    par sa page HTML de débogage, hors du schéma de l'API.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reponse = self.get_response(request)
+        if (
+            reponse.status_code == 404
+            and request.path.startswith("/api/")
+            and reponse.get("Content-Type", "").startswith("text/html")
+        ):
+            return JsonResponse(
+                {
+                    "detail": "Ressource introuvable ou hors de votre périmètre.",
+                    "code": "not_found",
+                },
+                status=404,
+            )
+        return reponse

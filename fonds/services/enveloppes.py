@@ -103,12 +103,21 @@ def creer_enveloppe(
         raise Invalide(
             f"L'enveloppe {niveau} {annee} du dispositif « {dispositif.nom} » existe déjà."
         )
+    return _nouvelle_enveloppe(dispositif, annee, code, auteur)
+
+
+def _nouvelle_enveloppe(dispositif: Dispositif, annee: int, code: str | None, auteur) -> Enveloppe:
+    """Une enveloppe vide, et sa trace de création (création seule, ou par une répartition)."""
     enveloppe = Enveloppe.objects.create(dispositif=dispositif, annee=annee, region_id=code)
     audit.tracer(
         objet=enveloppe,
         action=Action.CREATION,
         auteur=auteur,
-        changements={"dispositif": [None, dispositif.code], "annee": [None, annee]},
+        changements={
+            "dispositif": [None, dispositif.code],
+            "annee": [None, annee],
+            "region": [None, code],
+        },
         region=code or "",
     )
     return enveloppe
@@ -263,8 +272,8 @@ def repartir(
     operation = uuid.uuid4()
     mouvements = []
     for code in sorted(montants):
-        enveloppe = par_region.get(code) or Enveloppe.objects.create(
-            dispositif_id=nationale.dispositif_id, annee=nationale.annee, region_id=code
+        enveloppe = par_region.get(code) or _nouvelle_enveloppe(
+            nationale.dispositif, nationale.annee, code, auteur
         )
         mouvements.append(
             ecrire_mouvement(

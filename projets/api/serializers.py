@@ -19,6 +19,17 @@ class AbilitiesSerializer(serializers.Serializer):
     avis = serializers.BooleanField()
 
 
+class AvisDonneField(serializers.ChoiceField):
+    """L'avis d'un côté sur un projet : « favorable », « défavorable », ou `null` tant qu'il
+    n'est pas donné (jamais une chaîne vide, hors de l'énumération du schéma)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=SensAvis.choices, allow_null=True, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
 class ProjetSerializer(serializers.ModelSerializer):
     territoire = serializers.CharField(source="territoire_id", read_only=True)
     region = serializers.CharField(source="region_id", read_only=True)
@@ -26,6 +37,8 @@ class ProjetSerializer(serializers.ModelSerializer):
     epci = serializers.CharField(source="epci_id", read_only=True)
     commune = serializers.CharField(source="commune_id", read_only=True)
     porteur = PorteurSerializer(read_only=True)
+    avis_etat = AvisDonneField(help_text="Avis de l'État ; null s'il n'est pas donné.")
+    avis_region = AvisDonneField(help_text="Avis de la Région ; null s'il n'est pas donné.")
     abilities = serializers.SerializerMethodField(
         help_text="Ce que l'utilisateur peut faire de ce projet."
     )
