@@ -215,11 +215,15 @@ def _titre_de_feuille(titre: str) -> str:
 def _fabrique_de_cellules(feuille, colonne: Colonne) -> Callable:
     """Convertit une valeur Python en cellule XLSX typée et formatée pour cette colonne."""
     format_excel = colonne.format_excel()
+    # Une seule cellule formatée par colonne, reprise à chaque ligne : en mode flux, une
+    # ligne est écrite dès qu'elle est ajoutée (`feuille.append`), si bien que la cellule est
+    # libre pour la suivante ; le style n'est ainsi résolu qu'une fois par colonne.
+    formatee = WriteOnlyCell(feuille)
+    formatee.number_format = format_excel
 
     def nombre(valeur):
-        cellule = WriteOnlyCell(feuille, value=valeur)
-        cellule.number_format = format_excel
-        return cellule
+        formatee.value = valeur
+        return formatee
 
     def texte(valeur):
         if isinstance(valeur, bool):

@@ -74,6 +74,8 @@ def test_l_export_donne_les_credits_et_l_adresse_de_chaque_projet(client, prefec
 
 def test_les_colonnes_choisies_sont_gardees_pour_l_agent(client, prefecture_84, finance):
     client.force_login(prefecture_84)
+    liste = client.get("/projets/", {"statut": "engage"}).content.decode()
+    assert 'href="/projets/colonnes-export/?retour=/projets/%3Fstatut%3Dengage"' in liste
     page = client.get("/projets/colonnes-export/").content.decode()
     assert page.count('type="checkbox"') == len(exports.COLONNES)
 

@@ -4,10 +4,17 @@ Un import lancé de la page s'exécute en travail de fond : son rapport est gard
 travail (`vers_json`) et montré par la page du travail.
 """
 
+import re
 from dataclasses import asdict, dataclass, field
 
 # Au-delà, les erreurs ne sont pas toutes gardées avec le travail (leur nombre, si).
 ERREURS_GARDEES = 5000
+_CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _propre(valeur):
+    """Un texte sans caractère de contrôle (PostgreSQL refuse le caractère nul en JSON)."""
+    return _CONTROLE.sub("\ufffd", valeur) if isinstance(valeur, str) else valeur
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,13 @@ class RapportImport:
             "nb_lignes_en_erreur": self.nb_lignes_en_erreur,
             "nb_erreurs": len(self.erreurs),
             "erreurs": [
-                {**asdict(e), "intitule": self.intitules.get(e.ligne, "")}
+                {
+                    cle: _propre(valeur)
+                    for cle, valeur in {
+                        **asdict(e),
+                        "intitule": self.intitules.get(e.ligne, ""),
+                    }.items()
+                }
                 for e in self.erreurs[:ERREURS_GARDEES]
             ],
             "nb_importes": len(self.projets),
