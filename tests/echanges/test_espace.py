@@ -47,6 +47,11 @@ def test_la_region_voit_ses_avis_a_donner_les_plus_en_retard_d_abord(client, com
     assert f"Atelier en retard {en_retard.territoire.nom} {_lisible(_date(-3))} En retard" in texte
     assert f"Atelier à temps {a_temps.territoire.nom} {_lisible(_date(30))} En instruction" in texte
     assert "Atelier déjà vu" not in texte and "Autre région" not in texte
+    # La présélection montre la date limite, et le retard.
+    preselection = _texte(client.get("/projets/preselection/?annee="))
+    assert "Atelier en retard" in preselection
+    assert f"Avis avant le {_lisible(_date(-3))} En retard" in preselection
+    assert f"Avis avant le {_lisible(_date(30))}" in preselection
     # Le compte mène à la liste filtrée, qui montre les mêmes projets.
     liste = _texte(client.get("/projets/?a_traiter=avis_region&tri=date_limite"))
     assert "2 projets" in liste
