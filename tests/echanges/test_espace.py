@@ -153,3 +153,20 @@ def test_la_date_limite_est_fixee_a_l_instruction_et_changee_par_la_prefecture(c
         ).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize("nombre", [1, 6])
+def test_la_liste_des_avis_en_retard_en_requetes_constantes(
+    client, comptes, django_assert_num_queries, nombre
+):
+    projets = [projet_des_comptes(Statut.EN_INSTRUCTION, comptes) for _ in range(nombre)]
+    Projet.objects.filter(pk__in=[p.pk for p in projets]).update(date_limite_avis=_date(-1))
+    client.force_login(comptes["region-84"])
+    adresse = "/projets/?a_traiter=avis_region&tri=date_limite"
+    client.get(adresse)
+    # 1. session  2. utilisateur  3. profil (portée)  4. nombre de résultats  5. page de
+    # projets (avis et date limite compris)  6-8. options des filtres Région, Département,
+    # Territoire
+    with django_assert_num_queries(8):
+        reponse = client.get(adresse)
+    assert _texte(reponse).count("En retard") == nombre
