@@ -126,7 +126,7 @@ def distribuer(*, lot: int = LOT) -> int:
         with transaction.atomic():
             faits = list(
                 evenements.a_distribuer()
-                .select_for_update(skip_locked=True)
+                .select_for_update(skip_locked=True, of=("self",))
                 .select_related("acteur")[:lot]
             )
             if not faits:

@@ -1,15 +1,30 @@
 """Tâches Celery des échanges : minces, elles appellent les services."""
 
+import logging
+
 from celery import shared_task
 
 from echanges import courriels, distribution, lots, rappels
 from socle import travaux
 
+logger = logging.getLogger(__name__)
 
-@shared_task(name="echanges.distribuer_evenements")
-def distribuer_evenements() -> int:
-    """Les faits publiés en notifications et courriels (après chaque écriture, et par beat)."""
-    return distribution.distribuer()
+
+@shared_task(name="echanges.distribuer_evenements", bind=True)
+def distribuer_evenements(self) -> int:
+    """Les faits publiés en notifications et courriels (après chaque écriture, et par beat).
+
+    Sans courtier, elle s'exécute à la validation de la requête de l'agent : une erreur ici
+    ne doit pas faire échouer son action, déjà enregistrée. Les faits restent alors non
+    distribués, et beat les reprend deux minutes plus tard.
+    """
+    if not self.request.is_eager:
+        return distribution.distribuer()  # une erreur va au journal du worker
+    try:
+        return distribution.distribuer()
+    except Exception:
+        logger.exception("Distribution des faits interrompue ; beat la reprendra.")
+        return 0
 
 
 @shared_task(name=courriels.TACHE_ENVOI, bind=True, max_retries=courriels.TENTATIVES_MAX - 1)

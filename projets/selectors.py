@@ -79,7 +79,9 @@ COLONNES_DE_LA_LISTE = (
     "commune__nom",
     "territoire__nom",
     "region__nom",
-    "date_limite_avis",
+    "date_limite_avis",  # et les avis : « en retard » (`Projet.avis_en_retard`)
+    "avis_etat",
+    "avis_region",
 )
 
 

@@ -10,7 +10,9 @@ from tests.comptes.factories import agent
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_un_fait_publie_est_inscrit_avec_ses_donnees(referentiel):
+def test_un_fait_publie_est_inscrit_avec_ses_donnees(referentiel, monkeypatch):
+    # Sans la distribution (`echanges`, éprouvée à part), le fait reste à distribuer.
+    monkeypatch.setattr(evenements, "envoyer_tache", lambda: None)
     auteur = agent("prefecture-84")
     with transaction.atomic():
         evenements.publier(

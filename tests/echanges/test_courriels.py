@@ -1,6 +1,7 @@
 """Les courriels passent par un vrai serveur SMTP local (aiosmtpd), configuré par EMAIL_URL."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -99,7 +100,7 @@ def test_un_rappel_attend_le_seul_cote_dont_l_avis_manque(comptes, serveur_smtp)
 
 
 def test_serveur_injoignable_reessaye_puis_echoue_sans_faire_echouer_l_avis(
-    comptes, settings, django_capture_on_commit_callbacks
+    client, comptes, settings, django_capture_on_commit_callbacks
 ):
     for cle, valeur in smtp.reglages_smtp(smtp.port_libre()).items():  # personne n'écoute
         setattr(settings, cle, valeur)
@@ -116,6 +117,12 @@ def test_serveur_injoignable_reessaye_puis_echoue_sans_faire_echouer_l_avis(
     assert "ConnectionRefusedError" in courriel.erreur
     # La notification dans le portail, elle, est là.
     assert Notification.objects.filter(destinataire=comptes["region-84"]).count() == 1
+    # L'équipe nationale voit l'échec.
+    client.force_login(comptes["admin-national"])
+    espace = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/mon-espace/").content.decode())
+    )
+    assert "Courriels en échec 1" in espace
 
 
 def test_pas_de_courriel_pour_qui_a_choisi_jamais(comptes, serveur_smtp):

@@ -47,6 +47,11 @@ def test_la_region_voit_ses_avis_a_donner_les_plus_en_retard_d_abord(client, com
     assert f"Atelier en retard {en_retard.territoire.nom} {_lisible(_date(-3))} En retard" in texte
     assert f"Atelier à temps {a_temps.territoire.nom} {_lisible(_date(30))} En instruction" in texte
     assert "Atelier déjà vu" not in texte and "Autre région" not in texte
+    # La présélection montre la date limite, et le retard.
+    preselection = _texte(client.get("/projets/preselection/?annee="))
+    assert "Atelier en retard" in preselection
+    assert f"Avis avant le {_lisible(_date(-3))} En retard" in preselection
+    assert f"Avis avant le {_lisible(_date(30))}" in preselection
     # Le compte mène à la liste filtrée, qui montre les mêmes projets.
     liste = _texte(client.get("/projets/?a_traiter=avis_region&tri=date_limite"))
     assert "2 projets" in liste
@@ -148,3 +153,20 @@ def test_la_date_limite_est_fixee_a_l_instruction_et_changee_par_la_prefecture(c
         ).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize("nombre", [1, 6])
+def test_la_liste_des_avis_en_retard_en_requetes_constantes(
+    client, comptes, django_assert_num_queries, nombre
+):
+    projets = [projet_des_comptes(Statut.EN_INSTRUCTION, comptes) for _ in range(nombre)]
+    Projet.objects.filter(pk__in=[p.pk for p in projets]).update(date_limite_avis=_date(-1))
+    client.force_login(comptes["region-84"])
+    adresse = "/projets/?a_traiter=avis_region&tri=date_limite"
+    client.get(adresse)
+    # 1. session  2. utilisateur  3. profil (portée)  4. nombre de résultats  5. page de
+    # projets (avis et date limite compris)  6-8. options des filtres Région, Département,
+    # Territoire
+    with django_assert_num_queries(8):
+        reponse = client.get(adresse)
+    assert _texte(reponse).count("En retard") == nombre

@@ -47,7 +47,7 @@ def test_la_cloche_compte_les_non_lues_et_la_page_les_marque_lues(client, compte
     client.post("/notifications/tout-lu/", {"tout": "1"})
     assert not Notification.objects.filter(lue_le__isnull=True).exists()
     espace = client.get("/mon-espace/").content.decode()
-    assert 'href="/notifications/">Notifications</a>' in espace  # la cloche sans nombre
+    assert '<span class="fr-sr-only">Notifications</span></a>' in espace  # la cloche sans nombre
     assert "Aucune notification non lue." in espace
 
 
