@@ -108,8 +108,8 @@ def peut_donner_avis(user, projet: Projet) -> Decision:
         deja = projet.avis_etat if cote_de(user) == Cote.ETAT else projet.avis_region
         if deja:
             return _non(
-                "Ce projet n'est pas retenu et votre avis est déjà enregistré : "
-                "il ne se change plus."
+                "Ce projet n'est plus en instruction (non retenu) et l'avis de votre côté est "
+                "déjà enregistré : il ne se change plus."
             )
         if not (projet.avis_etat or projet.avis_region):
             return _non("Ce projet n'a pas été retenu avant tout avis : il n'en attend plus.")

@@ -114,7 +114,7 @@ def test_l_equipe_nationale_voit_les_desaccords_dans_les_deux_ordres(client, com
 
 def test_un_avis_donne_ne_se_redonne_pas_sur_un_projet_non_retenu(comptes):
     projet = projet_des_comptes(Statut.NON_RETENU, comptes)
-    with pytest.raises(services.Refus, match="votre avis est déjà enregistré"):
+    with pytest.raises(services.Refus, match="l'avis de votre côté est déjà enregistré"):
         services.donner_avis(
             projet_id=projet.pk, auteur=comptes["region-84"], sens=SensAvis.FAVORABLE
         )
