@@ -109,6 +109,7 @@ def test_pages_principales_sans_violation_grave(nouvel_onglet, referentiel, sour
         ("accueil", anonyme, "/"),
         ("connexion", anonyme, "/comptes/connexion/"),
         ("mot-de-passe", prefecture, "/comptes/mot-de-passe/"),
+        ("jetons-api", prefecture, "/comptes/jetons/"),
         ("territoires", anonyme, "/territoires/"),
         ("territoire-8414", anonyme, "/territoires/8414/"),
         ("projets", prefecture, "/projets/"),
