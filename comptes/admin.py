@@ -59,6 +59,7 @@ class ProfilInline(ReserveALEquipeNationale, admin.StackedInline):
     can_delete = False
     verbose_name_plural = "profil"
     autocomplete_fields = ["region", "departement"]
+    exclude = ["colonnes_export"]
 
 
 class UtilisateurAdmin(ReserveALEquipeNationale, UserAdmin):
@@ -163,6 +164,9 @@ class ProfilAdmin(ReserveALEquipeNationale, admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "user__last_name", "organisme"]
     list_select_related = ["user", "region", "departement"]
     autocomplete_fields = ["user", "region", "departement"]
+    # Les colonnes d'export choisies par l'agent sont sa préférence, réglée sur la page de
+    # l'export, pas une donnée à modifier ici.
+    exclude = ["colonnes_export"]
 
     def save_model(self, request, obj, form, change):
         avant = audit.instantane(Profil.objects.get(pk=obj.pk), CHAMPS_PROFIL) if change else None

@@ -31,8 +31,8 @@ def _pour_tous(_user):
 # (libellé, nom de l'adresse, règle, autres débuts d'adresse de la même rubrique)
 ENTREES = [
     ("Accueil", "accueil", _pour_tous, ()),
-    ("Mon espace", "echanges:mon_espace", echanges_permissions.peut_utiliser, ("/notifications/",)),
     ("Territoires d'industrie", "territoires:liste", _pour_tous, ("/intercommunalites/",)),
+    ("Mon espace", "echanges:mon_espace", echanges_permissions.peut_utiliser, ("/notifications/",)),
     ("Projets", "projets:liste", projets_permissions.peut_lister, ("/travaux/",)),
     ("Présélection", "projets:preselection", projets_permissions.peut_donner_des_avis, ()),
     ("Programmation", "programmation:index", programmation_permissions.peut_programmer, ()),

@@ -46,7 +46,8 @@ def test_intercommunalites_filtres(client):
     assert client.get("/api/v1/intercommunalites/", {"type": "MET69"}).json()["count"] == 1
     lyon = client.get("/api/v1/intercommunalites/", {"type": "MET69"}).json()["results"][0]
     assert lyon["regions"] == ["84"]
-    assert client.get("/api/v1/intercommunalites/", {"page_size": 1000}).json()["results"]
+    assert client.get("/api/v1/intercommunalites/", {"page_size": 500}).json()["results"]
+    assert client.get("/api/v1/intercommunalites/", {"page_size": 1000}).status_code == 400
 
 
 @pytest.mark.parametrize("supplementaires", [0, 60])

@@ -1,5 +1,5 @@
 """Le menu principal ne propose que ce que l'agent peut utiliser ; après la connexion, chaque
-agent arrive sur la page où il travaille."""
+agent arrive sur son espace, qui lui montre ce qui l'attend."""
 
 import html as html_lib
 import re
@@ -16,6 +16,7 @@ TOUS = ["Accueil", "Territoires d'industrie"]
 MENUS = {
     "prefecture-84": [
         *TOUS,
+        "Mon espace",
         "Projets",
         "Présélection",
         "Programmation",
@@ -24,14 +25,22 @@ MENUS = {
     ],
     "region-84": [
         *TOUS,
+        "Mon espace",
         "Projets",
         "Présélection",
         "Programmation",
         "Fonds et enveloppes",
         "Pilotage",
     ],
-    "ministere": [*TOUS, "Projets", "Fonds et enveloppes", "Pilotage"],
-    "admin-national": [*TOUS, "Projets", "Programmation", "Fonds et enveloppes", "Pilotage"],
+    "ministere": [*TOUS, "Mon espace", "Projets", "Fonds et enveloppes", "Pilotage"],
+    "admin-national": [
+        *TOUS,
+        "Mon espace",
+        "Projets",
+        "Programmation",
+        "Fonds et enveloppes",
+        "Pilotage",
+    ],
 }
 
 
@@ -84,10 +93,10 @@ def test_la_rubrique_courante_est_la_plus_precise(client, comptes):
 @pytest.mark.parametrize(
     ("nom", "arrivee"),
     [
-        ("prefecture-84", "/projets/"),
-        ("region-84", "/projets/preselection/"),
-        ("ministere", "/pilotage/"),
-        ("admin-national", "/pilotage/"),
+        ("prefecture-84", "/mon-espace/"),
+        ("region-84", "/mon-espace/"),
+        ("ministere", "/mon-espace/"),
+        ("admin-national", "/mon-espace/"),
     ],
 )
 def test_apres_la_connexion_chacun_arrive_ou_il_travaille(client, comptes, nom, arrivee):
