@@ -7,3 +7,10 @@ class SocleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "socle"
     verbose_name = "Socle du portail"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from socle.sqlite import ajouter_les_fonctions
+
+        connection_created.connect(ajouter_les_fonctions, dispatch_uid="socle.sqlite")
