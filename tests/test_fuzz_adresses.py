@@ -249,7 +249,7 @@ def test_fichier_trop_gros_refuse_par_la_page_d_import(banc):
         {"fichier": SimpleUploadedFile("projets.csv", contenu), "action": "importer"},
     )
     assert reponse.status_code == 413
-    assert "Le fichier dépasse la taille maximale de 5 Mo" in reponse.content.decode()
+    assert "Le fichier dépasse la taille maximale de 20 Mo" in reponse.content.decode()
     assert fuzz._etat() == avant
 
 

@@ -100,8 +100,9 @@ PAGES = {
     # Pages publiques et comptes
     ("accueil", GET, ""):                      (200,  200,  200,  200,  200,  200,  200,  200),
     ("healthz", GET, ""):                      (200,  200,  200,  200,  200,  200,  200,  200),
-    ("comptes:connexion", GET, ""):            (200,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP),
-    ("comptes:connexion", POST, ""):           (200,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP),
+    # Après la connexion, l'espace de l'agent ; l'accueil pour un compte sans profil.
+    ("comptes:connexion", GET, ""):            (200,  ACC,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP),
+    ("comptes:connexion", POST, ""):           (200,  ACC,  ESP,  ESP,  ESP,  ESP,  ESP,  ESP),
     ("comptes:deconnexion", GET, ""):          (405,  405,  405,  405,  405,  405,  405,  405),
     ("comptes:deconnexion", POST, ""):         (ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC,  ACC),
     ("comptes:mot_de_passe", GET, ""):         (CNX,  200,  200,  200,  200,  200,  200,  200),
