@@ -50,7 +50,7 @@ CONSTATS = """() => {
     const r = b.getBoundingClientRect();
     const style = getComputedStyle(b);
     if (!r.width || !r.height || style.visibility === 'hidden') continue;
-    if (b.closest('[hidden], dialog:not([open])')) continue;
+    if (b.closest('[hidden], dialog:not([open]), details:not([open])')) continue;
     if (b.matches('.fr-btn--tooltip, .fr-btn--menu')) continue;
     const texte = (b.innerText || b.value || '').trim();
     const rogne = style.overflow === 'hidden' && b.scrollWidth > b.clientWidth + 2;
