@@ -42,7 +42,7 @@ def test_intercommunalites_filtres(client):
     assert client.get("/api/v1/intercommunalites/", {"type": "MET69"}).json()["count"] == 1
     lyon = client.get("/api/v1/intercommunalites/", {"type": "MET69"}).json()["results"][0]
     assert lyon["regions"] == ["84"]
-    assert client.get("/api/v1/intercommunalites/", {"page_size": 1000}).json()["results"]
+    assert client.get("/api/v1/intercommunalites/", {"page_size": 500}).json()["results"]
 
 
 @pytest.mark.parametrize("supplementaires", [0, 60])
