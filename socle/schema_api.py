@@ -5,8 +5,11 @@ import re
 # `\d{0,n}` : drf-spectacular laisse passer la chaîne vide (ou un « - » seul), que le
 # portail refuse pour un montant. Au moins un chiffre avant la virgule.
 _DECIMAL = re.compile(r"^\^-\?\\d\{0,")
-# Un caractère nul dans les paramètres de l'adresse : 400 (`socle.securite`).
+# Un caractère nul : 400 dans les paramètres de l'adresse (`socle.securite`) comme dans
+# un champ texte du corps (les champs de DRF le refusent).
 SANS_CARACTERE_NUL = "^[^\\x00]*$"
+# Un texte exigé (`minLength` 1) : DRF retire les espaces autour avant de le dire vide.
+NON_VIDE = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
 
 
 def _montants(noeud) -> None:
@@ -31,8 +34,26 @@ def _parametres_textes(schema: dict) -> None:
                     type_["pattern"] = SANS_CARACTERE_NUL
 
 
+def _textes(noeud) -> None:
+    if isinstance(noeud, dict):
+        if noeud.get("type") == "string" and not {"enum", "pattern", "format"} & noeud.keys():
+            noeud["pattern"] = NON_VIDE if noeud.get("minLength", 0) >= 1 else SANS_CARACTERE_NUL
+        for valeur in noeud.values():
+            _textes(valeur)
+    elif isinstance(noeud, list):
+        for valeur in noeud:
+            _textes(valeur)
+
+
+def _corps_textes(schema: dict) -> None:
+    for nom, composant in schema.get("components", {}).get("schemas", {}).items():
+        if nom.endswith("Request"):  # les corps reçus (COMPONENT_SPLIT_REQUEST)
+            _textes(composant.get("properties", {}))
+
+
 def regles_du_portail(result, generator, request, public):
-    """Montants décimaux d'au moins un chiffre, paramètres sans caractère nul."""
+    """Montants décimaux d'au moins un chiffre, paramètres et textes sans caractère nul."""
     _montants(result)
     _parametres_textes(result)
+    _corps_textes(result)
     return result
