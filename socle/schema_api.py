@@ -30,8 +30,13 @@ def _parametres_textes(schema: dict) -> None:
             for parametre in operation.get("parameters", []):
                 type_ = parametre.get("schema", {})
                 libre = type_.get("type") == "string" and not {"enum", "pattern"} & type_.keys()
-                if parametre.get("in") == "query" and libre:
+                if parametre.get("in") != "query":
+                    continue
+                if libre:
                     type_["pattern"] = SANS_CARACTERE_NUL
+                elif "" not in type_.get("enum", [""]) and not parametre.get("required"):
+                    # Un filtre à choix laissé vide ne filtre pas (django-filter).
+                    type_["enum"] = [*type_["enum"], ""]
 
 
 def _textes(noeud) -> None:

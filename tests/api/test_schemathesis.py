@@ -281,7 +281,8 @@ def acceptation_hors_refus_metier(ctx, response, case):
         return positive_data_acceptance(ctx, response, case)
     except RejectedPositiveData:
         champs = REFUS_METIER.get((case.method.upper(), case.path), set())
-        erreurs = response.json().get("erreurs") if response.status_code == 400 else None
+        corps = response.json() if response.status_code == 400 else {}
+        erreurs = corps.get("erreurs") if corps.get("code") == "invalide" else None
         if erreurs and set(erreurs) <= champs:
             return None
         raise
