@@ -42,6 +42,12 @@ class Pagination(PageNumberPagination):
             )
         return int(valeur)
 
+    def get_page_number(self, request, paginator):
+        """`page=` vide n'est pas un numéro : 404 comme toute page invalide (et non la 1re)."""
+        if request.query_params.get(self.page_query_param) == "":
+            raise exceptions.NotFound()
+        return super().get_page_number(request, paginator)
+
     def get_schema_operation_parameters(self, view):
         """Les bornes réellement appliquées, dans le schéma : page à partir de 1, taille de
         1 à 500."""
