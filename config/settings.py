@@ -301,6 +301,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Le contrat de l'API : des corps JSON (les formulaires restent lus, sans être documentés).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "socle.schema_api.regles_du_portail",
+    ],
+    "PARSER_WHITELIST": ["socle.limites.ParseurJSON", "rest_framework.parsers.JSONParser"],
     # Pas de lien dans les boutons de Swagger UI (RGAA : éléments interactifs imbriqués).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "ENUM_NAME_OVERRIDES": {

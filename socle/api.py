@@ -42,6 +42,23 @@ class Pagination(PageNumberPagination):
             )
         return int(valeur)
 
+    def get_page_number(self, request, paginator):
+        """`page=` vide n'est pas un numéro : 404 comme toute page invalide (et non la 1re)."""
+        if request.query_params.get(self.page_query_param) == "":
+            raise exceptions.NotFound()
+        return super().get_page_number(request, paginator)
+
+    def get_schema_operation_parameters(self, view):
+        """Les bornes réellement appliquées, dans le schéma : page à partir de 1, taille de
+        1 à 500."""
+        parametres = super().get_schema_operation_parameters(view)
+        for parametre in parametres:
+            if parametre["name"] == self.page_query_param:
+                parametre["schema"]["minimum"] = 1
+            elif parametre["name"] == self.page_size_query_param:
+                parametre["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parametres
+
 
 class ConflitApi(exceptions.APIException):
     """409 : la ressource a changé, ou l'enveloppe ne peut pas couvrir la demande."""

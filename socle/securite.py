@@ -5,6 +5,7 @@ des adresses qui portent un caractère nul, et des 404 en JSON sous `/api/` mêm
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 
 POLITIQUE_PAR_DEFAUT = "; ".join(
     [
@@ -38,6 +39,21 @@ class PolitiqueDeContenuMiddleware:
         return reponse
 
 
+def _methode_non_servie(request) -> bool:
+    """Vrai si l'adresse mène à une vue de l'API qui ne sert pas cette méthode."""
+    if request.method in ("HEAD", "OPTIONS"):
+        return False
+    try:
+        vue = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    actions = getattr(vue, "actions", None)  # ensemble de vues DRF : méthode -> action
+    if actions is not None:
+        return request.method.lower() not in actions
+    classe = getattr(vue, "cls", None)
+    return classe is not None and not hasattr(classe, request.method.lower())
+
+
 class RefusCaractereNulMiddleware:
     """Une adresse (chemin ou paramètres) qui contient un caractère nul est refusée : 400.
 
@@ -50,6 +66,9 @@ class RefusCaractereNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith("/api/") and _methode_non_servie(request):
+            # La ressource n'a pas cette méthode : DRF répond 405 (avec `Allow`) sans rien lire.
+            return self.get_response(request)
         if "\x00" in request.path or any(
             "\x00" in cle or any("\x00" in valeur for valeur in valeurs)
             for cle, valeurs in request.GET.lists()

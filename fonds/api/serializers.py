@@ -6,6 +6,7 @@ Les entrées ne valident que la forme (types, bornes) ; les règles du programme
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fonds.models import Dispositif, Engagement, Enveloppe, Mouvement, TypeMouvement, Versement
@@ -16,9 +17,22 @@ ID_MAX = 2**63 - 1  # au-delà, aucun identifiant n'existe (entier 64 bits)
 CODE_REGION_MAX = 3
 
 
+# Le motif d'un montant accepté, pour le schéma : de 0,01 à `MONTANT_MAX`, deux décimales au plus.
+_PLAFOND = f"{MONTANT_MAX:.0f}"
+MOTIF_MONTANT = (
+    rf"^(?:[1-9]\d{{0,{len(_PLAFOND) - 2}}}(?:\.\d{{1,2}})?"
+    rf"|{_PLAFOND}(?:\.0{{1,2}})?|0?\.(?:0[1-9]|[1-9]\d?))$"
+)
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": MOTIF_MONTANT})
+class ChampMontant(serializers.DecimalField):
+    """Un montant saisi, décrit dans le schéma par ses bornes réelles."""
+
+
 def _montant(**kwargs) -> serializers.DecimalField:
     """Un montant saisi en euros : chaîne décimale, deux décimales au plus, strictement positif."""
-    return serializers.DecimalField(
+    return ChampMontant(
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0.01"),

@@ -1,7 +1,7 @@
 import django_filters
 
-from fonds.api.filters import FiltreEntier
 from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Niveau, Totaux
+from socle.filtres import FiltreEntier
 
 
 class TotauxApiFilter(django_filters.FilterSet):

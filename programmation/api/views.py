@@ -15,13 +15,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from fonds.api.filters import FiltreEntier
 from fonds.api.serializers import EngagementSerializer
 from fonds.models import Engagement
 from programmation import permissions, selectors, services
 from programmation.api import serializers
 from programmation.models import LigneSimulation
 from socle.api import ECRITURE, LECTURE, documenter
+from socle.filtres import FiltreEntier
 
 
 class SimulationApiFilter(django_filters.FilterSet):

@@ -2,6 +2,7 @@ import django_filters
 
 from projets import selectors
 from projets.models import Enjeu, Projet, Statut
+from socle.filtres import FiltreEntier
 
 
 class ProjetApiFilter(django_filters.FilterSet):
@@ -15,7 +16,7 @@ class ProjetApiFilter(django_filters.FilterSet):
     epci = django_filters.CharFilter(field_name="epci_id", help_text="SIREN de l'EPCI.")
     statut = django_filters.ChoiceFilter(choices=Statut.choices)
     enjeu = django_filters.ChoiceFilter(choices=Enjeu.choices)
-    annee = django_filters.NumberFilter(help_text="Année de programmation.")
+    annee = FiltreEntier(help_text="Année de programmation.")
     q = django_filters.CharFilter(
         method="filtrer_texte", help_text="Intitulé, porteur, territoire."
     )

@@ -2,8 +2,25 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from territoires import selectors
-from territoires.models import Intercommunalite, Perimetre, Phase, TerritoireIndustrie, TypeEpci
+from territoires.models import (
+    Departement,
+    Intercommunalite,
+    Perimetre,
+    Phase,
+    TerritoireIndustrie,
+    TypeEpci,
+)
 from territoires.validators import normaliser
+
+
+class DepartementApiFilter(django_filters.FilterSet):
+    """Une région inconnue donne une liste vide, comme pour les autres listes."""
+
+    region = django_filters.CharFilter(field_name="region_id", help_text="Code de la région.")
+
+    class Meta:
+        model = Departement
+        fields = ["region"]
 
 
 class TerritoireApiFilter(django_filters.FilterSet):

@@ -48,7 +48,7 @@ class DepartementViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Departement.objects.order_by("code")
     serializer_class = serializers.DepartementSerializer
     lookup_field = "code"
-    filterset_fields = ["region"]
+    filterset_class = filters.DepartementApiFilter
     ordering_fields = ["code", "nom"]
 
 
