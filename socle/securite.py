@@ -39,13 +39,15 @@ class PolitiqueDeContenuMiddleware:
         return reponse
 
 
-def _methode_non_servie(request) -> bool:
-    """Vrai si l'adresse mène à une vue de l'API qui ne sert pas cette méthode."""
-    if request.method in ("HEAD", "OPTIONS"):
-        return False
+def _laisser_a_l_api(request) -> bool:
+    """Vrai si l'adresse de l'API ne mène à rien (elle reçoit le 404 JSON de l'API, quels
+    que soient ses paramètres), ou mène à une vue qui ne sert pas cette méthode (DRF répond
+    405 avec `Allow`, sans rien lire)."""
     try:
         vue = resolve(request.path_info).func
     except Resolver404:
+        return "\x00" not in request.path
+    if request.method in ("HEAD", "OPTIONS"):
         return False
     actions = getattr(vue, "actions", None)  # ensemble de vues DRF : méthode -> action
     if actions is not None:
@@ -66,8 +68,7 @@ class RefusCaractereNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/api/") and _methode_non_servie(request):
-            # La ressource n'a pas cette méthode : DRF répond 405 (avec `Allow`) sans rien lire.
+        if request.path.startswith("/api/") and _laisser_a_l_api(request):
             return self.get_response(request)
         if "\x00" in request.path or any(
             "\x00" in cle or any("\x00" in valeur for valeur in valeurs)
