@@ -20,7 +20,6 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.urls import set_script_prefix
 from hypothesis import HealthCheck, settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from schemathesis.checks import not_a_server_error
@@ -119,9 +118,6 @@ def _requetes_en_rafale(monkeypatch):
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
-    # Le gestionnaire WSGI garde le préfixe de la dernière requête (`SCRIPT_NAME`) : les
-    # adresses que `reverse` écrit dans les tests suivants n'en dépendent pas.
-    set_script_prefix("/")
 
 
 def _charger(mode: str):
