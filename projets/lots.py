@@ -144,11 +144,13 @@ def creer_projets_en_lot(
     lignes: Sequence[tuple[ProjetValide, bool]],
     source: str = TypeEvenement.IMPORT,
     progression: Callable[[int, int], None] | None = None,
+    recalcul: bool = True,
 ) -> list[Projet]:
     """Crée les projets `(projet validé, déposer)`, tous ou aucun, dans l'ordre des lignes.
 
     Un refus (périmètre, dépôt) lève `LigneRefusee` avec le rang de la ligne : rien n'est
-    écrit. `progression(faites, total)` est appelée après chaque lot.
+    écrit. `progression(faites, total)` est appelée après chaque lot. `recalcul=False` :
+    l'appelant demande lui-même le recalcul (un import écrit en plusieurs appels).
     """
     _verifier(auteur, lignes)
     porteurs = _porteurs(lignes)
@@ -162,7 +164,7 @@ def creer_projets_en_lot(
         crees += [projet for projet, _ in lot]
         if progression:
             progression(len(crees), len(lignes))
-    if crees:
+    if crees and recalcul:
         demander_recalcul(
             territoires={p.territoire_id for p in crees}, regions={p.region_id for p in crees}
         )

@@ -4,7 +4,9 @@
   nationale) : le contrôle seul (`--verifier`, rien d'écrit), puis le contrôle et
   l'import, et son rapport à un `COPY` PostgreSQL des mêmes lignes de projets (écrites
   par l'import, relues puis réécrites telles quelles) ; les projets importés sont ensuite
-  effacés. Avec 100 000 projets, un fichier de `LIGNES_IMPORT_MAX` lignes aussi ;
+  effacés. Avec 100 000 projets, un fichier de `LIGNES_IMPORT_MAX` lignes aussi. Pour
+  chacun, la mémoire prise par l'import (pic `VmHWM` remis à zéro juste avant, moins la
+  mémoire d'alors) : elle ne doit pas croître avec le nombre de lignes ;
 - export de tous les projets de la base, toutes colonnes, en CSV puis en XLSX, comme le
   travail de fond l'écrit (`portail.exports`) : durée et mémoire maximale du processus
   (`VmHWM`), dans un processus neuf (`--mesurer-export csv|xlsx`).
@@ -13,6 +15,7 @@ Le recalcul des totaux que l'import demande n'est pas chronométré : il part ap
 validation, en tâche Celery (ici dans le processus, une fois la mesure prise).
 """
 
+import gc
 import io
 import json
 import os
@@ -27,6 +30,7 @@ LIGNES_IMPORT = 5000
 LIGNES_IMPORT_MAX = 50_000
 IMPORT_MAX_S = 10.0  # contrôle et import de 5 000 lignes
 IMPORT_50K_MAX_S = 100.0
+IMPORT_MEMOIRE_MAX_MO = 64.0  # mémoire prise par l'import, quel que soit le nombre de lignes
 EXPORT_MEMOIRE_MAX_MO = 150.0  # accroissement pendant l'export, quel que soit le nombre de lignes
 
 
@@ -47,17 +51,30 @@ def fichier_d_import(nombre: int) -> bytes:
     )
 
 
-def _chronometrer_import(auteur, contenu: bytes, *, verifier: bool):
+def _remettre_le_pic_a_zero() -> int:
+    """Le pic de mémoire du processus (`VmHWM`) repart de la mémoire actuelle (Linux :
+    `/proc/self/clear_refs`) ; rend la mémoire actuelle, en Ko."""
+    gc.collect()
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as remise:
+        remise.write("5")
+    return _proc_ko("VmRSS")
+
+
+def _chronometrer_import(auteur, fichier, *, verifier: bool):
     from projets.importation import importer_projets
 
+    avant = _remettre_le_pic_a_zero()
     # La transaction extérieure : le recalcul demandé part à sa validation, hors mesure.
     with transaction.atomic():
         debut = time.perf_counter()
-        rapport = importer_projets(auteur=auteur, fichier=contenu, verifier=verifier)
+        rapport = importer_projets(
+            auteur=auteur, fichier=fichier, nom_fichier="banc.csv", verifier=verifier
+        )
         duree = time.perf_counter() - debut
+    memoire_mo = (_proc_ko("VmHWM") - avant) / 1024
     if not rapport.valide:
         raise RuntimeError(f"fichier du banc refusé : {rapport.erreurs[:3]}")
-    return duree, rapport
+    return duree, memoire_mo, rapport
 
 
 def _copy_des_memes_lignes(ids: list[int]) -> float:
@@ -96,10 +113,18 @@ def mesurer_import(nombre: int = LIGNES_IMPORT, *, copy: bool = True) -> dict:
     from django.contrib.auth import get_user_model
 
     auteur = get_user_model().objects.get(username="banc-admin")
-    contenu = fichier_d_import(nombre)
-    verification, _ = _chronometrer_import(auteur, contenu, verifier=True)
-    importation, rapport = _chronometrer_import(auteur, contenu, verifier=False)
-    mesure = {"lignes": nombre, "verification_s": verification, "import_s": importation}
+    with tempfile.TemporaryFile() as fichier:
+        # Le fichier est sur disque, comme celui d'un import lancé de la page : l'import le
+        # lit au fil des lignes, et le pic de mémoire mesuré est celui de l'import seul.
+        fichier.write(fichier_d_import(nombre))
+        verification, memoire_verification, _ = _chronometrer_import(auteur, fichier, verifier=True)
+        importation, memoire_import, rapport = _chronometrer_import(auteur, fichier, verifier=False)
+    mesure = {
+        "lignes": nombre,
+        "verification_s": verification,
+        "import_s": importation,
+        "memoire_mo": max(memoire_verification, memoire_import),
+    }
     if copy:
         mesure["copy_s"] = _copy_des_memes_lignes(rapport.projets)
         mesure["rapport_copy"] = importation / mesure["copy_s"]
@@ -220,15 +245,24 @@ def evaluer(mesure: dict, nombre) -> tuple[list[list[str]], list[dict]]:
     )
     ligne(f"  COPY PostgreSQL des mêmes {n} projets (s)", imp["copy_s"], 3)
     ligne("  import / COPY", imp["rapport_copy"], 1)
+    ligne(f"Import de {n} lignes : mémoire prise (Mo)", imp["memoire_mo"], 1)
     if "import_max" in mesure:
         grand = mesure["import_max"]
         duree = grand["verification_s"] + grand["import_s"]
+        n = nombre(grand["lignes"])
         ligne(
-            f"Import de {nombre(grand['lignes'])} lignes : vérification puis import (s)",
+            f"Import de {n} lignes : vérification puis import (s)",
             duree,
             1,
             f"< {nombre(IMPORT_50K_MAX_S)}",
             duree < IMPORT_50K_MAX_S,
+        )
+        ligne(
+            f"Import de {n} lignes : mémoire prise (Mo)",
+            grand["memoire_mo"],
+            1,
+            f"≤ {nombre(IMPORT_MEMOIRE_MAX_MO)}",
+            grand["memoire_mo"] <= IMPORT_MEMOIRE_MAX_MO,
         )
     for format in ("csv", "xlsx"):
         export = mesure[f"export_{format}"]

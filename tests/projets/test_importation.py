@@ -317,21 +317,38 @@ def test_equipe_nationale_importe_partout(referentiel):
 
 
 @pytest.mark.parametrize(
-    ("separateur", "bom", "encodage"),
-    [(";", True, "utf-8"), (";", False, "utf-8"), (",", False, "utf-8"), (";", False, "cp1252")],
+    ("separateur", "bom"), [(";", True), (";", False), (",", False), ("\t", True)]
 )
-def test_csv_separateur_et_encodage_detectes(prefecture, separateur, bom, encodage):
+def test_csv_separateur_detecte(prefecture, separateur, bom):
     lignes = lignes_valides(2)
     lignes[1].update(montant_investissement="1500000.50", porteur_raison_sociale="Forges d'Évian")
-    fichier = fichier_csv(lignes, separateur=separateur, bom=bom and encodage == "utf-8")
-    if encodage != "utf-8":
-        fichier = fichier.decode("utf-8").encode(encodage)
+    fichier = fichier_csv(lignes, separateur=separateur, bom=bom)
     rapport = importer_projets(auteur=prefecture, fichier=fichier)
     assert rapport.valide, rapport.erreurs
     assert Entreprise.objects.filter(raison_sociale="Forges d'Évian").exists()
     assert set(Projet.objects.values_list("montant_investissement", flat=True)) == {
         Decimal("1500000.50")
     }
+
+
+@pytest.mark.parametrize("encodage", ["cp1252", "latin-1"])
+def test_un_csv_en_latin_1_est_refuse_sans_rien_ecrire(prefecture, encodage):
+    """Le « CSV (séparateur : point-virgule) » d'Excel sous Windows : ses lettres accentuées
+    seraient mal lues, et l'agent ne le verrait qu'une fois les projets écrits."""
+    lignes = lignes_valides(3000)
+    lignes[2500]["porteur_raison_sociale"] = "Forges d'Évian"
+    fichier = fichier_csv(lignes, bom=False).decode("utf-8").encode(encodage)
+
+    rapport = importer_projets(auteur=prefecture, fichier=fichier, nom_fichier="suivi.csv")
+
+    assert len(rapport.erreurs) == 1
+    erreur = rapport.erreurs[0]
+    assert erreur.ligne is None
+    assert "n'est pas écrit en UTF-8" in erreur.message
+    assert "CSV UTF-8 (délimité par des virgules)" in erreur.message
+    assert "Rien n'a été enregistré." in erreur.message
+    assert not Projet.objects.exists()
+    assert not Entreprise.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -53,11 +53,11 @@ class Command(BaseCommand):
         etapes = []
 
         def progression(faites, total, etape):
-            if etape not in etapes:  # contrôle des lignes, puis enregistrement
+            if etape not in etapes:  # lecture du fichier, puis contrôle (et enregistrement)
                 etapes.append(etape)
                 barre.set_description(etape)
-                barre.reset(total=total)
-            barre.total = total
+                barre.reset(total=total or None)
+            barre.total = total or None
             barre.update(faites - barre.n)
 
         try:
