@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fonds import mise_a_jour, permissions, tasks
 from projets.views_importation import TROP_VOLUMINEUX, FormulaireImport
+from socle import travaux
 from socle.exports import TYPE_XLSX
-from socle.models import EtatTravail, Travail
 from socle.pages import refuser_si
 
 ACTION_APPLIQUER = "appliquer"
@@ -44,14 +44,8 @@ def envoyer(request):
 def appliquer(request, pk):
     """Applique le fichier qu'un travail de l'agent a vérifié sans erreur, sans le renvoyer."""
     refuser_si(permissions.peut_engager_des_credits(request.user))
-    verification = Travail.objects.filter(
-        pk=pk,
-        auteur=request.user,
-        genre=tasks.GENRE_MISE_A_JOUR,
-        etat=EtatTravail.TERMINE,
-        parametres__verifier=True,
-    ).first()
-    if verification is None or not verification.entree:
+    verification = travaux.verification_reussie(request.user, tasks.GENRE_MISE_A_JOUR, pk)
+    if verification is None:
         raise Http404("Aucun fichier vérifié sans erreur ne porte ce numéro.")
     travail = tasks.lancer_mise_a_jour(auteur=request.user, verifier=False, depuis=verification)
     return redirect("travaux:detail", pk=travail.pk)

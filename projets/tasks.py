@@ -10,24 +10,17 @@ GENRE_IMPORT = "import_projets"
 
 
 def lancer_import(*, auteur, fichier=None, nom_fichier: str = "", verifier: bool, depuis=None):
-    """Inscrit la vérification ou l'import d'un fichier ; `depuis` : le travail qui a vérifié
-    ce même fichier, gardé sur le serveur (il n'est pas envoyé une seconde fois)."""
-    if depuis is not None:
-        nom_fichier = depuis.parametres.get("nom_fichier", "")
+    """Inscrit la vérification ou l'import d'un fichier (`travaux.lancer_sur_fichier`)."""
     quoi = "Vérification" if verifier else "Import"
-    travail = travaux.lancer(
+    return travaux.lancer_sur_fichier(
         GENRE_IMPORT,
         auteur=auteur,
-        libelle=f"{quoi} des projets de « {nom_fichier} »",
-        parametres={"verifier": verifier, "nom_fichier": nom_fichier},
-        entree=fichier,
-        nom_entree=nom_fichier,
+        libelle=lambda nom: f"{quoi} des projets de « {nom} »",
+        verifier=verifier,
+        fichier=fichier,
+        nom_fichier=nom_fichier,
+        depuis=depuis,
     )
-    if depuis is not None:
-        travail.entree.name = depuis.entree.name
-        travail.parametres["depuis"] = depuis.pk
-        travail.save(update_fields=["entree", "parametres"])
-    return travail
 
 
 @travaux.tache(GENRE_IMPORT)

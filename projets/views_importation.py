@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projets import importation, permissions, tasks
+from socle import travaux
 from socle.exports import TYPE_XLSX
-from socle.models import EtatTravail, Travail
 from socle.pages import refuser_si
 
 ACTION_VERIFIER = "verifier"
@@ -82,14 +82,8 @@ def importer(request):
 def importer_verifie(request, pk):
     """Importe le fichier qu'un travail de l'agent a vérifié sans erreur, sans le renvoyer."""
     refuser_si(permissions.peut_importer(request.user))
-    verification = Travail.objects.filter(
-        pk=pk,
-        auteur=request.user,
-        genre=tasks.GENRE_IMPORT,
-        etat=EtatTravail.TERMINE,
-        parametres__verifier=True,
-    ).first()
-    if verification is None or not verification.entree:
+    verification = travaux.verification_reussie(request.user, tasks.GENRE_IMPORT, pk)
+    if verification is None:
         raise Http404("Aucun fichier vérifié sans erreur ne porte ce numéro.")
     travail = tasks.lancer_import(auteur=request.user, verifier=False, depuis=verification)
     return redirect("travaux:detail", pk=travail.pk)

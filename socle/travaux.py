@@ -80,6 +80,49 @@ def lancer(
     return travail
 
 
+def lancer_sur_fichier(
+    genre: str,
+    *,
+    auteur,
+    libelle: Callable[[str], str],
+    verifier: bool,
+    fichier: File | None = None,
+    nom_fichier: str = "",
+    depuis: Travail | None = None,
+) -> Travail:
+    """Inscrit la vérification (`verifier=True`) ou l'application d'un fichier reçu.
+
+    `depuis` : le travail qui a vérifié ce même fichier (`verification_reussie`), gardé
+    sur le serveur : il est appliqué sans être envoyé une seconde fois. `libelle(nom du
+    fichier)` : le libellé du travail.
+    """
+    if depuis is not None:
+        nom_fichier = depuis.parametres.get("nom_fichier", "")
+    travail = lancer(
+        genre,
+        auteur=auteur,
+        libelle=libelle(nom_fichier),
+        parametres={"verifier": verifier, "nom_fichier": nom_fichier},
+        entree=fichier,
+        nom_entree=nom_fichier,
+    )
+    if depuis is not None:
+        travail.entree.name = depuis.entree.name
+        travail.parametres["depuis"] = depuis.pk
+        travail.save(update_fields=["entree", "parametres"])
+    return travail
+
+
+def verification_reussie(auteur, genre: str, pk: int) -> Travail | None:
+    """Le travail `pk` de l'agent qui a vérifié un fichier sans erreur, s'il l'a gardé."""
+    verification = Travail.objects.filter(
+        pk=pk, auteur=auteur, genre=genre, etat=EtatTravail.TERMINE, parametres__verifier=True
+    ).first()
+    if verification is None or not verification.entree:
+        return None
+    return verification
+
+
 def envoyer(travail_id: int, genre: str) -> None:
     tache = current_app.tasks.get(nom_de_tache(genre))
     if tache is None:
