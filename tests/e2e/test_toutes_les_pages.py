@@ -8,8 +8,8 @@ sienne), le test échoue sur :
 - un bouton sans nom visible (texte vide, ou rogné comme une icône seule) ;
 - une violation axe-core d'impact « serious » ou « critical » (à 1440 et 390 px).
 
-Une capture de chaque page, à chaque largeur, va dans tests/e2e/captures/ (ignoré par git,
-gardé comme artefact de la CI). Tous les constats sont réunis avant d'échouer.
+Une capture de chaque page où quelque chose est constaté, à la largeur du constat, va dans
+tests/e2e/captures/ (ignoré par git). Tous les constats sont réunis avant d'échouer.
 """
 
 import pytest
@@ -129,7 +129,7 @@ def test_chaque_page_se_lit_a_chaque_largeur(nouvel_onglet, programme, source_ax
             assert reponse.status == 200, f"{role} {adresse} : {reponse.status}"
             page.wait_for_load_state("load")
             vues += 1
-            capturer(page, f"pages-{role}-{nom}-{largeur}")
+            deja = len(constats)
             for constat in page.evaluate(CONSTATS):
                 constats.append(f"{largeur} px {adresse} : {constat}")
             if largeur in LARGEURS_AXE:
@@ -140,5 +140,7 @@ def test_chaque_page_se_lit_a_chaque_largeur(nouvel_onglet, programme, source_ax
                             f"{largeur} px {adresse} : axe {regle['regle']} "
                             f"({regle['impact']}) : {cibles}"
                         )
+            if len(constats) > deja:
+                capturer(page, f"pages-{role}-{nom}-{largeur}")
     assert vues >= len(LARGEURS) * 5, f"{role} : trop peu de pages vues ({vues})"
     assert not constats, "\n".join(constats)
