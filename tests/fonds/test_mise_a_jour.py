@@ -259,3 +259,31 @@ def test_par_la_page_un_refus_est_rapporte_ligne_par_ligne(
     assert "1 erreur : rien n&#x27;a été enregistré." in page
     assert "<td>engager</td>" in page and "<td>20 000 000</td>" in page
     assert not Engagement.objects.exists()
+
+
+def test_un_csv_en_latin_1_ou_un_classeur_fusionne_n_ecrit_rien(prefecture_84, projets, fonds):
+    """La mise à jour lit ses fichiers comme l'import : mêmes refus, rien d'écrit."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    avant = _etat(fonds)
+    lignes = [
+        {"projet": projet.pk, "engager": "1000000", "commentaire": "Comité d'été"}
+        for projet in projets
+    ]
+    latin_1 = _csv(*lignes).decode("utf-8-sig").encode("latin-1")
+    classeur = load_workbook(BytesIO(fichier_xlsx(lignes, colonnes=COLONNES)))
+    classeur.active.merge_cells("B2:B3")
+    fusionne = BytesIO()
+    classeur.save(fusionne)
+
+    for contenu, nom, debut in (
+        (latin_1, "suivi.csv", "Le fichier CSV n'est pas écrit en UTF-8"),
+        (fusionne.getvalue(), "suivi.xlsx", "Le classeur contient des cellules fusionnées"),
+    ):
+        rapport = mettre_a_jour(auteur=prefecture_84, fichier=contenu, nom_fichier=nom)
+
+        [erreur] = rapport.erreurs
+        assert erreur.ligne is None and erreur.message.startswith(debut)
+        assert _etat(fonds) == avant
