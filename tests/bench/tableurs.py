@@ -25,6 +25,7 @@ import tempfile
 import time
 
 from django.db import connection, transaction
+from django.db.models import GeneratedField
 
 LIGNES_IMPORT = 5000
 LIGNES_IMPORT_MAX = 50_000
@@ -82,11 +83,17 @@ def _copy_des_memes_lignes(ids: list[int]) -> float:
     from projets.models import Projet
 
     table = connection.ops.quote_name(Projet._meta.db_table)
+    # Les colonnes écrites (une colonne générée, la forme de recherche, est calculée par la base).
+    colonnes = ", ".join(
+        connection.ops.quote_name(champ.column)
+        for champ in Projet._meta.concrete_fields
+        if not isinstance(champ, GeneratedField)
+    )
     tampon = io.StringIO()
     with connection.cursor() as curseur:
         brut = curseur.cursor
         liste = ",".join(map(str, ids))
-        requete = f"COPY (SELECT * FROM {table} WHERE id IN ({liste})) TO STDOUT"  # noqa: S608
+        requete = f"COPY (SELECT {colonnes} FROM {table} WHERE id IN ({liste})) TO STDOUT"  # noqa: S608
         brut.copy_expert(requete, tampon)
         with transaction.atomic():
             curseur.execute(f"DELETE FROM projets_evenement WHERE projet_id IN ({liste})")  # noqa: S608
@@ -94,7 +101,7 @@ def _copy_des_memes_lignes(ids: list[int]) -> float:
         tampon.seek(0)
         with transaction.atomic():
             debut = time.perf_counter()
-            brut.copy_expert(f"COPY {table} FROM STDIN", tampon)
+            brut.copy_expert(f"COPY {table} ({colonnes}) FROM STDIN", tampon)
             duree = time.perf_counter() - debut
     return duree
 
