@@ -101,6 +101,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Connexions gardées d'une requête à l'autre : ouvrir une connexion PostgreSQL (un processus
+# serveur, son cache du catalogue) coûtait plus que la page elle-même. Vérifiée avant reprise.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Attente d'un verrou plutôt qu'une erreur « database is locked ».
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -189,6 +193,9 @@ CLAMD_DELAI_SECONDES = env.int("CLAMD_DELAI_SECONDES", default=60)
 
 # Cache partagé (compteurs de connexion, bannière) : Redis en production.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Le corps d'un tableau de bord est gardé en cache tant que ses chiffres n'ont pas changé,
+# au plus ce nombre de secondes (0 : construit à chaque requête).
+TABLEAU_DE_BORD_CACHE_S = env.int("TABLEAU_DE_BORD_CACHE_S", default=60)
 
 # --- Sécurité -------------------------------------------------------------------------------
 # Derrière un proxy TLS, HTTPS=true active la redirection, HSTS et les cookies sécurisés.

@@ -17,6 +17,7 @@ from pilotage import indicateurs, permissions, selectors, services, tableau_de_b
 from pilotage.colonnes import COLONNES_INDICATEURS
 from pilotage.forms import ValeurIndicateurForm
 from pilotage.models import Indicateur, Niveau
+from socle.exports import FORMATS
 from socle.pages import erreurs_metier, refuser_si
 from socle.tableaux import Tableau, exporter_ou_rendre, parametres_de_la_page
 
@@ -27,10 +28,26 @@ def _tableau_des_indicateurs(avancements) -> Tableau:
     return Tableau("indicateurs", "Indicateurs du programme", COLONNES_INDICATEURS, avancements)
 
 
+def _rendre(request, page: dict, portee: str, construire_contexte):
+    """Un tableau de bord : l'export d'un de ses tableaux (`?format=`), ou la page, dont le
+    corps vient du cache tant que les chiffres n'ont pas changé (`corps_en_cache`)."""
+    if request.GET.get("format", "") in FORMATS:
+        return exporter_ou_rendre(request, GABARIT, construire_contexte())
+    if format_export := request.GET.get("format"):
+        messages.warning(
+            request, f"Format d'export inconnu « {format_export} » : choisissez CSV ou XLSX."
+        )
+    corps = tableau_de_bord.corps_en_cache(
+        request, portee=portee, construire_contexte=construire_contexte
+    )
+    return render(request, GABARIT, {**page, "corps": corps})
+
+
 @login_required
 def national(request):
-    """Le tableau de bord national. Requêtes (hors session et utilisateur) : le profil,
-    les lignes nationales, les lignes des régions du dispositif choisi, les indicateurs."""
+    """Le tableau de bord national. Requêtes (hors session et utilisateur) : le profil, la
+    version des chiffres, puis, si le corps de la page n'est pas en cache, les lignes
+    nationales, les lignes des régions du dispositif choisi, les indicateurs."""
     region = permissions.region_de_l_utilisateur(request.user)
     if region:
         url = reverse("pilotage:region", args=[region])
@@ -39,27 +56,36 @@ def national(request):
         return redirect(f"{url}?{parametres.urlencode()}" if parametres else url)
     refuser_si(permissions.peut_voir_tableau_national(request.user))
 
-    visibles = selectors.totaux_visibles_par(request.user)
-    lignes = list(visibles.filter(niveau=Niveau.NATIONAL).order_by("dispositif", "annee"))
-    contexte = tableau_de_bord.construire(
-        request,
-        echelle=tableau_de_bord.NATIONALE,
-        lignes=lignes,
-        parties=visibles.filter(niveau=Niveau.REGION),
-        nom="France",
-    )
-    avancements = indicateurs.avancements(indicateurs.indicateurs_avec_derniere_valeur())
-    contexte["tableaux"]["indicateurs"] = _tableau_des_indicateurs(avancements)
-    contexte.update(
-        titre="Tableau de bord national",
-        avancements=avancements,
-        autres_instruments=selectors.autres_instruments(
-            contexte["instruments"], lignes, avancements
-        ),
-        peut_saisir=permissions.peut_saisir_indicateur(request.user).ok,
-        nom_fichier="pilotage-national",
-    )
-    return exporter_ou_rendre(request, GABARIT, contexte)
+    peut_saisir = permissions.peut_saisir_indicateur(request.user).ok
+
+    def construire_contexte() -> dict:
+        visibles = selectors.totaux_visibles_par(request.user)
+        lignes = list(visibles.filter(niveau=Niveau.NATIONAL).order_by("dispositif", "annee"))
+        contexte = tableau_de_bord.construire(
+            request,
+            echelle=tableau_de_bord.NATIONALE,
+            lignes=lignes,
+            parties=visibles.filter(niveau=Niveau.REGION),
+            nom="France",
+        )
+        avancements = indicateurs.avancements(indicateurs.indicateurs_avec_derniere_valeur())
+        contexte["tableaux"]["indicateurs"] = _tableau_des_indicateurs(avancements)
+        contexte.update(
+            avancements=avancements,
+            autres_instruments=selectors.autres_instruments(
+                contexte["instruments"], lignes, avancements
+            ),
+            peut_saisir=peut_saisir,
+            **page,
+        )
+        return contexte
+
+    page = {
+        "titre": "Tableau de bord national",
+        "niveau": Niveau.NATIONAL,
+        "nom_fichier": "pilotage-national",
+    }
+    return _rendre(request, page, f"national:{peut_saisir}", construire_contexte)
 
 
 @login_required
@@ -83,21 +109,26 @@ def region(request, code: str):
             "encore calculés."
         )
     nom_region = lignes[0].libelle
-    contexte = tableau_de_bord.construire(
-        request,
-        echelle=tableau_de_bord.REGIONALE,
-        lignes=lignes,
-        parties=visibles.filter(niveau=Niveau.TERRITOIRE, code_region=code),
-        nom=nom_region,
-    )
-    contexte.update(
-        titre=f"Tableau de bord – {nom_region}",
-        nom_region=nom_region,
-        code_region=code,
-        nom_fichier=f"pilotage-region-{code}",
-        est_national=permissions.peut_voir_tableau_national(request.user).ok,
-    )
-    return exporter_ou_rendre(request, GABARIT, contexte)
+    page = {
+        "titre": f"Tableau de bord – {nom_region}",
+        "niveau": Niveau.REGION,
+        "nom_region": nom_region,
+        "code_region": code,
+        "nom_fichier": f"pilotage-region-{code}",
+        "est_national": permissions.peut_voir_tableau_national(request.user).ok,
+    }
+
+    def construire_contexte() -> dict:
+        contexte = tableau_de_bord.construire(
+            request,
+            echelle=tableau_de_bord.REGIONALE,
+            lignes=lignes,
+            parties=visibles.filter(niveau=Niveau.TERRITOIRE, code_region=code),
+            nom=nom_region,
+        )
+        return {**contexte, **page}
+
+    return _rendre(request, page, f"region:{code}", construire_contexte)
 
 
 # --- Indicateurs -------------------------------------------------------------------------------

@@ -41,7 +41,8 @@ def test_le_referentiel_porte_les_contours(referentiel):
     assert encart.x <= reunion[0] and reunion[2] <= encart.x + encart.largeur < 0
 
 
-def test_la_carte_nationale_est_legere_et_de_cout_constant(client, referentiel, comptes):
+def test_la_carte_nationale_est_legere_et_de_cout_constant(client, referentiel, comptes, settings):
+    settings.TABLEAU_DE_BORD_CACHE_S = 0  # la page construite à chaque fois
     client.force_login(comptes["ministere"])
     moteur.recalculer_tout()
     with CaptureQueriesContext(connection) as requetes:

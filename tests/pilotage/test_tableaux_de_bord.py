@@ -466,8 +466,10 @@ def _requetes(client, url):
 
 
 def test_les_tableaux_de_bord_font_autant_de_requetes_a_1000_et_100000_projets(
-    client, calcule, comptes, django_assert_num_queries
+    client, calcule, comptes, django_assert_num_queries, settings
 ):
+    # Le corps de chaque page est construit à chaque requête (rien n'est gardé en cache).
+    settings.TABLEAU_DE_BORD_CACHE_S = 0
     client.force_login(comptes["ministere"])
     _dupliquer_projets_jusqu_a(1_000)
     moteur.recalculer_tout()
@@ -481,20 +483,62 @@ def test_les_tableaux_de_bord_font_autant_de_requetes_a_1000_et_100000_projets(
     assert Projet.objects.count() == 100_000
     assert selectors.totaux_nationaux().nb_projets == 100_000
 
-    # 1 session, 2 utilisateur, 3 profil (portée), 4 lignes nationales (toutes combinaisons),
-    # 5 dispositifs (ceux qui financent des projets), 6 lignes des régions du dispositif
-    # choisi et de tous les dispositifs (toutes années), 7 demandes de recalcul en attente
-    # (« mise à jour en cours »), 8 indicateurs, leur dernière valeur et l'enveloppe de leur
-    # instrument (sous-requêtes), 9 contours de la carte (régions, départements, territoires).
-    with django_assert_num_queries(9):
+    # 1 session, 2 utilisateur, 3 profil (portée), 4 version des chiffres (clé du cache),
+    # 5 lignes nationales (toutes combinaisons), 6 dispositifs (ceux qui financent des
+    # projets), 7 lignes des régions du dispositif choisi et de tous les dispositifs (toutes
+    # années), 8 demandes de recalcul en attente (« mise à jour en cours »), 9 indicateurs,
+    # leur dernière valeur et l'enveloppe de leur instrument (sous-requêtes), 10 contours de
+    # la carte (régions, départements, territoires).
+    with django_assert_num_queries(10):
         client.get("/pilotage/?dispositif=fonds-acceleration&annee=2020")
-    # 1 session, 2 utilisateur, 3 profil, 4 lignes de la région, 5 dispositifs, 6 lignes de
-    # ses territoires, 7 demandes de recalcul en attente.
-    with django_assert_num_queries(7):
+    # 1 session, 2 utilisateur, 3 profil, 4 lignes de la région, 5 version des chiffres,
+    # 6 dispositifs, 7 lignes de ses territoires, 8 demandes de recalcul en attente.
+    with django_assert_num_queries(8):
         client.get("/pilotage/regions/84/")
     assert _requetes(client, "/pilotage/?dispositif=fonds-acceleration&annee=2020") == national
     assert _requetes(client, "/pilotage/regions/84/") == region
-    assert _requetes(client, "/pilotage/?format=xlsx&table=regions") == export == national
+    # L'export ne lit pas la version des chiffres : il ne passe pas par le cache.
+    assert _requetes(client, "/pilotage/?format=xlsx&table=regions") == export == national - 1
+
+
+def _corps(page: bytes) -> str:
+    """Le contenu principal de la page (sans l'en-tête, propre à chaque requête)."""
+    texte = page.decode()
+    return texte[texte.index("<main") : texte.index("</main>")]
+
+
+def test_le_corps_de_la_page_vient_du_cache_tant_que_les_chiffres_ne_changent_pas(
+    client, calcule, comptes, django_assert_num_queries
+):
+    client.force_login(comptes["ministere"])
+    url = "/pilotage/?dispositif=tous"
+    premiere = client.get(url).content
+    # 1 session, 2 utilisateur, 3 profil, 4 version des chiffres : le reste vient du cache.
+    with django_assert_num_queries(4):
+        seconde = client.get(url).content
+    assert _corps(seconde) == _corps(premiere)
+
+    # Un nouveau projet déposé et recalculé : la page montre aussitôt les nouveaux chiffres.
+    avant = selectors.totaux_nationaux().investissement
+    creer_projet(
+        comptes["prefecture-84"], deposer=True, territoire="8414", **chiffres(7 * M, 0, 0, 0)
+    )
+    moteur.recalculer_tout()
+    apres = selectors.totaux_nationaux().investissement
+    assert apres == avant + 7 * M
+    corps = _corps(client.get(url).content)
+    assert _euros(apres) in corps
+    assert _euros(avant) not in corps
+
+
+def test_le_cache_d_une_page_ne_sert_qu_a_sa_portee(client, calcule, comptes):
+    """L'équipe nationale peut saisir les indicateurs, le ministère non : chacun sa page."""
+    client.force_login(comptes["ministere"])
+    assert "Historique des valeurs et saisie" not in _corps(client.get("/pilotage/").content)
+    client.force_login(comptes["admin-national"])
+    assert "Historique des valeurs et saisie" in _corps(client.get("/pilotage/").content)
+    client.force_login(comptes["ministere"])
+    assert "Historique des valeurs et saisie" not in _corps(client.get("/pilotage/").content)
 
 
 # --- Les chiffres et les projets sur la page d'un territoire ---
