@@ -561,6 +561,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memoire-recalcul", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--servir-pages", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--mesurer-export", choices=("csv", "xlsx"), help=argparse.SUPPRESS)
+    parser.add_argument("--mesurer-import", metavar="CHEMIN", help=argparse.SUPPRESS)
+    parser.add_argument("--sans-copy", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--sans-tableurs",
         action="store_true",
@@ -573,6 +575,14 @@ def main(argv: list[str] | None = None) -> int:
         from tests.bench import tableurs
 
         return _sous_processus(lambda: tableurs.export_dans_ce_processus(arguments.mesurer_export))
+    if arguments.mesurer_import:
+        from tests.bench import tableurs
+
+        return _sous_processus(
+            lambda: tableurs.import_dans_ce_processus(
+                arguments.mesurer_import, copy=not arguments.sans_copy
+            )
+        )
     if arguments.servir_pages:
         return _sous_processus(_servir_pages)
 

@@ -4,9 +4,10 @@
   nationale) : le contrôle seul (`--verifier`, rien d'écrit), puis le contrôle et
   l'import, et son rapport à un `COPY` PostgreSQL des mêmes lignes de projets (écrites
   par l'import, relues puis réécrites telles quelles) ; les projets importés sont ensuite
-  effacés. Avec 100 000 projets, un fichier de `LIGNES_IMPORT_MAX` lignes aussi. Pour
-  chacun, la mémoire prise par l'import (pic `VmHWM` remis à zéro juste avant, moins la
-  mémoire d'alors) : elle ne doit pas croître avec le nombre de lignes ;
+  effacés. Avec 100 000 projets, un fichier de `LIGNES_IMPORT_MAX` lignes aussi. Chaque
+  fichier est vérifié puis importé dans un processus neuf (`--mesurer-import`), qui donne
+  la mémoire prise (pic `VmHWM` moins la mémoire d'avant) : elle ne doit pas croître avec
+  le nombre de lignes ;
 - export de tous les projets de la base, toutes colonnes, en CSV puis en XLSX, comme le
   travail de fond l'écrit (`portail.exports`) : durée et mémoire maximale du processus
   (`VmHWM`), dans un processus neuf (`--mesurer-export csv|xlsx`).
@@ -52,30 +53,19 @@ def fichier_d_import(nombre: int) -> bytes:
     )
 
 
-def _remettre_le_pic_a_zero() -> int:
-    """Le pic de mémoire du processus (`VmHWM`) repart de la mémoire actuelle (Linux :
-    `/proc/self/clear_refs`) ; rend la mémoire actuelle, en Ko."""
-    gc.collect()
-    with open("/proc/self/clear_refs", "w", encoding="ascii") as remise:
-        remise.write("5")
-    return _proc_ko("VmRSS")
-
-
-def _chronometrer_import(auteur, fichier, *, verifier: bool):
+def _chronometrer_import(auteur, chemin: str, *, verifier: bool):
     from projets.importation import importer_projets
 
-    avant = _remettre_le_pic_a_zero()
     # La transaction extérieure : le recalcul demandé part à sa validation, hors mesure.
-    with transaction.atomic():
+    with transaction.atomic(), open(chemin, "rb") as fichier:
         debut = time.perf_counter()
         rapport = importer_projets(
             auteur=auteur, fichier=fichier, nom_fichier="banc.csv", verifier=verifier
         )
         duree = time.perf_counter() - debut
-    memoire_mo = (_proc_ko("VmHWM") - avant) / 1024
     if not rapport.valide:
         raise RuntimeError(f"fichier du banc refusé : {rapport.erreurs[:3]}")
-    return duree, memoire_mo, rapport
+    return duree, rapport
 
 
 def _copy_des_memes_lignes(ids: list[int]) -> float:
@@ -116,26 +106,46 @@ def _effacer(ids: list[int], auteur) -> None:
     Trace.objects.filter(auteur=auteur, modele="projets.Projet").delete()
 
 
-def mesurer_import(nombre: int = LIGNES_IMPORT, *, copy: bool = True) -> dict:
+def import_dans_ce_processus(chemin: str, *, copy: bool) -> dict:
+    """Exécuté par le sous-processus : vérification puis import du fichier `chemin` (sur
+    disque, comme celui d'un import lancé de la page), la mémoire prise par les deux
+    (pic `VmHWM` moins la mémoire d'avant, dans un processus neuf), le COPY des mêmes
+    lignes ; les projets importés sont ensuite effacés."""
     from django.contrib.auth import get_user_model
 
     auteur = get_user_model().objects.get(username="banc-admin")
-    with tempfile.TemporaryFile() as fichier:
-        # Le fichier est sur disque, comme celui d'un import lancé de la page : l'import le
-        # lit au fil des lignes, et le pic de mémoire mesuré est celui de l'import seul.
-        fichier.write(fichier_d_import(nombre))
-        verification, memoire_verification, _ = _chronometrer_import(auteur, fichier, verifier=True)
-        importation, memoire_import, rapport = _chronometrer_import(auteur, fichier, verifier=False)
+    gc.collect()
+    avant = _proc_ko("VmRSS")
+    verification, _ = _chronometrer_import(auteur, chemin, verifier=True)
+    importation, rapport = _chronometrer_import(auteur, chemin, verifier=False)
     mesure = {
-        "lignes": nombre,
+        "lignes": rapport.nb_lignes,
         "verification_s": verification,
         "import_s": importation,
-        "memoire_mo": max(memoire_verification, memoire_import),
+        "avant_ko": avant,
+        "pic_ko": _proc_ko("VmHWM"),
     }
     if copy:
         mesure["copy_s"] = _copy_des_memes_lignes(rapport.projets)
         mesure["rapport_copy"] = importation / mesure["copy_s"]
     _effacer(rapport.projets, auteur)
+    return mesure
+
+
+def mesurer_import(nombre: int = LIGNES_IMPORT, *, copy: bool = True) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".csv") as fichier:
+        fichier.write(fichier_d_import(nombre))
+        fichier.flush()
+        arguments = ["--mesurer-import", fichier.name] + ([] if copy else ["--sans-copy"])
+        sortie = subprocess.run(  # noqa: S603 (notre propre module)
+            [sys.executable, "-m", "tests.bench.banc", *arguments],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=os.environ.copy(),
+        )
+    mesure = json.loads(sortie.stdout.strip().splitlines()[-1])
+    mesure["memoire_mo"] = (mesure["pic_ko"] - mesure["avant_ko"]) / 1024
     return mesure
 
 
