@@ -81,6 +81,18 @@ def _taille(flux) -> int:
     return taille
 
 
+def _premiere_ligne_hors_utf8(flux) -> int:
+    """Le numéro de la première ligne du fichier qui n'est pas de l'UTF-8 (le décodage,
+    par blocs, ne le dit pas)."""
+    flux.seek(0)
+    for numero, ligne in enumerate(flux, start=1):
+        try:
+            ligne.decode("utf-8")
+        except UnicodeDecodeError:
+            return numero
+    return 1
+
+
 def _ligne_vide(cellules) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cellules)
 
@@ -252,7 +264,7 @@ class Lecture:
             )
             yield from enumerate(lecteur, start=1)
         except UnicodeDecodeError as exc:
-            ligne = lecteur.line_num + 1 if lecteur else 1
+            ligne = _premiere_ligne_hors_utf8(self.flux)
             raise FichierIllisible(ENCODAGE_REFUSE.format(ligne=nombre(ligne))) from exc
         except csv.Error as exc:
             # En pratique « field larger than field limit » : une cellule démesurée, ou un

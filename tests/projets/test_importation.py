@@ -30,6 +30,7 @@ from tests.projets.factories import (
     ligne_import,
     lignes_valides,
     siren_invalide,
+    siren_valide,
 )
 from tests.territoires.factories import TERRITOIRE_32
 
@@ -336,7 +337,6 @@ def test_un_csv_en_latin_1_est_refuse_sans_rien_ecrire(prefecture, encodage):
     """Le « CSV (séparateur : point-virgule) » d'Excel sous Windows : ses lettres accentuées
     seraient mal lues, et l'agent ne le verrait qu'une fois les projets écrits."""
     lignes = lignes_valides(3000)
-    lignes[2500]["porteur_raison_sociale"] = "Forges d'Évian"
     fichier = fichier_csv(lignes, bom=False).decode("utf-8").encode(encodage)
 
     rapport = importer_projets(auteur=prefecture, fichier=fichier, nom_fichier="suivi.csv")
@@ -344,7 +344,8 @@ def test_un_csv_en_latin_1_est_refuse_sans_rien_ecrire(prefecture, encodage):
     assert len(rapport.erreurs) == 1
     erreur = rapport.erreurs[0]
     assert erreur.ligne is None
-    assert "n'est pas écrit en UTF-8" in erreur.message
+    # Les lignes valides ont toutes des accents (« importé ») : dès la ligne 2, sous l'en-tête.
+    assert "n'est pas écrit en UTF-8 (vers la ligne 2)" in erreur.message
     assert "CSV UTF-8 (délimité par des virgules)" in erreur.message
     assert "Rien n'a été enregistré." in erreur.message
     assert not Projet.objects.exists()
@@ -817,3 +818,25 @@ def test_caractere_nul_dans_une_cellule(prefecture):
         "ressaisissez-la."
     ]
     _rien_n_est_ecrit()
+
+
+def test_la_ligne_du_premier_caractere_hors_utf_8_est_donnee(prefecture):
+    """Le décodage se fait par blocs : la ligne dite est bien celle du premier accent."""
+    lignes = [
+        ligne_import(
+            intitule=f"Projet n {rang}",
+            description="Tours",
+            porteur_siren=siren_valide(10 + rang),
+            porteur_raison_sociale=f"Entreprise {rang}",
+            siret="",
+        )
+        for rang in range(3000)
+    ]
+    lignes[2500]["porteur_raison_sociale"] = "Forges d'Évian"
+    texte = fichier_csv(lignes, bom=False).decode("utf-8")
+    assert texte.index("É") > 8192  # au-delà du premier bloc lu
+    rapport = importer_projets(auteur=prefecture, fichier=texte.encode("latin-1"))
+
+    [erreur] = rapport.erreurs
+    assert "(vers la ligne 2\u202f502)" in erreur.message
+    assert not Projet.objects.exists()
