@@ -30,7 +30,15 @@ run: $(INSTALLE) ## Installe, migre, charge le référentiel et la démo, sert l
 
 test: $(INSTALLE) ## Installe puis lance toute la suite de tests (PostgreSQL si DATABASE_URL est défini)
 	@test -f node_modules/axe-core/axe.min.js || ! command -v npm >/dev/null || npm ci --no-audit --no-fund
-	$(VENV)/bin/pytest -rs $(PYTEST_ARGS)
+	@# Les tests de bout en bout (Chromium) tournent à côté des autres, dans leur propre base de
+	@# test (suffixe « _e2e ») : les deux processeurs travaillent. PYTEST_ARGS : des options,
+	@# passées aux deux. Leur sortie suit celle des autres ; la suite échoue si l'une échoue.
+	@journal=$$(mktemp); \
+	SUFFIXE_BASE_DE_TEST=e2e $(VENV)/bin/pytest tests/e2e -rs $(PYTEST_ARGS) > $$journal 2>&1 & e2e=$$!; \
+	$(VENV)/bin/pytest -rs --ignore=tests/e2e $(PYTEST_ARGS); autres=$$?; \
+	wait $$e2e; bout_en_bout=$$?; \
+	echo "== Tests de bout en bout (tests/e2e, Chromium)"; cat $$journal; rm -f $$journal; \
+	test $$autres -eq 0 && test $$bout_en_bout -eq 0
 
 test-e2e: $(INSTALLE) ## Tests de bout en bout dans Chromium : parcours des agents, accessibilité (axe-core)
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund

@@ -8,18 +8,11 @@ dépend pas du nombre de projets. Chaque tableau sert à la fois à la page et �
 export (`socle.tableaux`).
 """
 
-import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 
 from fonds.models import Dispositif
 from pilotage import graphiques
@@ -35,21 +28,13 @@ from pilotage.colonnes import (
 )
 from pilotage.definitions import DEFINITIONS
 from pilotage.forms import FiltreTableauForm
-from pilotage.models import (
-    TOUS_DISPOSITIFS,
-    TOUTES_ANNEES,
-    Calcul,
-    Niveau,
-    Totaux,
-    ValeurIndicateur,
-)
+from pilotage.models import TOUS_DISPOSITIFS, TOUTES_ANNEES, Niveau, Totaux
 from pilotage.moteur.lectures import phase_comptee
 from pilotage.selectors import FONDS_ACCELERATION, TOUS, DonneesAu
 from socle.format_fr import cle_alphabetique
-from socle.models import DemandeRecalcul
 from socle.pages import signaler_filtres_invalides
 from socle.recalcul import demandes_en_attente
-from socle.tableaux import Tableau, entetes, parametres_de_la_page, trier
+from socle.tableaux import Tableau, parametres_de_la_page, trier
 from territoires import selectors as territoires_selectors
 from territoires.models import phase_du_code
 
@@ -73,54 +58,6 @@ DEFINITIONS_DE_LA_PAGE = [
     "nb_territoires",
     "nb_intercommunalites",
 ]
-
-
-# --- Le corps de la page, en cache ------------------------------------------------------------
-
-CORPS = "pilotage/_tableau_de_bord_corps.html"
-
-
-def version_des_chiffres() -> str:
-    """Ce qui change dès que les chiffres d'un tableau de bord changent, lu en une requête :
-    le dernier recalcul (il écrit ses totaux et sa ligne dans la même transaction), la
-    dernière valeur d'un indicateur, et s'il reste des demandes de recalcul (le bandeau
-    « mise à jour en cours »)."""
-    tables = [
-        connection.ops.quote_name(modele._meta.db_table)
-        for modele in (Calcul, ValeurIndicateur, DemandeRecalcul)
-    ]
-    with connection.cursor() as curseur:
-        curseur.execute(
-            f"SELECT (SELECT MAX(id) FROM {tables[0]}), (SELECT MAX(id) FROM {tables[1]}), "  # noqa: S608
-            f"EXISTS (SELECT 1 FROM {tables[2]})"
-        )
-        return ":".join(map(str, curseur.fetchone()))
-
-
-def corps_en_cache(request, *, portee: str, construire_contexte: Callable[[], dict]) -> SafeString:
-    """Le corps de la page (`CORPS`) : rendu une fois, puis repris du cache tant que les
-    chiffres n'ont pas changé (`version_des_chiffres`), pour la même adresse et la même
-    `portee` (ce qui, de l'agent, change la page : sa région, son droit de saisir).
-
-    `construire_contexte()` n'est appelé qu'à défaut de cache : c'est lui qui lit les
-    totaux. Une page aux filtres invalides (signalés par un message) n'est pas gardée."""
-    parametres = sorted((cle, valeur) for cle, valeur in request.GET.lists())
-    empreinte = hashlib.sha256(
-        repr((version_des_chiffres(), portee, request.path, parametres)).encode()
-    ).hexdigest()
-    cle = f"tableau-de-bord:{empreinte}"
-    if (corps := cache.get(cle)) is not None:
-        return mark_safe(corps)  # noqa: S308 (rendu par le gabarit, échappé)
-    contexte = construire_contexte()
-    parametres_page = parametres_de_la_page(request)
-    for tableau in contexte["tableaux"].values():
-        tableau.entetes = tableau.entetes or entetes(tableau, parametres_page, tableau.cle)
-    corps = render_to_string(CORPS, {**contexte, "request": request})
-    # Un dispositif ou un indicateur renommé dans l'administration (sans nouveau recalcul ni
-    # nouvelle valeur) se voit au plus tard après `TABLEAU_DE_BORD_CACHE_S` secondes.
-    if settings.TABLEAU_DE_BORD_CACHE_S and not contexte["form"].errors:
-        cache.set(cle, corps, settings.TABLEAU_DE_BORD_CACHE_S)
-    return mark_safe(corps)  # noqa: S308 (rendu par le gabarit, échappé)
 
 
 @dataclass(frozen=True)

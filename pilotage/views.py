@@ -13,7 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from comptes.scoping import portee_de
-from pilotage import indicateurs, permissions, selectors, services, tableau_de_bord
+from pilotage import (
+    cache_tableau_de_bord,
+    indicateurs,
+    permissions,
+    selectors,
+    services,
+    tableau_de_bord,
+)
 from pilotage.colonnes import COLONNES_INDICATEURS
 from pilotage.forms import ValeurIndicateurForm
 from pilotage.models import Indicateur, Niveau
@@ -37,7 +44,7 @@ def _rendre(request, page: dict, portee: str, construire_contexte):
         messages.warning(
             request, f"Format d'export inconnu « {format_export} » : choisissez CSV ou XLSX."
         )
-    corps = tableau_de_bord.corps_en_cache(
+    corps = cache_tableau_de_bord.corps_en_cache(
         request, portee=portee, construire_contexte=construire_contexte
     )
     return render(request, GABARIT, {**page, "corps": corps})

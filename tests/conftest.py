@@ -1,4 +1,5 @@
 import io
+import os
 
 import pytest
 from django.apps import apps
@@ -72,6 +73,21 @@ def _charger_referentiel():
     call_command("importer_referentiel", sans_progression=True, verbosity=0)
     if postgresql and not _INSTANTANE:
         _photographier(avant)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """`make test` lance les tests de bout en bout à côté des autres : chacun sa base de
+    test, nommée avec le suffixe de `SUFFIXE_BASE_DE_TEST` (SQLite : chacun sa mémoire)."""
+    from django.conf import settings
+
+    if not (suffixe := os.environ.get("SUFFIXE_BASE_DE_TEST")):
+        return
+    for base in settings.DATABASES.values():
+        if base["ENGINE"] == "django.db.backends.sqlite3":
+            continue
+        test = base.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + base['NAME']}_{suffixe}"
 
 
 @pytest.fixture(scope="session")

@@ -133,16 +133,16 @@ def _charger(mode: str):
 schema = _charger("positive")
 schema_negatif = _charger("negative")
 
-# Bornés pour que l'ensemble tienne en une à deux minutes : 15 tirages par opération
-# (10 hors schéma), plus les cas limites de la phase « coverage » de schemathesis.
+# Bornés pour que l'ensemble tienne en une minute environ : 10 tirages par opération
+# (6 hors schéma), plus les cas limites de la phase « coverage » de schemathesis.
 REGLAGES = settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-REGLAGES_NEGATIFS = settings(REGLAGES, max_examples=10)
+REGLAGES_NEGATIFS = settings(REGLAGES, max_examples=6)
 
 
 @pytest.mark.django_db

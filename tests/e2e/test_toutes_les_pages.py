@@ -1,4 +1,4 @@
-"""Chaque page du portail, pour chaque rôle, à 1024, 1440 et 390 px de large.
+"""Chaque page du portail, pour chaque rôle, à 1440 et 390 px de large.
 
 Pour chaque page qu'un rôle peut ouvrir (une page qui lui répond 403 ou 404 n'est pas la
 sienne), le test échoue sur :
@@ -23,7 +23,10 @@ from tests.e2e.test_accessibilite import IMPACTS_BLOQUANTS, auditer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LARGEURS = [1024, 1440, 390]
+# Deux largeurs, pour que la suite tienne dans son temps : les tableaux de bord et les listes
+# de l'administration, les pages les plus larges, sont en plus vérifiés à 1280 et 1920 px
+# par `test_mise_en_page.py`.
+LARGEURS = [1440, 390]
 LARGEURS_AXE = {1440, 390}
 
 # Ce que la page montre de travers, mesuré dans le navigateur.
