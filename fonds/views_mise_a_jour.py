@@ -3,15 +3,14 @@ vérifié. La vérification et l'application s'exécutent en travaux de fond
 (`fonds.tasks`) : la page renvoie à celle du travail (`/travaux/<id>/`)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fonds import mise_a_jour, permissions, tasks
 from projets.views_importation import TROP_VOLUMINEUX, FormulaireImport
 from socle import travaux
-from socle.exports import TYPE_XLSX
+from socle.exports import piece_jointe_xlsx
 from socle.pages import refuser_si
 
 ACTION_APPLIQUER = "appliquer"
@@ -55,7 +54,4 @@ def appliquer(request, pk):
 @require_GET
 def modele(request):
     refuser_si(permissions.peut_engager_des_credits(request.user))
-    reponse = HttpResponse(mise_a_jour.modele_xlsx(), content_type=TYPE_XLSX)
-    nom = f"modele-mise-a-jour-{timezone.localdate().isoformat()}.xlsx"
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
-    return reponse
+    return piece_jointe_xlsx(mise_a_jour.modele_xlsx(), "modele-mise-a-jour")

@@ -6,14 +6,13 @@ garde le fichier et renvoie à la page du travail (`/travaux/<id>/`).
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projets import importation, permissions, tasks
 from socle import travaux
-from socle.exports import TYPE_XLSX
+from socle.exports import piece_jointe_xlsx
 from socle.pages import refuser_si
 
 ACTION_VERIFIER = "verifier"
@@ -94,7 +93,4 @@ def importer_verifie(request, pk):
 def modele(request):
     """Le classeur modèle (en-tête, ligne d'exemple, mode d'emploi) à remplir."""
     refuser_si(permissions.peut_importer(request.user))
-    reponse = HttpResponse(importation.modele_xlsx(), content_type=TYPE_XLSX)
-    nom = f"modele-import-projets-{timezone.localdate().isoformat()}.xlsx"
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
-    return reponse
+    return piece_jointe_xlsx(importation.modele_xlsx(), "modele-import-projets")

@@ -335,10 +335,13 @@ def reponse_xlsx(
     nom: str | None = None,
 ) -> HttpResponse:
     contenu = classeur_xlsx(titre=titre, colonnes=colonnes, lignes=lignes)
+    return piece_jointe_xlsx(contenu, nom or titre)
+
+
+def piece_jointe_xlsx(contenu: bytes, nom: str) -> HttpResponse:
+    """Un classeur à télécharger, nommé « <nom>-<date du jour>.xlsx »."""
     reponse = HttpResponse(contenu, content_type=TYPE_XLSX)
-    reponse["Content-Disposition"] = (
-        f'attachment; filename="{nom_de_fichier(nom or titre, "xlsx")}"'
-    )
+    reponse["Content-Disposition"] = f'attachment; filename="{nom_de_fichier(nom, "xlsx")}"'
     return reponse
 
 
