@@ -123,6 +123,15 @@ class Lecteur:
             raise self.erreur(numero, f"« {colonne} » est vide.")
         return valeur
 
+    def siren(self, numero, ligne, colonne="siren"):
+        """Le SIREN de la colonne, contrôlé (clé de Luhn) ; l'erreur dit la ligne."""
+        siren = ligne[colonne]
+        try:
+            valider_siren(siren)
+        except ValidationError as exc:
+            raise self.erreur(numero, exc.messages[0]) from exc
+        return siren
+
     def unique(self, numero, deja_vus, cle, libelle):
         if cle in deja_vus:
             raise self.erreur(numero, f"{libelle} « {cle} » en double.")
@@ -171,11 +180,7 @@ def lire_referentiel(dossier: Path, progression=None) -> Referentiel:
 
     lecteur = Lecteur(dossier, "epci")
     for numero, ligne in lecteur.lignes():
-        siren = ligne["siren"]
-        try:
-            valider_siren(siren)
-        except ValidationError as exc:
-            raise lecteur.erreur(numero, exc.messages[0]) from exc
+        siren = lecteur.siren(numero, ligne)
         lecteur.unique(numero, ref.epci, siren, "SIREN")
         for code in filter(None, ligne["departements"].split(";")):
             if code not in ref.departements:

@@ -10,11 +10,8 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-
 from territoires.models import PREFIXE_PHASE_2, Phase, TypePerimetre
 from territoires.referentiel import ErreurReferentiel, Lecteur, Referentiel
-from territoires.validators import valider_siren
 
 SORTES_DE_MEMBRES = ("epci", "commune", "ept")
 
@@ -62,11 +59,7 @@ def _lire_contours(dossier, ref):
 def _lire_ept(dossier, ref):
     lecteur = Lecteur(dossier, "ept")
     for numero, ligne in lecteur.lignes():
-        siren = ligne["siren"]
-        try:
-            valider_siren(siren)
-        except ValidationError as exc:
-            raise lecteur.erreur(numero, exc.messages[0]) from exc
+        siren = lecteur.siren(numero, ligne)
         lecteur.unique(numero, ref.epts, siren, "SIREN d'EPT")
         communes = [c for c in ligne["communes"].split(";") if c]
         if not communes:
